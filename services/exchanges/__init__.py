@@ -1,0 +1,1 @@
+"""Exchange clients behind one interface; see base.ExchangeClient."""

@@ -1,0 +1,122 @@
+"""One error hierarchy for every exchange.
+
+Each client maps its own HTTP statuses and error codes into these classes; the bot shows users a short
+localized reason per class and logs keep the detail. Messages never carry keys, signatures or secrets:
+the transport redacts them before an error is built.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+class ExchangeError(Exception):
+    """Base of every exchange failure. `exchange` and `endpoint` say where it happened."""
+
+    #: a short machine-readable reason; the bot maps it to a localized message
+    reason = "error"
+
+    def __init__(self, message: str, *, exchange: str = "", endpoint: str = "", code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.exchange = exchange
+        self.endpoint = endpoint
+        self.code = code
+
+    def __str__(self) -> str:
+        where = "/".join(part for part in (self.exchange, self.endpoint) if part)
+        code = f" [{self.code}]" if self.code else ""
+        return f"{where}: {self.message}{code}" if where else f"{self.message}{code}"
+
+
+class AuthenticationError(ExchangeError):
+    """Key unknown, signature wrong, key expired."""
+
+    reason = "authentication"
+
+
+class PermissionDenied(ExchangeError):
+    """The key is valid but lacks the right (trade, withdraw, IP allowlist...)."""
+
+    reason = "permission"
+
+
+class InsufficientFunds(ExchangeError):
+    reason = "insufficient_funds"
+
+
+class InvalidOrder(ExchangeError):
+    """Rejected by pair limits, precision, price bands or a bad parameter."""
+
+    reason = "invalid_order"
+
+
+class InvalidRequest(ExchangeError):
+    """A parameter the exchange refused that is not about an order (address, memo, asset...)."""
+
+    reason = "invalid_request"
+
+
+class OrderNotFound(ExchangeError):
+    reason = "not_found"
+
+
+class InvalidNonce(AuthenticationError):
+    """Nonce or timestamp out of the server's window; the client resynchronises once."""
+
+    reason = "invalid_nonce"
+
+
+class RateLimited(ExchangeError):
+    """The exchange (or our own limiter's view of it) asks us to slow down."""
+
+    reason = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: str) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class ExchangeUnavailable(ExchangeError):
+    """Network failure, timeout before sending, 5xx, maintenance: the request had no effect we know of."""
+
+    reason = "unavailable"
+
+
+class RequestTimeout(ExchangeUnavailable):
+    reason = "timeout"
+
+
+class OutcomeUnknown(ExchangeError):
+    """A write was sent and no answer came back: it may or may not have happened.
+
+    Never retried automatically; the caller marks the action for manual check.
+    """
+
+    reason = "outcome_unknown"
+
+
+class BadResponse(ExchangeError):
+    """The answer was not what the document promises: HTML error page, truncated JSON, wrong shape."""
+
+    reason = "bad_response"
+
+
+class NotSupported(ExchangeError):
+    """The exchange's API has no such feature."""
+
+    reason = "not_supported"
+
+
+class MinimumNotMet(InvalidOrder):
+    """Amount or cost below the pair's minimum; carries the minimum for a helpful message."""
+
+    def __init__(self, message: str, *, minimum: Decimal | None = None, **kw: str) -> None:
+        super().__init__(message, **kw)
+        self.minimum = minimum
+
+
+class UnknownPair(InvalidRequest):
+    """The pair is not listed on this exchange."""
+
+    reason = "unknown_pair"

@@ -1,0 +1,138 @@
+"""Client-side rate limits, declared per exchange as data and enforced before a request leaves.
+
+A limit is a sliding window: never more than ``limit`` requests in any ``period`` seconds, which is what
+exchanges count. Two implementations share one interface: in-process (one bot, unit tests) and Redis
+(several bot copies on one account share the exchange's budget, so they must share the window).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """``key`` names a bucket; a key ending in ``*`` is a template (``trade:*`` -> one bucket per pair)."""
+
+    key: str
+    limit: int
+    period: float
+
+    def matches(self, bucket: str) -> bool:
+        if self.key.endswith("*"):
+            return bucket.startswith(self.key[:-1])
+        return bucket == self.key
+
+
+class RateLimiter(Protocol):
+    async def acquire(self, buckets: Sequence[str]) -> None:
+        """Wait until one more request may go to every bucket, then count it."""
+
+    async def block(self, bucket: str, seconds: float) -> None:
+        """The exchange told us to stay away from a bucket for a while (429 with a penalty)."""
+
+
+def _limits_for(limits: Sequence[RateLimit], buckets: Sequence[str]) -> list[tuple[str, RateLimit]]:
+    pairs = []
+    for bucket in buckets:
+        for limit in limits:
+            if limit.matches(bucket):
+                pairs.append((bucket, limit))
+    return pairs
+
+
+class MemoryRateLimiter:
+    def __init__(self, limits: Sequence[RateLimit]) -> None:
+        self._limits = list(limits)
+        self._sent: dict[str, deque[float]] = {}
+        self._blocked: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, buckets: Sequence[str]) -> None:
+        checks = _limits_for(self._limits, buckets)
+        async with self._lock:  # a waiter keeps its turn: requests leave in the order they asked
+            while True:
+                now = time.monotonic()
+                wait = max((self._blocked.get(b, 0.0) - now for b in buckets), default=0.0)
+                for bucket, limit in checks:
+                    sent = self._sent.setdefault(bucket, deque())
+                    while sent and sent[0] <= now - limit.period:
+                        sent.popleft()
+                    if len(sent) >= limit.limit:
+                        wait = max(wait, sent[0] + limit.period - now)
+                if wait <= 0:
+                    for bucket, _ in checks:
+                        self._sent[bucket].append(now)
+                    return
+                await asyncio.sleep(wait)
+
+    async def block(self, bucket: str, seconds: float) -> None:
+        self._blocked[bucket] = max(self._blocked.get(bucket, 0.0), time.monotonic() + seconds)
+
+
+# KEYS: the window keys (one per bucket and limit), then the block keys (one per bucket)
+# ARGV: number of windows, number of blocks, the limits, the periods in ms, a unique member id
+# Returns 0 when the request was counted, else the milliseconds to wait before asking again.
+_ACQUIRE = """
+local nw = tonumber(ARGV[1])
+local nb = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = 0
+for i = 1, nb do
+  local ttl = redis.call('PTTL', KEYS[nw + i])
+  if ttl > wait then wait = ttl end
+end
+for i = 1, nw do
+  local limit = tonumber(ARGV[2 + i])
+  local period = tonumber(ARGV[2 + nw + i])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - period)
+  if redis.call('ZCARD', KEYS[i]) >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+    local w = tonumber(oldest[2]) + period - now
+    if w > wait then wait = w end
+  end
+end
+if wait > 0 then return wait end
+for i = 1, nw do
+  local period = tonumber(ARGV[2 + nw + i])
+  redis.call('ZADD', KEYS[i], now, ARGV[3 + 2 * nw])
+  redis.call('PEXPIRE', KEYS[i], period + 1000)
+end
+return 0
+"""
+
+
+class RedisRateLimiter:
+    """Sliding windows in Redis sorted sets, checked and counted in one script (atomic across copies)."""
+
+    def __init__(self, redis: Redis, namespace: str, limits: Sequence[RateLimit]) -> None:
+        self._redis = redis
+        self._ns = namespace
+        self._limits = list(limits)
+        self._script = redis.register_script(_ACQUIRE)
+
+    async def acquire(self, buckets: Sequence[str]) -> None:
+        checks = _limits_for(self._limits, buckets)
+        # one window per (bucket, limit): two limits declared on one bucket must both hold
+        windows = [f"{self._ns}:win:{b}:{lim.limit}/{lim.period}" for b, lim in checks]
+        blocks = [f"{self._ns}:block:{b}" for b in buckets]
+        limits = [lim.limit for _, lim in checks]
+        periods = [int(lim.period * 1000) for _, lim in checks]
+        while True:
+            args: list[int | str] = [len(windows), len(blocks), *limits, *periods, uuid.uuid4().hex]
+            wait_ms = int(await self._script(keys=[*windows, *blocks], args=args))
+            if wait_ms <= 0:
+                return
+            await asyncio.sleep(wait_ms / 1000)
+
+    async def block(self, bucket: str, seconds: float) -> None:
+        await self._redis.set(f"{self._ns}:block:{bucket}", "1", px=max(1, int(seconds * 1000)))
