@@ -1,0 +1,34 @@
+import asyncio
+import time
+
+from services.exchanges.ratelimit import MemoryRateLimiter, RateLimit
+
+
+async def test_never_more_than_the_limit_in_any_window() -> None:
+    limiter = MemoryRateLimiter([RateLimit("all", 5, 0.2)])
+    stamps: list[float] = []
+
+    async def one() -> None:
+        await limiter.acquire(["all"])
+        stamps.append(time.monotonic())
+
+    await asyncio.gather(*(one() for _ in range(15)))
+    stamps.sort()
+    for i in range(len(stamps) - 5):
+        assert stamps[i + 5] - stamps[i] >= 0.2 - 1e-3
+
+
+async def test_template_limits_count_each_pair_apart() -> None:
+    limiter = MemoryRateLimiter([RateLimit("trade:*", 1, 10)])
+    started = time.monotonic()
+    await limiter.acquire(["trade:btc_idr"])
+    await limiter.acquire(["trade:eth_idr"])  # another pair: its own bucket, no wait
+    assert time.monotonic() - started < 1
+
+
+async def test_a_blocked_bucket_waits_out_the_penalty() -> None:
+    limiter = MemoryRateLimiter([])
+    await limiter.block("trade:btc_idr", 0.15)
+    started = time.monotonic()
+    await limiter.acquire(["trade:btc_idr"])
+    assert time.monotonic() - started >= 0.14

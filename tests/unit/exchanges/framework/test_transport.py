@@ -1,0 +1,173 @@
+"""The shared HTTP loop: retries for reads only, Decimal JSON, error mapping, redaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import aiohttp
+import pytest
+from aioresponses import aioresponses
+
+from services.exchanges import errors
+from services.exchanges.ratelimit import MemoryRateLimiter
+from services.exchanges.redaction import Redactor
+from services.exchanges.transport import Request, Response, RetryPolicy, SignedRequest, Transport
+
+BASE = "https://api.example.test"
+SECRET = "s3cr3t-value-never-shown"
+
+
+@pytest.fixture
+async def transport() -> AsyncIterator[Transport]:
+    t = Transport(
+        "example",
+        BASE,
+        limiter=MemoryRateLimiter([]),
+        redactor=Redactor([SECRET]),
+        retry=RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002),
+        timeout=0.5,
+    )
+    yield t
+    await t.close()
+
+
+def read(endpoint: str = "ticker") -> Request:
+    return Request("GET", f"/{endpoint}", endpoint)
+
+
+def write(endpoint: str = "order_create") -> Request:
+    return Request("POST", f"/{endpoint}", endpoint, form=[("pair", "BTC_USDT")], write=True)
+
+
+async def test_numbers_come_back_as_decimal(transport: Transport) -> None:
+    with aioresponses() as mock:
+        mock.get(f"{BASE}/ticker", body='{"last": 0.1, "vol": 12}')
+        data = await transport.request(read())
+    assert data["last"] == Decimal("0.1")
+    assert isinstance(data["last"], Decimal)
+
+
+async def test_a_read_survives_transient_server_errors(transport: Transport) -> None:
+    with aioresponses() as mock:
+        mock.get(f"{BASE}/ticker", status=502, body="bad gateway")
+        mock.get(f"{BASE}/ticker", status=200, body="<html>oops")
+        mock.get(f"{BASE}/ticker", status=200, body='{"ok": true}')
+        assert await transport.request(read()) == {"ok": True}
+
+
+async def test_a_read_gives_up_after_the_last_attempt(transport: Transport) -> None:
+    with aioresponses() as mock:
+        for _ in range(3):
+            mock.get(f"{BASE}/ticker", status=503)
+        with pytest.raises(errors.ExchangeUnavailable):
+            await transport.request(read())
+
+
+async def test_a_write_is_sent_once_even_when_the_server_fails(transport: Transport) -> None:
+    with aioresponses() as mock:
+        mock.post(f"{BASE}/order_create", status=503)
+        mock.post(f"{BASE}/order_create", status=200, body="{}")
+        with pytest.raises(errors.ExchangeUnavailable):
+            await transport.request(write())
+        sent = [key for key in mock.requests if key[0] == "POST"]
+        assert len(mock.requests[sent[0]]) == 1
+
+
+async def test_a_write_that_times_out_has_an_unknown_outcome(transport: Transport) -> None:
+    with aioresponses() as mock:
+        mock.post(f"{BASE}/order_create", exception=TimeoutError())
+        with pytest.raises(errors.OutcomeUnknown):
+            await transport.request(write())
+
+
+async def test_a_write_refused_at_connect_is_plainly_unavailable(transport: Transport) -> None:
+    refused = aiohttp.ClientConnectorError(
+        connection_key=None,  # type: ignore[arg-type]
+        os_error=ConnectionRefusedError(111, "refused"),
+    )
+    with aioresponses() as mock:
+        mock.post(f"{BASE}/order_create", exception=refused)
+        with pytest.raises(errors.ExchangeUnavailable) as caught:
+            await transport.request(write())
+    assert not isinstance(caught.value, errors.OutcomeUnknown)
+
+
+async def test_garbage_is_a_bad_response_naming_exchange_and_endpoint(transport: Transport) -> None:
+    with aioresponses() as mock:
+        for _ in range(3):
+            mock.get(f"{BASE}/ticker", status=200, body='{"truncated": ')
+        with pytest.raises(errors.BadResponse) as caught:
+            await transport.request(read())
+    assert "example/ticker" in str(caught.value)
+
+
+async def test_rate_limited_read_waits_retry_after_then_succeeds(transport: Transport) -> None:
+    with aioresponses() as mock:
+        mock.get(f"{BASE}/ticker", status=429, headers={"Retry-After": "0"})
+        mock.get(f"{BASE}/ticker", status=200, body="[]")
+        assert await transport.request(read()) == []
+
+
+async def test_rate_limited_write_is_reported_not_retried(transport: Transport) -> None:
+    with aioresponses() as mock:
+        mock.post(f"{BASE}/order_create", status=429, headers={"Retry-After": "3"})
+        with pytest.raises(errors.RateLimited) as caught:
+            await transport.request(write())
+    assert caught.value.retry_after == 3
+
+
+async def test_http_auth_statuses_map_to_their_classes(transport: Transport) -> None:
+    with aioresponses() as mock:
+        mock.get(f"{BASE}/a", status=401, body="{}")
+        mock.get(f"{BASE}/b", status=403, body="{}")
+        with pytest.raises(errors.AuthenticationError):
+            await transport.request(read("a"))
+        with pytest.raises(errors.PermissionDenied):
+            await transport.request(read("b"))
+
+
+async def test_error_hook_maps_exchange_codes_before_statuses() -> None:
+    def hook(request: Request, response: Response) -> None:
+        if isinstance(response.data, dict) and response.data.get("error") == "funds":
+            raise errors.InsufficientFunds("not enough", exchange="example", endpoint=request.endpoint)
+
+    t = Transport("example", BASE, limiter=MemoryRateLimiter([]), error_hook=hook)
+    try:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/order_create", status=400, body='{"error": "funds"}')
+            with pytest.raises(errors.InsufficientFunds):
+                await t.request(write())
+    finally:
+        await t.close()
+
+
+async def test_secrets_never_reach_error_texts(transport: Transport) -> None:
+    with aioresponses() as mock:
+        for _ in range(3):
+            mock.get(f"{BASE}/ticker", status=200, body=f"<html>invalid key {SECRET} sign=abcdef")
+        with pytest.raises(errors.BadResponse) as caught:
+            await transport.request(read())
+    assert SECRET not in str(caught.value)
+    assert "abcdef" not in str(caught.value)
+
+
+async def test_signer_sees_the_request_and_its_output_goes_on_the_wire() -> None:
+    seen: list[bytes | None] = []
+
+    async def signer(request: Request) -> SignedRequest:
+        body = request.encoded_body()
+        seen.append(body)
+        return SignedRequest(request.method, request.path, body, {"Sign": "x", **request.headers})
+
+    t = Transport("example", BASE, limiter=MemoryRateLimiter([]), signer=signer)
+    try:
+        with aioresponses() as mock:
+            mock.post(f"{BASE}/order_create", status=200, body="{}")
+            await t.request(Request("POST", "/order_create", "order_create", form=[("a", "1")], signed=True))
+            call = next(iter(mock.requests.values()))[0]
+    finally:
+        await t.close()
+    assert seen == [b"a=1"]
+    assert call.kwargs["headers"]["Sign"] == "x"
+    assert call.kwargs["data"] == b"a=1"
