@@ -1,0 +1,99 @@
+"""The configured exchange accounts, each with its client, and concurrent calls across them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from services.exchanges import errors
+from services.exchanges.base import ClientConfig, ExchangeClient
+from services.exchanges.registry import create_client
+
+T = TypeVar("T")
+
+
+class UnknownAccount(LookupError):
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.known = list(known)
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    exchange: str
+    client: ExchangeClient
+
+
+@dataclass(frozen=True)
+class AccountResult(Generic[T]):
+    """What one account answered, or why it could not."""
+
+    account: Account
+    value: T | None = None
+    error: errors.ExchangeError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class AccountRegistry:
+    def __init__(self, accounts: Iterable[Account]) -> None:
+        self._accounts = {a.name: a for a in accounts}
+
+    @classmethod
+    def build(cls, specs: Iterable[tuple[str, ClientConfig]]) -> AccountRegistry:
+        """``specs``: (exchange, client config) per account; the config's ``account`` is the name."""
+        return cls(Account(cfg.account, exchange, create_client(exchange, cfg)) for exchange, cfg in specs)
+
+    def __iter__(self) -> Iterator[Account]:
+        return iter(self._accounts.values())
+
+    def __len__(self) -> int:
+        return len(self._accounts)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._accounts)
+
+    def get(self, name: str) -> Account:
+        account = self._accounts.get(name.strip().lower())
+        if account is None:
+            raise UnknownAccount(name, self.names)
+        return account
+
+    def select(self, name: str | None) -> list[Account]:
+        """One account by name, or all of them when no name is given."""
+        return list(self) if name is None else [self.get(name)]
+
+    async def close(self) -> None:
+        await asyncio.gather(*(a.client.close() for a in self), return_exceptions=True)
+
+
+async def across(
+    accounts: Iterable[Account],
+    call: Callable[[Account], Awaitable[T]],
+    *,
+    per_account_s: float,
+) -> list[AccountResult[T]]:
+    """Run ``call`` on every account at once, each within ``per_account_s`` seconds.
+
+    The reply then takes about as long as the slowest account, not the sum; an account that fails
+    or times out carries its error while the others still answer.
+    """
+
+    async def one(account: Account) -> AccountResult[T]:
+        try:
+            value = await asyncio.wait_for(call(account), per_account_s)
+        except TimeoutError:
+            exc = errors.RequestTimeout("timed out", exchange=account.exchange)
+            return AccountResult(account, error=exc)
+        except errors.ExchangeError as exc:
+            return AccountResult(account, error=exc)
+        return AccountResult(account, value=value)
+
+    return list(await asyncio.gather(*(one(a) for a in accounts)))

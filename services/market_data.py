@@ -1,0 +1,104 @@
+"""Prices, order books and candles of one account's exchange, as the chat asks for them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from services.accounts import AccountRegistry
+from services.exchanges.base import INTERVALS
+from services.exchanges.capabilities import Capability
+from services.exchanges.models import Candle, Market, OrderBook, PublicTrade, Ticker
+
+INTERVAL_SECONDS = {
+    "1m": 60,
+    "5m": 300,
+    "15m": 900,
+    "30m": 1800,
+    "1h": 3600,
+    "4h": 14400,
+    "1d": 86400,
+    "1w": 604800,
+}
+assert set(INTERVAL_SECONDS) == set(INTERVALS)
+
+CHART_CANDLES = 60
+
+
+class UnknownInterval(ValueError):
+    def __init__(self, interval: str) -> None:
+        super().__init__(interval)
+        self.interval = interval
+
+
+@dataclass(frozen=True)
+class PriceView:
+    account: str
+    market: Market
+    ticker: Ticker
+
+
+@dataclass(frozen=True)
+class CandleSeries:
+    account: str
+    market: Market
+    interval: str
+    candles: list[Candle]
+    from_trades: bool  # built from public trades because the exchange has no candles
+
+
+def normalize_interval(text: str | None) -> str:
+    interval = (text or "1h").strip().lower()
+    if interval not in INTERVAL_SECONDS:
+        raise UnknownInterval(interval)
+    return interval
+
+
+def candles_from_trades(trades: Iterable[PublicTrade], interval: str) -> list[Candle]:
+    """OHLCV buckets from trades, for exchanges that publish trades but no candles."""
+    step = INTERVAL_SECONDS[interval]
+    buckets: dict[int, list[PublicTrade]] = {}
+    for trade in sorted(trades, key=lambda t: t.timestamp):
+        start = int(trade.timestamp.timestamp()) // step * step
+        buckets.setdefault(start, []).append(trade)
+    return [
+        Candle(
+            timestamp=datetime.fromtimestamp(start, UTC),
+            open=group[0].price,
+            high=max(t.price for t in group),
+            low=min(t.price for t in group),
+            close=group[-1].price,
+            volume=sum((t.amount for t in group), Decimal(0)),
+        )
+        for start, group in sorted(buckets.items())
+    ]
+
+
+class MarketDataService:
+    def __init__(self, accounts: AccountRegistry) -> None:
+        self.accounts = accounts
+
+    async def price(self, account: str, pair: str) -> PriceView:
+        acc = self.accounts.get(account)
+        market = await acc.client.market(pair)
+        return PriceView(acc.name, market, await acc.client.fetch_ticker(market.symbol))
+
+    async def order_book(self, account: str, pair: str, depth: int = 10) -> tuple[Market, OrderBook]:
+        acc = self.accounts.get(account)
+        market = await acc.client.market(pair)
+        book = await acc.client.fetch_order_book(market.symbol, depth)
+        return market, book
+
+    async def candles(self, account: str, pair: str, interval: str | None = None) -> CandleSeries:
+        acc = self.accounts.get(account)
+        interval = normalize_interval(interval)
+        market = await acc.client.market(pair)
+        since = datetime.now(UTC) - timedelta(seconds=INTERVAL_SECONDS[interval] * CHART_CANDLES)
+        if acc.client.has(Capability.FETCH_OHLCV):
+            candles = await acc.client.fetch_ohlcv(market.symbol, interval, since=since, limit=CHART_CANDLES)
+            return CandleSeries(acc.name, market, interval, candles[-CHART_CANDLES:], from_trades=False)
+        trades = await acc.client.fetch_trades(market.symbol)
+        built = candles_from_trades((t for t in trades if t.timestamp >= since), interval)
+        return CandleSeries(acc.name, market, interval, built[-CHART_CANDLES:], from_trades=True)
