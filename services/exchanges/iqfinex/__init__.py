@@ -1,0 +1,1 @@
+"""Iqfinex spot exchange: REST API at https://datacenter.iqfinex.com/v1/ with a raw key in Authorization."""
