@@ -1,0 +1,1 @@
+"""IncoreX spot exchange (https://api.incorex.com/v1/{method})."""

@@ -1,0 +1,186 @@
+"""Pydantic models of IncoreX's raw answers, validated at the boundary (a wrong shape is BadResponse)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
+
+from services.exchanges import errors
+
+from .constants import EXCHANGE
+
+
+class _Raw(BaseModel):
+    # the exchange may add fields; only the documented ones are read
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class RawTrade(_Raw):
+    trade_id: int
+    type: int
+    quantity: Decimal
+    price: Decimal
+    amount: Decimal
+    date: int
+
+
+class Trades(RootModel[dict[str, list[RawTrade]]]):
+    pass
+
+
+class RawBook(_Raw):
+    ask: list[tuple[Decimal, Decimal, Decimal]]
+    bid: list[tuple[Decimal, Decimal, Decimal]]
+    ask_quantity: Decimal
+    ask_amount: Decimal
+    ask_top: Decimal
+    bid_quantity: Decimal
+    bid_amount: Decimal
+    bid_top: Decimal
+
+
+class OrderBooks(RootModel[dict[str, RawBook]]):
+    pass
+
+
+# name, lowest ask, highest bid, 24h change, 24h change %, last, 24h volume, 24h high, 24h low, updated
+RawTicker = tuple[str, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, int]
+
+
+class Tickers(RootModel[dict[str, RawTicker]]):
+    pass
+
+
+class RawPairSettings(_Raw):
+    min_quantity: Decimal
+    max_quantity: Decimal
+    min_price: Decimal
+    max_price: Decimal
+    min_amount: Decimal
+    max_amount: Decimal
+
+
+class PairSettings(RootModel[dict[str, RawPairSettings]]):
+    pass
+
+
+class Currencies(RootModel[list[str]]):
+    pass
+
+
+class UserInfo(_Raw):
+    uid: int
+    server_time: int
+    balances: dict[str, Decimal]
+    reserved: dict[str, Decimal]
+
+
+class Envelope(_Raw):
+    """The answer of methods that report ``status`` ok/error with an ``id`` code and a ``msg``."""
+
+    name: str = ""
+    status: str | bool = "ok"
+    id: int | str = 0
+    msg: str = ""
+
+
+class OrderCreated(Envelope):
+    order_id: int
+
+
+class RawOrder(_Raw):
+    date: int
+    order_id: int
+    pair: str
+    position: int
+    type: str
+    quantity: Decimal
+    price: Decimal
+    amount: Decimal
+
+
+class OpenOrders(RootModel[dict[str, list[RawOrder]]]):
+    pass
+
+
+class CancelledOrders(RootModel[list[RawOrder]]):
+    pass
+
+
+class RawUserTrade(_Raw):
+    trade_id: int
+    date: int
+    type: int
+    pair: str
+    order_id: int
+    quantity: Decimal
+    price: Decimal
+    amount: Decimal
+
+
+class UserTrades(RootModel[dict[str, list[RawUserTrade]]]):
+    pass
+
+
+class RawOrderTrades(_Raw):
+    position: int
+    type: str
+    in_currency: str
+    in_amount: Decimal
+    out_currency: str
+    out_amount: Decimal
+    percent_succesfull: Decimal  # sic: the document's spelling
+    trades: list[RawUserTrade]
+
+
+class RawRequiredAmount(_Raw):
+    quantity: Decimal
+    amount: Decimal
+    avg_price: Decimal
+
+
+class DepositAddresses(RootModel[dict[str, str]]):
+    pass
+
+
+class WithdrawCreated(Envelope):
+    task_id: int | str
+
+
+class WithdrawTxid(Envelope):
+    txid: str | None = None
+
+
+class RawWalletEntry(_Raw):
+    date: int
+    currency: str
+    type: str
+    amount: Decimal
+    fee: Decimal
+    paysystem: str = ""
+    account: str = ""
+    txid: str = ""
+    status: str
+
+
+class WalletHistory(Envelope):
+    begin: int
+    end: int
+    history: list[RawWalletEntry]
+
+
+Shape = TypeVar("Shape", bound=BaseModel)
+
+
+def parse(shape: type[Shape], data: Any, endpoint: str) -> Shape:
+    try:
+        return shape.model_validate(data)
+    except ValidationError as exc:
+        # pydantic's text quotes input values, which for private answers may be sensitive: name the
+        # fields only
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) or "(root)" for e in exc.errors()[:5])
+        raise errors.BadResponse(
+            f"unexpected answer shape (fields: {fields})", exchange=EXCHANGE, endpoint=endpoint
+        ) from None
