@@ -1,0 +1,85 @@
+"""Premium Exchanger API v1 as data: path, methods, rate limits, error texts, bid status sets."""
+
+from __future__ import annotations
+
+from services.exchanges import errors
+from services.exchanges.ratelimit import RateLimit
+
+#: the client appends this to the site's base URL, then the method name
+API_PATH = "/api/userapi/v1/"
+
+HEADER_LOGIN = "API-LOGIN"
+HEADER_KEY = "API-KEY"
+HEADER_LANG = "API-LANG"
+
+# methods (every call is a POST with form parameters)
+TEST = "test"
+GET_DIRECTION_CURRENCIES = "get_direction_currencies"
+GET_DIRECTIONS = "get_directions"
+GET_DIRECTION = "get_direction"
+GET_CALC = "get_calc"
+GET_EXCHANGES = "get_exchanges"
+CREATE_BID = "create_bid"
+CANCEL_BID = "cancel_bid"
+PAY_BID = "pay_bid"
+SUCCESS_BID = "success_bid"
+BID_INFO = "bid_info"
+GET_PARTNER_INFO = "get_partner_info"
+GET_PARTNER_LINKS = "get_partner_links"
+GET_PARTNER_EXCHANGES = "get_partner_exchanges"
+GET_PARTNER_PAYOUTS = "get_partner_payouts"
+ADD_PARTNER_PAYOUT = "add_partner_payout"
+
+METHODS = (
+    TEST,
+    GET_DIRECTION_CURRENCIES,
+    GET_DIRECTIONS,
+    GET_DIRECTION,
+    GET_CALC,
+    GET_EXCHANGES,
+    CREATE_BID,
+    CANCEL_BID,
+    PAY_BID,
+    SUCCESS_BID,
+    BID_INFO,
+    GET_PARTNER_INFO,
+    GET_PARTNER_LINKS,
+    GET_PARTNER_EXCHANGES,
+    GET_PARTNER_PAYOUTS,
+    ADD_PARTNER_PAYOUT,
+)
+
+#: change state on the site: sent at most once
+WRITE_METHODS = frozenset({CREATE_BID, CANCEL_BID, PAY_BID, SUCCESS_BID, ADD_PARTNER_PAYOUT})
+
+#: field errors on these are about the exchange amount/accounts, i.e. the "order"
+ORDER_METHODS = frozenset({CREATE_BID, GET_CALC})
+
+#: list methods; the site answers "Empty Response" when a filter matches nothing
+LIST_METHODS = frozenset({GET_EXCHANGES, GET_PARTNER_LINKS, GET_PARTNER_EXCHANGES, GET_PARTNER_PAYOUTS})
+
+# The document publishes no rate limit; a site sits behind ordinary web hosting, so stay well below
+# what a browser session would cause: at most 3 calls a second and 90 a minute per key.
+BUCKET = "api"
+RATE_LIMITS = (RateLimit(BUCKET, 3, 1.0), RateLimit(BUCKET, 90, 60.0))
+
+# error_text values the document lists (English site language), by what they mean for us
+ERROR_TEXTS: dict[str, type[errors.ExchangeError]] = {
+    "api disabled": errors.AuthenticationError,  # wrong login/key, or API not enabled for the user
+    "method not supported": errors.PermissionDenied,  # method not enabled for this key
+    "no bid exists": errors.OrderNotFound,
+    "direction not found": errors.UnknownPair,  # unknown or not open to the API
+}
+#: "Requested information is not available": nothing matches the parameters sent
+EMPTY_RESPONSE = "empty response"
+
+#: the word the document uses for "not set" in min/max fields
+NOT_SET = "no"
+
+# bid statuses (from the operator's pages; see BidStatus)
+CANCELLABLE_STATUSES = frozenset({"new", "techpay", "coldnew", "amlwait", "merchwait"})
+FINAL_STATUSES = frozenset({"success", "cancel", "delete", "error"})
+
+#: api_actions values meaning "do it through the API"
+ACTION_API = "api"
+ACTION_DISABLED = "disabled"
