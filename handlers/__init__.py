@@ -1,0 +1,20 @@
+"""Telegram handlers, one module per feature.
+
+A feature module exposes `build_router() -> Router`; add it to `get_routers` below.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import audit, help, lang, start
+
+
+def get_routers() -> list[Router]:
+    """Fresh Routers on every call: a Router can be attached to only one Dispatcher."""
+    return [
+        start.build_router(),
+        help.build_router(),
+        lang.build_router(),
+        audit.build_router(),
+    ]

@@ -1,0 +1,152 @@
+"""Assembly: everything the process needs, built from the config.
+
+`build_dispatcher` is the seam tests use: it takes already built services, so a test
+can hand it its own Redis prefix, team or fakes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.utils.i18n import I18n
+from redis.asyncio import Redis
+
+from bot.config import Config
+from bot.i18n import build_i18n
+from bot.metrics import BotMetrics
+from bot.middlewares.i18n import UserLanguageMiddleware
+from bot.middlewares.redis_outage import RedisOutageMiddleware
+from bot.middlewares.roles import RoleMiddleware
+from bot.middlewares.team import TeamMiddleware
+from bot.middlewares.tracking import UpdateTracker
+from handlers import get_routers
+from services.audit import AuditLog
+from services.redis_client import Keys, create_redis
+from services.team import TeamDirectory, TeamMember
+from services.throttle import Throttle
+from services.user_settings import UserSettings
+
+# How often a stranger, or anyone during a Redis outage, gets a reply.
+NOTICE_WINDOW_S = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything handlers may receive by argument name; each field becomes Dispatcher workflow data.
+
+    A new service (account registry, portfolio, ...) is a new field here, built in `build_services`.
+    The Redis client itself is deliberately absent: handlers never talk to Redis directly.
+    """
+
+    config: Config
+    keys: Keys
+    team: TeamDirectory
+    audit: AuditLog
+    user_settings: UserSettings
+
+    def workflow_data(self) -> dict[str, Any]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+def team_from_config(config: Config) -> TeamDirectory:
+    return TeamDirectory(
+        TeamMember(telegram_id=entry.telegram_id, name=entry.name, role=entry.role) for entry in config.team
+    )
+
+
+def build_services(config: Config, redis: Redis, keys: Keys | None = None) -> Services:
+    keys = keys or Keys(config.redis.prefix)
+    return Services(
+        config=config,
+        keys=keys,
+        team=team_from_config(config),
+        audit=AuditLog(redis, keys),
+        user_settings=UserSettings(redis, keys),
+    )
+
+
+def build_dispatcher(
+    services: Services,
+    *,
+    redis: Redis,
+    i18n: I18n,
+    metrics: BotMetrics,
+    tracker: UpdateTracker,
+    storage: BaseStorage,
+) -> Dispatcher:
+    """A Dispatcher with the middlewares in the order they must run, and every router attached."""
+    # aiogram registers its FSM middleware first, and it reads the state from Redis on every
+    # update; it is disabled here and registered below, inside the Redis-outage middleware.
+    dp = Dispatcher(storage=storage, disable_fsm=True)
+    dp.workflow_data.update(services.workflow_data())
+
+    unauthorized_throttle = Throttle(redis, services.keys, "unauthorized", window_s=NOTICE_WINDOW_S)
+    # Outer update middlewares run in registration order, after aiogram's user context one.
+    dp.update.outer_middleware(tracker)
+    dp.update.outer_middleware(RedisOutageMiddleware(i18n, metrics, window_s=NOTICE_WINDOW_S))
+    dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(UserLanguageMiddleware(i18n, services.user_settings))
+    dp.update.outer_middleware(TeamMiddleware(services.team, services.audit, unauthorized_throttle, metrics))
+    # Inner middlewares on the root router also wrap the handlers of every included router.
+    roles = RoleMiddleware(services.audit, metrics)
+    dp.message.middleware(roles)
+    dp.callback_query.middleware(roles)
+
+    dp.include_routers(*get_routers())
+    return dp
+
+
+def build_bot(config: Config) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(config.telegram.api_url))
+    return Bot(token=config.telegram.token.get_secret_value(), session=session)
+
+
+def build_storage(config: Config, keys: Keys) -> RedisStorage:
+    """FSM storage on its own client, with keys under the same prefix as everything else."""
+    return RedisStorage(
+        create_redis(config.redis.url),
+        key_builder=DefaultKeyBuilder(prefix=keys("fsm"), with_bot_id=True),
+    )
+
+
+@dataclass
+class BotApp:
+    """The assembled process: what bot.runner starts and stops."""
+
+    config: Config
+    bot: Bot
+    dispatcher: Dispatcher
+    redis: Redis
+    storage: RedisStorage
+    i18n: I18n
+    metrics: BotMetrics
+    tracker: UpdateTracker
+
+    @classmethod
+    def from_config(cls, config: Config) -> BotApp:
+        """Builds without touching the network: Redis connects lazily, Telegram on first call."""
+        redis = create_redis(config.redis.url)
+        services = build_services(config, redis)
+        i18n = build_i18n()
+        metrics = BotMetrics()
+        tracker = UpdateTracker(metrics)
+        storage = build_storage(config, services.keys)
+        dispatcher = build_dispatcher(
+            services, redis=redis, i18n=i18n, metrics=metrics, tracker=tracker, storage=storage
+        )
+        return cls(
+            config=config,
+            bot=build_bot(config),
+            dispatcher=dispatcher,
+            redis=redis,
+            storage=storage,
+            i18n=i18n,
+            metrics=metrics,
+            tracker=tracker,
+        )

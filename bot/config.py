@@ -1,0 +1,313 @@
+"""The configuration file (contract in design.md): models, validation and loading.
+
+Every section forbids unknown keys, so a typo stops start-up instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+from bot.config_errors import ConfigError, field_problem, format_validation_error
+from bot.secrets import resolve_secret
+from services.team import Role
+
+CONFIG_ENV_VAR = "CHATOPS_CONFIG"
+EXCHANGES = ("incorex", "iqfinex", "indodax", "exchanger", "narkasa")
+
+
+def _resolve(value: Any) -> Any:
+    return resolve_secret(value) if isinstance(value, str) else value
+
+
+def _non_empty_secret(value: SecretStr) -> SecretStr:
+    if not value.get_secret_value():
+        raise ValueError("must not be empty")
+    return value
+
+
+# A secret written inline, as env:NAME or as file:/path; held as SecretStr so it never
+# shows up in repr(), str() or a JSON dump.
+Secret = Annotated[SecretStr, BeforeValidator(_resolve)]
+RequiredSecret = Annotated[SecretStr, BeforeValidator(_resolve), AfterValidator(_non_empty_secret)]
+
+
+def _url_checker(*schemes: str) -> Any:
+    def check(value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in schemes or not parts.netloc:
+            raise ValueError(f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
+        return value.rstrip("/")
+
+    return AfterValidator(check)
+
+
+HttpUrl = Annotated[str, _url_checker("http", "https")]
+WsUrl = Annotated[str, _url_checker("ws", "wss")]
+
+
+def _parse_role(value: Any) -> Role:
+    if isinstance(value, Role):
+        return value
+    if isinstance(value, str):
+        return Role.from_name(value)
+    raise ValueError(f"must be one of {', '.join(Role.names())}")
+
+
+RoleName = Annotated[Role, BeforeValidator(_parse_role), PlainSerializer(lambda role: role.label)]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TelegramConfig(Section):
+    token: RequiredSecret
+    api_url: HttpUrl = "https://api.telegram.org"
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_secret: Secret = SecretStr("")
+
+    @model_validator(mode="after")
+    def _webhook_needs_url_and_secret(self) -> TelegramConfig:
+        if self.mode != "webhook":
+            return self
+        parts = urlsplit(self.webhook_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise field_problem(("webhook_url",), "webhook mode needs the public URL Telegram calls")
+        # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a secret token.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", self.webhook_secret.get_secret_value()):
+            raise field_problem(
+                ("webhook_secret",), "webhook mode needs 1-256 characters from A-Z, a-z, 0-9, _ and -"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The local path the web app serves the webhook on: the path of the public URL."""
+        return urlsplit(self.webhook_url).path or "/webhook"
+
+
+class RedisConfig(Section):
+    # May carry a password, so it accepts env:/file: like a secret and is printed masked.
+    url: Annotated[str, BeforeValidator(_resolve), _url_checker("redis", "rediss", "unix")] = (
+        "redis://127.0.0.1:6379/0"
+    )
+    prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = "chatops"
+
+    @property
+    def password(self) -> str | None:
+        return urlsplit(self.url).password
+
+    @field_serializer("url")
+    def _mask_password(self, url: str) -> str:
+        return url.replace(f":{self.password}@", ":**********@") if self.password else url
+
+
+class WebConfig(Section):
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+
+
+class TeamMemberConfig(Section):
+    telegram_id: Annotated[int, Field(gt=0)]
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    role: RoleName
+
+
+AccountName = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,32}$")]
+
+
+class _Account(Section):
+    name: AccountName
+    base_url: HttpUrl | None = None
+
+
+class IncorexAccount(_Account):
+    exchange: Literal["incorex"]
+    api_key: RequiredSecret
+    api_secret: RequiredSecret
+
+
+class IqfinexAccount(_Account):
+    exchange: Literal["iqfinex"]
+    api_key: RequiredSecret
+    api_secret: RequiredSecret
+
+
+class IndodaxAccount(_Account):
+    exchange: Literal["indodax"]
+    api_key: RequiredSecret
+    api_secret: RequiredSecret
+
+
+class ExchangerAccount(_Account):
+    """A site running the Premium Exchanger script: there is no default host, so base_url is required."""
+
+    exchange: Literal["exchanger"]
+    base_url: HttpUrl
+    api_login: RequiredSecret
+    api_key: RequiredSecret
+
+
+class NarkasaAccount(_Account):
+    exchange: Literal["narkasa"]
+    api_key: RequiredSecret
+    api_secret: RequiredSecret
+    ws_url: WsUrl = "wss://api.narkasa.com/v3"
+
+
+AccountConfig = Annotated[
+    IncorexAccount | IqfinexAccount | IndodaxAccount | ExchangerAccount | NarkasaAccount,
+    Field(discriminator="exchange"),
+]
+
+
+class WithdrawalsConfig(Section):
+    approvals_required: Annotated[int, Field(ge=1)] = 1
+    approval_timeout_s: Annotated[int, Field(ge=1)] = 900
+
+
+class AlertsConfig(Section):
+    poll_interval_s: Annotated[int, Field(ge=1)] = 10
+
+
+class PortfolioConfig(Section):
+    quote: Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")] = "USDT"
+    # Holdings worth less than this (in `quote`) are left out of the portfolio view.
+    dust_threshold: Annotated[Decimal, Field(ge=0)] = Decimal("1")
+
+    @field_validator("quote", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("must be an IANA time zone such as UTC or Europe/Istanbul") from None
+    return value
+
+
+class DisplayConfig(Section):
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = "UTC"
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class LoggingConfig(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Config(Section):
+    telegram: TelegramConfig
+    redis: RedisConfig = RedisConfig()
+    web: WebConfig = WebConfig()
+    team: Annotated[list[TeamMemberConfig], Field(min_length=1)]
+    accounts: list[AccountConfig] = []
+    withdrawals: WithdrawalsConfig = WithdrawalsConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    portfolio: PortfolioConfig = PortfolioConfig()
+    display: DisplayConfig = DisplayConfig()
+    logging: LoggingConfig = LoggingConfig()
+
+    @field_validator("team")
+    @classmethod
+    def _unique_telegram_ids(cls, team: list[TeamMemberConfig]) -> list[TeamMemberConfig]:
+        _reject_duplicates([member.telegram_id for member in team], "team", "telegram_id")
+        return team
+
+    @field_validator("accounts")
+    @classmethod
+    def _unique_account_names(cls, accounts: list[AccountConfig]) -> list[AccountConfig]:
+        _reject_duplicates([account.name for account in accounts], "accounts", "name")
+        return accounts
+
+    def secret_values(self) -> list[str]:
+        """Every non-empty secret in the config, for the log redaction filter."""
+        values = {secret.get_secret_value() for secret in _walk_secrets(self)}
+        values.add(self.redis.password or "")
+        return sorted(values - {""})
+
+
+def _reject_duplicates(values: list[Any], section: str, field: str) -> None:
+    first_seen: dict[Any, int] = {}
+    for index, value in enumerate(values):
+        if value in first_seen:
+            raise field_problem((index, field), f"duplicate of {section}[{first_seen[value]}].{field}")
+        first_seen[value] = index
+
+
+def _walk_secrets(value: Any) -> Iterator[SecretStr]:
+    if isinstance(value, SecretStr):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _walk_secrets(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _walk_secrets(item)
+
+
+def resolve_config_path(cli_value: str | None, environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    value = cli_value or env.get(CONFIG_ENV_VAR)
+    if not value:
+        raise ConfigError([f"config: give --config PATH or set {CONFIG_ENV_VAR}"])
+    return Path(value)
+
+
+def parse_config(data: Mapping[str, Any]) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc)) from None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the file; ConfigError lists every problem found, one per key."""
+    try:
+        with path.open("rb") as fp:
+            data = tomllib.load(fp)
+    except OSError as exc:
+        raise ConfigError([f"config: cannot read {path}: {exc.strerror or exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"config: {path} is not valid TOML: {exc}"]) from None
+    return parse_config(data)
+
+
+__all__ = [
+    "CONFIG_ENV_VAR",
+    "EXCHANGES",
+    "AccountConfig",
+    "Config",
+    "ConfigError",
+    "load_config",
+    "parse_config",
+    "resolve_config_path",
+]

@@ -1,0 +1,1 @@
+"""Cross-cutting concerns, registered once on the Dispatcher by bot.app.build_dispatcher."""

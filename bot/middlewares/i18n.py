@@ -1,0 +1,29 @@
+"""Chooses the language of every reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import TelegramObject, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+
+from bot.i18n import LOCALES
+from bot.middlewares.redis_outage import telegram_locale
+from services.user_settings import UserSettings
+
+
+class UserLanguageMiddleware(I18nMiddleware):
+    """The user's /lang choice if they made one, else their Telegram app language if supported, else en."""
+
+    def __init__(self, i18n: I18n, user_settings: UserSettings) -> None:
+        super().__init__(i18n)
+        self._user_settings = user_settings
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        user: User | None = data.get("event_from_user")
+        if user is None:
+            return self.i18n.default_locale
+        chosen = await self._user_settings.get_language(user.id)
+        if chosen is not None and chosen in LOCALES:
+            return chosen
+        return telegram_locale(user)

@@ -1,0 +1,34 @@
+"""The bot's commands: shown by /help and registered with Telegram (setMyCommands).
+
+A new command gets an entry here with the same least role as its handler's
+`role` flag (tests/unit/bot/test_commands.py checks they agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.utils.i18n import lazy_gettext as __
+from babel.support import LazyProxy
+
+from services.team import Role
+
+
+@dataclass(frozen=True, slots=True)
+class CommandInfo:
+    name: str
+    # Lazy: evaluated in the locale active where it is rendered (a reply, or setMyCommands per language).
+    description: LazyProxy
+    role: Role
+
+
+COMMANDS: tuple[CommandInfo, ...] = (
+    CommandInfo("start", __("Start the bot and show your role"), Role.VIEWER),
+    CommandInfo("help", __("List the commands you can use"), Role.VIEWER),
+    CommandInfo("lang", __("Choose the language of the bot"), Role.VIEWER),
+    CommandInfo("audit", __("Show the latest audit log entries"), Role.ADMIN),
+)
+
+
+def commands_for(role: Role) -> list[CommandInfo]:
+    return [command for command in COMMANDS if role >= command.role]

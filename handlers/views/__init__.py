@@ -1,0 +1,1 @@
+"""Rendering: texts and keyboards, kept apart from the handlers that send them."""

@@ -1,0 +1,26 @@
+"""Pieces of text shared by several features."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from services.team import Role
+
+
+def role_title(role: Role) -> str:
+    """The role's name in the current language."""
+    titles = {
+        Role.VIEWER: _("viewer"),
+        Role.TRADER: _("trader"),
+        Role.APPROVER: _("approver"),
+        Role.ADMIN: _("admin"),
+    }
+    return titles[role]
+
+
+def not_authorized_text() -> str:
+    return _("Sorry, you are not authorized to use this bot.")
+
+
+def role_required_text(role: Role) -> str:
+    return _("This needs the {role} role.").format(role=role_title(role))
