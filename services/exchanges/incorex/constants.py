@@ -195,4 +195,9 @@ ERROR_WORDS: tuple[tuple[str, type[errors.ExchangeError]], ...] = (
     ("access denied", errors.PermissionDenied),
     ("blocked", errors.PermissionDenied),
     ("maintenance", errors.ExchangeUnavailable),
+    ("function does not exist", errors.NotSupported),
+    ("not enough orders", errors.InvalidOrder),
+    ("invalid parameter", errors.InvalidRequest),
+    ("request was not found", errors.InvalidRequest),
+    ("address", errors.InvalidRequest),
 )
