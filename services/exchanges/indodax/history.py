@@ -1,0 +1,87 @@
+"""transHistory: deposits and withdrawals, at most 7 days per request, paged backwards in windows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import TypeVar
+
+from services.exchanges.models import Deposit, Transfer
+
+from . import schemas
+from .constants import TRANS_HISTORY_MAX_DAYS
+from .parsing import transfer_status, when
+
+# Indodax counts days in Jakarta time (WIB, no daylight saving)
+WIB = timezone(timedelta(hours=7), "WIB")
+DATE_FORMAT = "%Y-%m-%d"
+
+T = TypeVar("T", bound=Transfer)
+
+
+def today() -> date:
+    return datetime.now(WIB).date()
+
+
+def windows(since: datetime | None, last_day: date) -> list[tuple[date, date] | None]:
+    """Date ranges, newest first, covering ``since`` up to ``last_day``; [None] asks for the server's
+    default (the last 7 days). Each range spans at most 7 days, start before end."""
+    if since is None:
+        return [None]
+    first = since.astimezone(WIB).date()
+    found: list[tuple[date, date] | None] = []
+    end = last_day
+    while True:
+        start = max(first, end - timedelta(days=TRANS_HISTORY_MAX_DAYS - 1))
+        start = min(start, end - timedelta(days=1))
+        found.append((start, end))
+        if start <= first:
+            return found
+        end = start - timedelta(days=1)
+
+
+def window_params(window: tuple[date, date] | None) -> list[tuple[str, str]]:
+    if window is None:
+        return []
+    start, end = window
+    return [("start", start.strftime(DATE_FORMAT)), ("end", end.strftime(DATE_FORMAT))]
+
+
+def transfers(
+    cls: type[T],
+    groups: dict[str, list[schemas.TransferRaw]],
+    asset: str | None,
+) -> list[T]:
+    id_field = "deposit_id" if cls is Deposit else "withdraw_id"
+    found = []
+    for currency, rows in groups.items():
+        if asset is not None and currency.lower() != asset.lower():
+            continue
+        for raw in rows:
+            ident = getattr(raw, id_field)
+            found.append(
+                cls(
+                    id=str(ident if ident is not None else raw.tx or ""),
+                    asset=currency.upper(),
+                    amount=raw.amount,
+                    fee=raw.fee,
+                    status=transfer_status(raw.status),
+                    txid=raw.tx or None,
+                    timestamp=when(raw.submit_time or raw.success_time),
+                    updated=when(raw.success_time),
+                    raw_status=raw.status,
+                )
+            )
+    return found
+
+
+def merge(pages: list[list[T]], since: datetime | None, limit: int | None) -> list[T]:
+    """Newest first, each transfer once (windows may overlap), none before ``since``."""
+    seen: dict[tuple[str, str], T] = {}
+    for page in pages:
+        for t in page:
+            seen.setdefault((t.asset, t.id), t)
+    epoch = datetime.fromtimestamp(0, WIB)
+    ordered = sorted(seen.values(), key=lambda t: t.timestamp or epoch, reverse=True)
+    if since is not None:
+        ordered = [t for t in ordered if t.timestamp is None or t.timestamp >= since]
+    return ordered[:limit] if limit is not None else ordered

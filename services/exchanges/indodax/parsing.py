@@ -1,0 +1,197 @@
+"""Raw Indodax shapes -> the exchange-neutral models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from services.exchanges.models import (
+    Balance,
+    Balances,
+    Candle,
+    Market,
+    MarketLimits,
+    MarketPrecision,
+    MinMax,
+    Order,
+    OrderBook,
+    OrderSide,
+    OrderStatus,
+    OrderType,
+    PriceLevel,
+    PublicTrade,
+    Ticker,
+    Trade,
+    TransferStatus,
+)
+from services.exchanges.symbols import unified
+
+from . import schemas
+from .constants import ORDER_STATUS, TRANSFER_STATUS
+
+_ORDER_TYPES = {"limit": OrderType.LIMIT, "market": OrderType.MARKET, "stoplimit": OrderType.STOP_LIMIT}
+
+
+def when(seconds: int | None) -> datetime | None:
+    return None if not seconds else datetime.fromtimestamp(seconds, UTC)
+
+
+def market(pair: schemas.PairInfo) -> Market:
+    base, quote = pair.traded_currency.upper(), pair.base_currency.upper()
+    suspended = bool(pair.is_maintenance) or bool(pair.is_market_suspended)
+    fee = None if pair.trade_fee_percent is None else pair.trade_fee_percent / 100
+    return Market(
+        symbol=unified(base, quote),
+        id=pair.ticker_id,
+        base=base,
+        quote=quote,
+        active=not suspended,
+        # price_round is the number of decimals of the traded amount (CCXT reads it the same way)
+        precision=MarketPrecision(amount=pair.price_round, price=pair.volume_precision),
+        limits=MarketLimits(
+            amount=MinMax(min=pair.trade_min_traded_currency),
+            cost=MinMax(min=pair.trade_min_base_currency),
+        ),
+        maker_fee=fee,
+        taker_fee=fee,
+    )
+
+
+def split_ticker_id(ticker_id: str) -> tuple[str, str]:
+    base, _, quote = ticker_id.partition("_")
+    return base, quote
+
+
+def ticker(ticker_id: str, raw: schemas.TickerRaw) -> Ticker:
+    base, quote = split_ticker_id(ticker_id)
+    return Ticker(
+        symbol=unified(base, quote),
+        last=raw.last,
+        bid=raw.buy,
+        ask=raw.sell,
+        high=raw.high,
+        low=raw.low,
+        base_volume=raw.amount_for("vol", base),
+        quote_volume=raw.amount_for("vol", quote),
+        timestamp=when(raw.server_time),
+    )
+
+
+def order_book(symbol: str, raw: schemas.Depth, limit: int | None) -> OrderBook:
+    def levels(rows: Sequence[tuple[Decimal, Decimal]]) -> list[PriceLevel]:
+        return [PriceLevel(price=p, amount=a) for p, a in rows[:limit]]
+
+    return OrderBook(symbol=symbol, bids=levels(raw.buy), asks=levels(raw.sell))
+
+
+def public_trade(symbol: str, raw: schemas.PublicTradeRaw) -> PublicTrade:
+    return PublicTrade(
+        id=str(raw.tid),
+        symbol=symbol,
+        side=OrderSide(raw.type) if raw.type in ("buy", "sell") else None,
+        price=raw.price,
+        amount=raw.amount,
+        timestamp=datetime.fromtimestamp(raw.date, UTC),
+    )
+
+
+def candle(raw: schemas.CandleRaw) -> Candle:
+    return Candle(
+        timestamp=datetime.fromtimestamp(raw.time, UTC),
+        open=raw.open,
+        high=raw.high,
+        low=raw.low,
+        close=raw.close,
+        volume=raw.volume,
+    )
+
+
+def aggregate(candles: Sequence[Candle], seconds: int) -> list[Candle]:
+    """Merges consecutive candles into frames of ``seconds`` aligned on the epoch."""
+    frames: dict[int, list[Candle]] = {}
+    for c in candles:
+        start = int(c.timestamp.timestamp()) // seconds * seconds
+        frames.setdefault(start, []).append(c)
+    return [
+        Candle(
+            timestamp=datetime.fromtimestamp(start, UTC),
+            open=group[0].open,
+            high=max(c.high for c in group),
+            low=min(c.low for c in group),
+            close=group[-1].close,
+            volume=sum((c.volume for c in group), Decimal(0)),
+        )
+        for start, group in sorted(frames.items())
+    ]
+
+
+def balances(info: schemas.Info) -> Balances:
+    assets = set(info.balance) | set(info.balance_hold)
+    return Balances(
+        assets={
+            a.upper(): Balance(
+                asset=a.upper(),
+                free=info.balance.get(a, Decimal(0)),
+                reserved=info.balance_hold.get(a, Decimal(0)),
+            )
+            for a in sorted(assets)
+        }
+    )
+
+
+def order(m: Market, raw: schemas.OrderRaw, default_status: OrderStatus = OrderStatus.UNKNOWN) -> Order:
+    """Sells are sized in the base asset, buys usually in the quote (``order_idr``/``order_rp``)."""
+    base, quote = m.base.lower(), m.quote.lower()
+    status = ORDER_STATUS.get(raw.status or "", default_status)
+    price = raw.price or None
+    amount: Decimal | None
+    ordered_base = raw.amount_for("order", base)
+    if ordered_base is not None:
+        remain = raw.amount_for("remain", base)
+        amount = ordered_base
+        filled = ordered_base - (remain if remain is not None else _unfilled(status, ordered_base))
+        cost = filled * price if price else None
+    else:
+        ordered_quote = raw.amount_for("order", quote, "rp") or Decimal(0)
+        remain = raw.amount_for("remain", quote, "rp")
+        cost = ordered_quote - (remain if remain is not None else _unfilled(status, ordered_quote))
+        amount = ordered_quote / price if price else None
+        filled = cost / price if price else Decimal(0)
+    return Order(
+        id=str(raw.order_id),
+        symbol=m.symbol,
+        side=OrderSide(raw.type),
+        type=_ORDER_TYPES.get(raw.order_type or "limit", OrderType.LIMIT),
+        status=status,
+        amount=amount,
+        price=price,
+        filled=filled,
+        average=price if filled else None,
+        cost=cost,
+        client_order_id=raw.client_order_id or None,
+        timestamp=when(raw.submit_time),
+    )
+
+
+def _unfilled(status: OrderStatus, ordered: Decimal) -> Decimal:
+    return Decimal(0) if status is OrderStatus.CLOSED else ordered
+
+
+def my_trade(m: Market, raw: schemas.MyTradeRaw) -> Trade:
+    amount = raw.amount_for("", m.base.lower()) or Decimal(0)
+    return Trade(
+        id=str(raw.trade_id),
+        order_id=None if raw.order_id is None else str(raw.order_id),
+        symbol=m.symbol,
+        side=OrderSide(raw.type),
+        price=raw.price,
+        amount=amount,
+        cost=raw.price * amount,
+        fee=raw.fee,
+        timestamp=when(raw.trade_time),
+    )
+
+
+def transfer_status(word: str) -> TransferStatus:
+    return TRANSFER_STATUS.get(word.lower(), TransferStatus.PENDING)

@@ -1,0 +1,208 @@
+"""Pydantic models of Indodax's raw response shapes, validated at the boundary.
+
+Amount keys are named after currencies (``order_btc``, ``remain_idr``, ``vol_eth``), so those models keep
+extra keys and expose them through ``amount_for``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Raw(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def amount_for(self, prefix: str, *currencies: str) -> Decimal | None:
+        """The first ``<prefix>_<currency>`` (or bare ``<currency>``) extra key present, as Decimal."""
+        extra = self.model_extra or {}
+        for currency in currencies:
+            value = extra.get(f"{prefix}_{currency}" if prefix else currency)
+            if value is not None and value != "":
+                return Decimal(str(value))
+        return None
+
+
+class ErrorBody(Raw):
+    success: int | str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    message: str | None = None
+
+
+class Envelope(Raw):
+    success: int | str
+    result: Any = Field(default=None, alias="return")
+
+
+# -- public -------------------------------------------------------------------------------------------
+
+
+class ServerTime(Raw):
+    server_time: int  # ms
+
+
+class PairInfo(Raw):
+    id: str  # "btcidr"
+    symbol: str  # "BTCIDR"
+    base_currency: str  # the quote asset, "idr"
+    traded_currency: str  # the base asset, "btc"
+    ticker_id: str  # "btc_idr"
+    price_round: int | None = None
+    volume_precision: int | None = None
+    trade_min_base_currency: Decimal | None = None
+    trade_min_traded_currency: Decimal | None = None
+    trade_fee_percent: Decimal | None = None
+    is_maintenance: int | bool | None = None
+    is_market_suspended: int | bool | None = None
+
+
+class TickerRaw(Raw):
+    high: Decimal | None = None
+    low: Decimal | None = None
+    last: Decimal | None = None
+    buy: Decimal | None = None
+    sell: Decimal | None = None
+    server_time: int | None = None  # seconds
+
+
+class TickerAll(Raw):
+    tickers: dict[str, TickerRaw]
+
+
+class TickerOne(Raw):
+    ticker: TickerRaw
+
+
+class Depth(Raw):
+    buy: list[tuple[Decimal, Decimal]] = Field(default_factory=list)
+    sell: list[tuple[Decimal, Decimal]] = Field(default_factory=list)
+
+
+class PublicTradeRaw(Raw):
+    date: int
+    price: Decimal
+    amount: Decimal
+    tid: str | int
+    type: str
+
+
+class CandleRaw(Raw):
+    time: int = Field(alias="Time")
+    open: Decimal = Field(alias="Open")
+    high: Decimal = Field(alias="High")
+    low: Decimal = Field(alias="Low")
+    close: Decimal = Field(alias="Close")
+    volume: Decimal = Field(alias="Volume")
+
+
+# -- private (the "return" object) --------------------------------------------------------------------
+
+
+class Info(Raw):
+    server_time: int | None = None
+    balance: dict[str, Decimal]
+    balance_hold: dict[str, Decimal] = Field(default_factory=dict)
+    address: dict[str, str] = Field(default_factory=dict)
+    network: dict[str, str | list[str]] = Field(default_factory=dict)
+    memo_is_required: dict[str, dict[str, bool]] = Field(default_factory=dict)
+    user_id: str | int | None = None
+    verification_status: str | None = None
+    withdraw_status: int | None = None
+
+
+class TransferRaw(Raw):
+    status: str
+    amount: Decimal
+    fee: Decimal | None = None
+    submit_time: int | None = None
+    success_time: int | None = None
+    deposit_id: str | int | None = None
+    withdraw_id: str | int | None = None
+    tx: str | None = None
+
+
+class TransHistory(Raw):
+    withdraw: dict[str, list[TransferRaw]] = Field(default_factory=dict)
+    deposit: dict[str, list[TransferRaw]] = Field(default_factory=dict)
+
+
+class TradeResult(Raw):
+    order_id: int | str
+    client_order_id: str | None = None
+
+
+class MyTradeRaw(Raw):
+    trade_id: str | int
+    order_id: str | int | None = None
+    type: str
+    price: Decimal
+    fee: Decimal | None = None
+    trade_time: int | None = None
+    client_order_id: str | None = None
+
+
+class MyTrades(Raw):
+    trades: list[MyTradeRaw]
+
+
+class OrderRaw(Raw):
+    order_id: str | int
+    client_order_id: str | None = None
+    price: Decimal | None = None
+    type: str
+    order_type: str | None = None
+    submit_time: int | None = None
+    finish_time: int | None = None
+    status: str | None = None
+
+
+class OpenOrders(Raw):
+    orders: list[OrderRaw] | dict[str, list[OrderRaw]]
+
+
+class OrderList(Raw):
+    orders: list[OrderRaw]
+
+
+class OneOrder(Raw):
+    order: OrderRaw
+
+
+class CancelResult(Raw):
+    order_id: int | str
+    client_order_id: str | None = None
+    type: str
+    pair: str
+
+
+class WithdrawFee(Raw):
+    withdraw_fee: Decimal
+    currency: str
+    server_time: int | None = None
+
+
+class WithdrawResult(Raw):
+    status: str
+    withdraw_currency: str
+    withdraw_address: str | None = None
+    withdraw_amount: Decimal
+    fee: Decimal | None = None
+    amount_after_fee: Decimal | None = None
+    submit_time: int | None = None
+    withdraw_id: str | int
+    txid: str | None = None
+    withdraw_username: str | None = None
+
+
+def parse(model: type[T], data: Any) -> T:
+    """Raises ValueError (with pydantic's detail) when the shape is wrong; callers turn it into
+    BadResponse naming the endpoint."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(f"unexpected {model.__name__} shape: {exc.error_count()} problem(s)") from exc
