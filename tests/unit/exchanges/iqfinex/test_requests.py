@@ -12,7 +12,7 @@ from yarl import URL
 from services.exchanges import errors
 from services.exchanges.base import INTERVALS, ClientConfig
 from services.exchanges.capabilities import Capability
-from services.exchanges.iqfinex.auth import json_with_numbers
+from services.exchanges.iqfinex import jsonwire
 from services.exchanges.iqfinex.client import IqfinexClient
 from services.exchanges.iqfinex.constants import FRAMES, INTERVAL_FRAMES
 from services.exchanges.models import OrderSide, OrderType
@@ -72,8 +72,11 @@ async def test_market_order_body_has_no_price(http: aioresponses, client: Iqfine
     assert json.loads(call["data"]) == {"asset": "ETHBTC", "cmd": "buy", "volume": 2}
 
 
-def test_decimal_bodies_are_exact_numbers_never_exponents() -> None:
-    assert json_with_numbers({"volume": Decimal("1E-8")}) == b'{"volume":0.00000001}'
+def test_decimals_are_written_as_exact_numbers_never_exponents() -> None:
+    assert (
+        jsonwire.dumps({"volume": Decimal("1E-8"), "rows": [Decimal("2.50")]})
+        == '{"volume":0.00000001,"rows":[2.50]}'
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,22 @@
+"""JSON as Iqfinex writes it: Decimals as exact JSON numbers (the document types money as double).
+
+The framework's encoder writes Decimals as strings; the client's order bodies and the simulator's answers
+both need numbers, written exactly (never through float, never with an exponent).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+
+def dumps(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(dumps(v) for v in value) + "]"
+    return json.dumps(value)
