@@ -1,0 +1,1 @@
+"""Narkasa: REST client (client.NarkasaClient) and websocket streams (stream.NarkasaStream)."""
