@@ -114,7 +114,7 @@ class ErrorCode(IntEnum):
     RATE_LIMIT = 40034
     NO_METHOD = 40015
     MAINTENANCE = 40016
-    WALLET_NOT_ACTIVATED = 40030
+    ACCESS_DENIED = 40030
     WITHDRAW_BLOCKED = 40031
     BAD_PARAMETER = 40011
     UNKNOWN_PAIR = 50003
@@ -137,7 +137,7 @@ ERROR_CLASSES: dict[int, type[errors.ExchangeError]] = {
     ErrorCode.RATE_LIMIT: errors.RateLimited,
     ErrorCode.NO_METHOD: errors.NotSupported,
     ErrorCode.MAINTENANCE: errors.ExchangeUnavailable,
-    ErrorCode.WALLET_NOT_ACTIVATED: errors.PermissionDenied,
+    ErrorCode.ACCESS_DENIED: errors.PermissionDenied,
     ErrorCode.WITHDRAW_BLOCKED: errors.PermissionDenied,
     ErrorCode.BAD_PARAMETER: errors.InvalidRequest,
     ErrorCode.UNKNOWN_PAIR: errors.UnknownPair,
@@ -161,7 +161,7 @@ ERROR_TEXTS: dict[int, str] = {
     ErrorCode.RATE_LIMIT: "Rate limit exceeded: {limit} requests per minute",
     ErrorCode.NO_METHOD: "API function does not exist",
     ErrorCode.MAINTENANCE: "Service temporarily unavailable, maintenance",
-    ErrorCode.WALLET_NOT_ACTIVATED: "Access denied: the method is not activated, contact technical support",
+    ErrorCode.ACCESS_DENIED: "Access denied: the method is not activated for this key, contact technical support",
     ErrorCode.WITHDRAW_BLOCKED: "Withdrawals are blocked for 48 hours after API activation",
     ErrorCode.BAD_PARAMETER: "Invalid parameter: {name}",
     ErrorCode.UNKNOWN_PAIR: "Unknown currency pair: {pair}",
