@@ -58,6 +58,7 @@ async def get_updates(ctx: Context, p: Params) -> Any:
         bot.confirm_updates(offset)
     bot.polling_generation += 1
     generation = bot.polling_generation
+    bot.updates_changed.notify()  # a poll already waiting learns that it has been superseded
 
     def ready() -> bool:
         bot.drop_unwanted()

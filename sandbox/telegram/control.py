@@ -239,8 +239,8 @@ class ControlApi:
                     break
                 data = json.dumps(event, ensure_ascii=False)
                 await response.write(f"event: {event['type']}\ndata: {data}\n\n".encode())
-        except (ConnectionResetError, asyncio.CancelledError):
-            pass
+        except ConnectionResetError:
+            return response  # the listener went away
         finally:
             self.state.events.unsubscribe(queue)
         with contextlib.suppress(ConnectionResetError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramUnauthorizedError
+from aiogram.exceptions import TelegramBadRequest, TelegramConflictError, TelegramUnauthorizedError
 from aiogram.types import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
@@ -83,6 +83,21 @@ async def test_long_poll_returns_when_an_update_arrives(bot: Bot, client: Emulat
     await client.send(ALICE, "wake up")
     updates = await asyncio.wait_for(poll, 2)
     assert updates[0].message is not None and updates[0].message.text == "wake up"
+
+
+async def test_a_second_poller_terminates_the_first(bot: Bot, base_url: str) -> None:
+    import asyncio
+
+    first = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.sleep(0.2)
+    second_bot = make_bot(base_url)
+    try:
+        second = asyncio.create_task(second_bot.get_updates(timeout=1))
+        with pytest.raises(TelegramConflictError, match="terminated by other getUpdates request"):
+            await asyncio.wait_for(first, 2)
+        assert await second == []
+    finally:
+        await second_bot.session.close()
 
 
 async def test_html_is_parsed_and_both_forms_are_stored(bot: Bot, client: EmulatorClient) -> None:
