@@ -1,0 +1,113 @@
+"""A Bot session that records API calls instead of sending them, for dispatcher-level tests."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import Chat, Message
+
+
+class RecordingSession(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[TelegramMethod[Any]] = []
+        self._ids = itertools.count(1)
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - BaseSession's signature
+    ) -> TelegramType:
+        self.calls.append(method)
+        if isinstance(method, SendMessage | EditMessageText):
+            chat_id = int(method.chat_id or 0)
+            message = Message(
+                message_id=next(self._ids),
+                date=datetime.now(UTC),
+                chat=Chat(id=chat_id, type="private"),
+                text=method.text,
+            )
+            return message.as_(bot)  # type: ignore[return-value]
+        return True  # type: ignore[return-value]
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 - BaseSession's signature
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        raise NotImplementedError
+        yield b""  # pragma: no cover
+
+    async def close(self) -> None:
+        pass
+
+    def sent_texts(self, chat_id: int | None = None) -> list[str]:
+        return [
+            str(call.text)
+            for call in self.calls
+            if isinstance(call, SendMessage | EditMessageText)
+            and (chat_id is None or call.chat_id == chat_id)
+        ]
+
+    def alerts(self) -> list[str]:
+        return [str(call.text) for call in self.calls if isinstance(call, AnswerCallbackQuery) and call.text]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+
+_update_ids = itertools.count(1)
+
+
+def message_update(
+    user_id: int, text: str, *, language_code: str | None = "en", first_name: str = "U"
+) -> dict[str, Any]:
+    entities = (
+        [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
+    )
+    return {
+        "update_id": next(_update_ids),
+        "message": {
+            "message_id": next(_update_ids),
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": first_name,
+                "language_code": language_code,
+            },
+            "text": text,
+            "entities": entities,
+        },
+    }
+
+
+def callback_update(user_id: int, data: str, *, language_code: str | None = "en") -> dict[str, Any]:
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": str(next(_update_ids)),
+            "from": {"id": user_id, "is_bot": False, "first_name": "U", "language_code": language_code},
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": next(_update_ids),
+                "date": int(datetime.now(UTC).timestamp()),
+                "chat": {"id": user_id, "type": "private"},
+                "from": {"id": 42, "is_bot": True, "first_name": "bot"},
+                "text": "menu",
+            },
+        },
+    }

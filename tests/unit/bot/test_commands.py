@@ -1,0 +1,45 @@
+from aiogram.filters import Command, CommandStart
+from aiogram.utils.i18n import I18n
+
+from bot.commands import localized_commands
+from bot.i18n import LOCALES, build_i18n
+from bot.middlewares.roles import ROLE_FLAG
+from handlers import get_routers
+from handlers.commands import COMMANDS, commands_for
+from services.team import Role
+
+
+def _handler_roles() -> dict[str, Role]:
+    """Command name -> least role, as declared by the handlers' flags."""
+    roles: dict[str, Role] = {}
+    for router in get_routers():
+        for handler in router.message.handlers:
+            for filter_ in handler.filters or []:
+                command = filter_.callback
+                if isinstance(command, Command | CommandStart):
+                    for name in command.commands:
+                        roles[str(name)] = handler.flags.get(ROLE_FLAG, Role.VIEWER)
+    return roles
+
+
+def test_catalog_roles_agree_with_handler_flags() -> None:
+    assert _handler_roles() == {info.name: info.role for info in COMMANDS}
+
+
+def test_get_routers_builds_fresh_routers_each_call() -> None:
+    first, second = get_routers(), get_routers()
+    assert all(a is not b for a, b in zip(first, second, strict=True))
+
+
+def test_viewers_do_not_see_admin_commands() -> None:
+    assert "audit" not in {info.name for info in commands_for(Role.VIEWER)}
+    assert "audit" in {info.name for info in commands_for(Role.ADMIN)}
+
+
+def test_command_descriptions_are_localized_per_language() -> None:
+    i18n: I18n = build_i18n()
+    descriptions = {locale: [c.description for c in localized_commands(i18n, locale)] for locale in LOCALES}
+    assert len({tuple(texts) for texts in descriptions.values()}) == len(LOCALES)
+    assert descriptions["ru"][0] == "Запустить бота и показать вашу роль"
+    for locale in LOCALES:
+        assert [c.command for c in localized_commands(i18n, locale)] == [info.name for info in COMMANDS]

@@ -1,0 +1,291 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot.config import (
+    CONFIG_ENV_VAR,
+    Config,
+    ConfigError,
+    ExchangerAccount,
+    NarkasaAccount,
+    load_config,
+    parse_config,
+    resolve_config_path,
+)
+from services.team import Role
+
+MINIMAL = """
+[telegram]
+token = "123:inline-token"
+
+[[team]]
+telegram_id = 1001
+name = "alice"
+role = "admin"
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _problems(data: dict[str, object]) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data)
+    return caught.value.problems
+
+
+def _base(**sections: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "telegram": {"token": "123:t"},
+        "team": [{"telegram_id": 1, "name": "alice", "role": "admin"}],
+    }
+    data.update(sections)
+    return data
+
+
+def test_minimal_file_gets_the_documented_defaults(tmp_path: Path) -> None:
+    config = load_config(_write(tmp_path, MINIMAL))
+    assert config.telegram.api_url == "https://api.telegram.org"
+    assert config.telegram.mode == "polling"
+    assert config.redis.url == "redis://127.0.0.1:6379/0"
+    assert config.redis.prefix == "chatops"
+    assert (config.web.host, config.web.port) == ("127.0.0.1", 8080)
+    assert config.withdrawals.approvals_required == 1
+    assert config.withdrawals.approval_timeout_s == 900
+    assert config.alerts.poll_interval_s == 10
+    assert config.portfolio.quote == "USDT"
+    assert config.portfolio.dust_threshold == Decimal("1")
+    assert config.display.timezone == "UTC"
+    assert config.team[0].role is Role.ADMIN
+
+
+def test_secret_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_BOT_TOKEN", "123:from-env")
+    config = parse_config(_base(telegram={"token": "env:TEST_BOT_TOKEN"}))
+    assert config.telegram.token.get_secret_value() == "123:from-env"
+
+
+def test_secret_from_file_drops_the_trailing_newline(tmp_path: Path) -> None:
+    secret_file = tmp_path / "token"
+    secret_file.write_text("123:from-file\n", encoding="utf-8")
+    config = parse_config(_base(telegram={"token": f"file:{secret_file}"}))
+    assert config.telegram.token.get_secret_value() == "123:from-file"
+
+
+def test_missing_environment_variable_names_the_key_and_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOT_SET_ANYWHERE", raising=False)
+    assert _problems(_base(telegram={"token": "env:NOT_SET_ANYWHERE"})) == [
+        "telegram.token: environment variable NOT_SET_ANYWHERE is not set"
+    ]
+
+
+def test_unreadable_secret_file_names_the_key(tmp_path: Path) -> None:
+    [problem] = _problems(_base(telegram={"token": f"file:{tmp_path / 'missing'}"}))
+    assert problem.startswith("telegram.token: cannot read file")
+
+
+def test_secrets_never_appear_in_repr_or_str() -> None:
+    config = parse_config(
+        _base(
+            accounts=[{"name": "main", "exchange": "incorex", "api_key": "KEY-123", "api_secret": "SEC-456"}]
+        )
+    )
+    for text in (repr(config), str(config), config.model_dump_json()):
+        assert "KEY-123" not in text and "SEC-456" not in text and "123:t" not in text
+
+
+def test_secret_values_lists_every_secret_for_redaction() -> None:
+    config = parse_config(
+        _base(
+            redis={"url": "redis://:redis-pass@localhost:6379/0"},
+            accounts=[{"name": "main", "exchange": "incorex", "api_key": "KEY-123", "api_secret": "SEC-456"}],
+        )
+    )
+    assert set(config.secret_values()) == {"123:t", "KEY-123", "SEC-456", "redis-pass"}
+
+
+def test_redis_password_is_masked_in_the_summary() -> None:
+    config = parse_config(_base(redis={"url": "redis://:redis-pass@localhost:6379/0"}))
+    assert config.model_dump(mode="json")["redis"]["url"] == "redis://:**********@localhost:6379/0"
+
+
+def test_unknown_keys_are_rejected_by_name() -> None:
+    assert _problems(_base(web={"port": 8080, "prot": 1})) == ["web.prot: unknown key"]
+
+
+def test_unknown_exchange_lists_the_supported_ones() -> None:
+    problems = _problems(
+        _base(
+            accounts=[
+                {"name": "a", "exchange": "incorex", "api_key": "k", "api_secret": "s"},
+                {"name": "b", "exchange": "binance", "api_key": "k", "api_secret": "s"},
+            ]
+        )
+    )
+    assert problems == ["accounts[1].exchange: must be one of incorex, iqfinex, indodax, exchanger, narkasa"]
+
+
+def test_exchanger_needs_base_url_login_and_key() -> None:
+    problems = _problems(_base(accounts=[{"name": "x", "exchange": "exchanger"}]))
+    assert sorted(problems) == [
+        "accounts[0].api_key: required",
+        "accounts[0].api_login: required",
+        "accounts[0].base_url: required",
+    ]
+
+
+def test_exchanger_account_is_parsed_into_its_model() -> None:
+    config = parse_config(
+        _base(
+            accounts=[
+                {
+                    "name": "x",
+                    "exchange": "exchanger",
+                    "base_url": "https://exchanger.example/",
+                    "api_login": "login",
+                    "api_key": "key",
+                }
+            ]
+        )
+    )
+    [account] = config.accounts
+    assert isinstance(account, ExchangerAccount)
+    assert account.base_url == "https://exchanger.example"
+
+
+@pytest.mark.parametrize("exchange", ["incorex", "iqfinex", "indodax", "narkasa"])
+def test_key_and_secret_exchanges_need_both(exchange: str) -> None:
+    problems = _problems(_base(accounts=[{"name": "x", "exchange": exchange, "api_key": "k"}]))
+    assert problems == ["accounts[0].api_secret: required"]
+
+
+def test_narkasa_has_a_default_websocket_url_that_can_be_changed() -> None:
+    account = {"name": "n", "exchange": "narkasa", "api_key": "k", "api_secret": "s"}
+    default = parse_config(_base(accounts=[account])).accounts[0]
+    custom = parse_config(_base(accounts=[{**account, "ws_url": "ws://127.0.0.1:9000/v3"}])).accounts[0]
+    assert isinstance(default, NarkasaAccount) and isinstance(custom, NarkasaAccount)
+    assert default.ws_url == "wss://api.narkasa.com/v3"
+    assert custom.ws_url == "ws://127.0.0.1:9000/v3"
+
+
+def test_ws_url_is_only_for_narkasa() -> None:
+    account = {"name": "i", "exchange": "incorex", "api_key": "k", "api_secret": "s", "ws_url": "wss://x"}
+    assert _problems(_base(accounts=[account])) == ["accounts[0].ws_url: unknown key"]
+
+
+def test_account_names_are_lowercase_words() -> None:
+    account = {"name": "Main Account", "exchange": "incorex", "api_key": "k", "api_secret": "s"}
+    assert _problems(_base(accounts=[account])) == [
+        "accounts[0].name: use 1-32 characters from a-z, 0-9, _ and -"
+    ]
+
+
+def test_account_names_are_unique() -> None:
+    account = {"name": "main", "exchange": "incorex", "api_key": "k", "api_secret": "s"}
+    assert _problems(_base(accounts=[account, account])) == [
+        "accounts[1].name: duplicate of accounts[0].name"
+    ]
+
+
+def test_team_telegram_ids_are_unique() -> None:
+    team = [
+        {"telegram_id": 1, "name": "alice", "role": "admin"},
+        {"telegram_id": 1, "name": "bob", "role": "viewer"},
+    ]
+    assert _problems(_base(team=team)) == ["team[1].telegram_id: duplicate of team[0].telegram_id"]
+
+
+def test_team_role_must_be_a_known_role() -> None:
+    team = [{"telegram_id": 1, "name": "alice", "role": "root"}]
+    assert _problems(_base(team=team)) == ["team[0].role: must be one of viewer, trader, approver, admin"]
+
+
+def test_webhook_mode_needs_url_and_a_valid_secret() -> None:
+    problems = _problems(
+        _base(telegram={"token": "1:t", "mode": "webhook", "webhook_url": "https://bot.example/hook"})
+    )
+    assert problems == [
+        "telegram.webhook_secret: webhook mode needs 1-256 characters from A-Z, a-z, 0-9, _ and -"
+    ]
+
+
+def test_webhook_path_comes_from_the_public_url() -> None:
+    config = parse_config(
+        _base(
+            telegram={
+                "token": "1:t",
+                "mode": "webhook",
+                "webhook_url": "https://bot.example/tg/hook",
+                "webhook_secret": "abc",
+            }
+        )
+    )
+    assert config.telegram.webhook_path == "/tg/hook"
+
+
+def test_mode_must_be_polling_or_webhook() -> None:
+    assert _problems(_base(telegram={"token": "1:t", "mode": "push"})) == [
+        "telegram.mode: must be one of polling, webhook"
+    ]
+
+
+def test_portfolio_quote_is_upper_cased_and_dust_is_decimal() -> None:
+    config = parse_config(_base(portfolio={"quote": "usdt", "dust_threshold": "0.5"}))
+    assert config.portfolio.quote == "USDT"
+    assert config.portfolio.dust_threshold == Decimal("0.5")
+
+
+def test_display_timezone_must_exist() -> None:
+    assert _problems(_base(display={"timezone": "Mars/Olympus"})) == [
+        "display.timezone: must be an IANA time zone such as UTC or Europe/Istanbul"
+    ]
+
+
+def test_a_file_with_three_mistakes_names_all_three(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        MINIMAL
+        + """
+[web]
+prot = 8080
+
+[[accounts]]
+name = "main"
+exchange = "kraken"
+api_key = "k"
+api_secret = "s"
+
+[withdrawals]
+approvals_required = 0
+""",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        "web.prot: unknown key",
+        "accounts[0].exchange: must be one of incorex, iqfinex, indodax, exchanger, narkasa",
+        "withdrawals.approvals_required: must be greater than or equal to 1",
+    ]
+
+
+def test_invalid_toml_is_reported_with_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "[telegram\n")
+    with pytest.raises(ConfigError, match="is not valid TOML"):
+        load_config(path)
+
+
+def test_config_path_comes_from_the_option_then_the_environment() -> None:
+    assert resolve_config_path("a.toml", {CONFIG_ENV_VAR: "b.toml"}) == Path("a.toml")
+    assert resolve_config_path(None, {CONFIG_ENV_VAR: "b.toml"}) == Path("b.toml")
+    with pytest.raises(ConfigError, match=CONFIG_ENV_VAR):
+        resolve_config_path(None, {})
+
+
+def test_config_is_immutable(tmp_path: Path) -> None:
+    config: Config = load_config(_write(tmp_path, MINIMAL))
+    with pytest.raises(ValueError):
+        config.web.port = 1  # type: ignore[misc]
