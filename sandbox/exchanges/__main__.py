@@ -9,7 +9,7 @@ import importlib
 import sys
 from types import ModuleType
 
-from sandbox.exchanges.common.seed import Seed, demo_seed
+from sandbox.exchanges.common.seed import demo_seed
 from sandbox.exchanges.common.server import serve_forever
 
 NAMES = ("incorex", "indodax", "iqfinex", "narkasa", "exchanger")
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if module is None or not hasattr(module, "create_app"):
         print(f"the {args.name} simulator is not there yet (sandbox/exchanges/{args.name}/)", file=sys.stderr)
         return 2
-    seed = demo_seed(args.name) if args.demo else Seed.default(args.name)
+    seed = demo_seed(args.name) if args.demo else None  # None: the simulator's own default seed
     app = module.create_app(seed)
     print(f"{args.name} simulator", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -33,7 +33,7 @@ class DeclaredLimit(Protocol):
 class ServerLimit:
     """At most ``limit`` requests per ``period`` s in a bucket; a key ending in ``*`` is a template
     (``trade:*`` -> one window per ``trade:<pair>``). ``penalty``: the bucket stays blocked this long
-    after a rejection (Indodax blocks a pair for 5 s)."""
+    after a rejection (Indodax blocks a pair for 5 s); requests refused during the block do not extend it."""
 
     key: str
     limit: int
@@ -83,6 +83,7 @@ class ServerRateLimiter:
         buckets = list(buckets)
         wait = max((self._blocked.get((scope, b), 0.0) - now for b in buckets), default=0.0)
         checks = [(b, limit) for b in buckets for limit in self.limits if limit.matches(b)]
+        over: list[tuple[str, ServerLimit]] = []
         for bucket, limit in checks:
             key = (scope, bucket, limit.key)
             seen = _window(self._seen.setdefault(key, deque()), now, limit.period)
@@ -92,12 +93,14 @@ class ServerRateLimiter:
             accepted = _window(self._accepted.setdefault(key, deque()), now, limit.period)
             if len(accepted) >= limit.limit:
                 wait = max(wait, accepted[0] + limit.period - now)
+                over.append((bucket, limit))
         if wait <= 0:
             for bucket, limit in checks:
                 self._accepted[(scope, bucket, limit.key)].append(now)
             return None
-        for bucket, limit in checks:
+        for bucket in buckets:
             self.rejected[bucket] = self.rejected.get(bucket, 0) + 1
+        for bucket, limit in over:  # a request refused during a block does not extend it
             if limit.penalty > 0:
                 until = max(self._blocked.get((scope, bucket), 0.0), now + limit.penalty)
                 self._blocked[(scope, bucket)] = until
