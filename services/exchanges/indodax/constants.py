@@ -98,6 +98,7 @@ ERROR_CODES: dict[str, type[errors.ExchangeError]] = {
     "no_permission": errors.PermissionDenied,
     "insufficient_balance": errors.InsufficientFunds,
     "order_not_found": errors.OrderNotFound,
+    "invalid_parameter": errors.InvalidRequest,
 }
 
 # messages that come with an empty error_code: a lower-case fragment of the text -> class
@@ -110,6 +111,7 @@ ERROR_TEXTS: tuple[tuple[str, type[errors.ExchangeError]], ...] = (
     ("insufficient balance", errors.InsufficientFunds),
     ("not maker", errors.InvalidOrder),
     ("client order id", errors.InvalidOrder),
+    ("client_order_id", errors.InvalidOrder),
     ("minimum order", errors.MinimumNotMet),
     ("order not found", errors.OrderNotFound),
     ("invalid order", errors.OrderNotFound),
@@ -120,6 +122,11 @@ ERROR_TEXTS: tuple[tuple[str, type[errors.ExchangeError]], ...] = (
     ("withdrawal with amount 0", errors.InvalidRequest),
     ("exceeded today's limit", errors.InvalidRequest),
     ("callback", errors.PermissionDenied),
+    ("order already", errors.InvalidOrder),
+    ("amount in idr", errors.InvalidOrder),
+    ("invalid price", errors.InvalidOrder),
+    ("invalid currency", errors.InvalidRequest),
+    ("withdraw amount", errors.InvalidRequest),
     ("date", errors.InvalidRequest),
 )
 
@@ -149,3 +156,10 @@ MSG_ORDER_NOT_FOUND = "Order not found"
 MSG_INVALID_PAIR = "Invalid pair"
 MSG_MINIMUM = "Minimum order {minimum} {asset}"
 MSG_CALLBACK_REFUSED = "Callback verification failed"
+# not worded in the document: the simulator's texts for rules the document states
+MSG_ORDER_DONE = "Order already {status}"
+MSG_LIMIT_BUY_IN_QUOTE = "Limit buy order with amount in idr is not allowed, use the coin amount"
+MSG_MARKET_BUY_IN_BASE = "Market buy order only supports amount in idr"
+MSG_INVALID_CURRENCY = "Invalid currency"
+MSG_AMOUNT_BELOW_FEE = "Withdraw amount must be greater than the fee {fee} {asset}"
+MSG_BAD_CLIENT_ORDER_ID = "Invalid client_order_id: max 36 characters of alphanumeric _ -"

@@ -157,7 +157,8 @@ def order(m: Market, raw: schemas.OrderRaw, default_status: OrderStatus = OrderS
         remain = raw.amount_for("remain", quote, "rp")
         cost = ordered_quote - (remain if remain is not None else _unfilled(status, ordered_quote))
         amount = ordered_quote / price if price else None
-        filled = cost / price if price else Decimal(0)
+        # a market buy has no price: what it bought is only in receive_<base> (getOrder)
+        filled = cost / price if price else raw.amount_for("receive", base) or Decimal(0)
     return Order(
         id=str(raw.order_id),
         symbol=m.symbol,

@@ -7,11 +7,20 @@ extra keys and expose them through ``amount_for``.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 T = TypeVar("T", bound=BaseModel)
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+# times and amounts that may come as "" (an open order's finish_time)
+Seconds = Annotated[int | None, BeforeValidator(_blank_is_none)]
+MaybeDecimal = Annotated[Decimal | None, BeforeValidator(_blank_is_none)]
 
 
 class Raw(BaseModel):
@@ -54,20 +63,20 @@ class PairInfo(Raw):
     ticker_id: str  # "btc_idr"
     price_round: int | None = None
     volume_precision: int | None = None
-    trade_min_base_currency: Decimal | None = None
-    trade_min_traded_currency: Decimal | None = None
-    trade_fee_percent: Decimal | None = None
+    trade_min_base_currency: MaybeDecimal = None
+    trade_min_traded_currency: MaybeDecimal = None
+    trade_fee_percent: MaybeDecimal = None
     is_maintenance: int | bool | None = None
     is_market_suspended: int | bool | None = None
 
 
 class TickerRaw(Raw):
-    high: Decimal | None = None
-    low: Decimal | None = None
-    last: Decimal | None = None
-    buy: Decimal | None = None
-    sell: Decimal | None = None
-    server_time: int | None = None  # seconds
+    high: MaybeDecimal = None
+    low: MaybeDecimal = None
+    last: MaybeDecimal = None
+    buy: MaybeDecimal = None
+    sell: MaybeDecimal = None
+    server_time: Seconds = None  # seconds
 
 
 class TickerAll(Raw):
@@ -104,7 +113,7 @@ class CandleRaw(Raw):
 
 
 class Info(Raw):
-    server_time: int | None = None
+    server_time: Seconds = None
     balance: dict[str, Decimal]
     balance_hold: dict[str, Decimal] = Field(default_factory=dict)
     address: dict[str, str] = Field(default_factory=dict)
@@ -118,9 +127,9 @@ class Info(Raw):
 class TransferRaw(Raw):
     status: str
     amount: Decimal
-    fee: Decimal | None = None
-    submit_time: int | None = None
-    success_time: int | None = None
+    fee: MaybeDecimal = None
+    submit_time: Seconds = None
+    success_time: Seconds = None
     deposit_id: str | int | None = None
     withdraw_id: str | int | None = None
     tx: str | None = None
@@ -141,8 +150,8 @@ class MyTradeRaw(Raw):
     order_id: str | int | None = None
     type: str
     price: Decimal
-    fee: Decimal | None = None
-    trade_time: int | None = None
+    fee: MaybeDecimal = None
+    trade_time: Seconds = None
     client_order_id: str | None = None
 
 
@@ -153,11 +162,11 @@ class MyTrades(Raw):
 class OrderRaw(Raw):
     order_id: str | int
     client_order_id: str | None = None
-    price: Decimal | None = None
+    price: MaybeDecimal = None
     type: str
     order_type: str | None = None
-    submit_time: int | None = None
-    finish_time: int | None = None
+    submit_time: Seconds = None
+    finish_time: Seconds = None
     status: str | None = None
 
 
@@ -183,7 +192,7 @@ class CancelResult(Raw):
 class WithdrawFee(Raw):
     withdraw_fee: Decimal
     currency: str
-    server_time: int | None = None
+    server_time: Seconds = None
 
 
 class WithdrawResult(Raw):
@@ -191,9 +200,9 @@ class WithdrawResult(Raw):
     withdraw_currency: str
     withdraw_address: str | None = None
     withdraw_amount: Decimal
-    fee: Decimal | None = None
-    amount_after_fee: Decimal | None = None
-    submit_time: int | None = None
+    fee: MaybeDecimal = None
+    amount_after_fee: MaybeDecimal = None
+    submit_time: Seconds = None
     withdraw_id: str | int
     txid: str | None = None
     withdraw_username: str | None = None
