@@ -227,8 +227,13 @@ class ExchangerClient(ExchangeClient):
         return self._parse(StatusAnswer, await self._call(method, [("hash", bid_hash)]), method).status
 
     async def cancel_bid(self, bid_hash: str) -> BidStatus:
-        """Works when the bid's ``api_actions.cancel`` is "api"."""
-        return await self._bid_action(c.CANCEL_BID, bid_hash)
+        """Works when the bid's ``api_actions.cancel`` is "api"; a bid past cancelling keeps its status."""
+        status = await self._bid_action(c.CANCEL_BID, bid_hash)
+        if status is not BidStatus.CANCEL:
+            raise errors.InvalidOrder(
+                f"bid not cancelled: it is {status.value}", exchange=self.exchange, endpoint=c.CANCEL_BID
+            )
+        return status
 
     async def pay_bid(self, bid_hash: str) -> BidStatus:
         """Marks the bid paid; works when ``api_actions.pay`` is "api" (no merchant on the direction)."""

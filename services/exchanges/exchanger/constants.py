@@ -63,15 +63,19 @@ LIST_METHODS = frozenset({GET_EXCHANGES, GET_PARTNER_LINKS, GET_PARTNER_EXCHANGE
 BUCKET = "api"
 RATE_LIMITS = (RateLimit(BUCKET, 3, 1.0), RateLimit(BUCKET, 90, 60.0))
 
-# error_text values the document lists (English site language), by what they mean for us
+# error_text values the document lists (English site language)
+API_DISABLED = "Api disabled"  # wrong login/key, or the API not enabled for the user
+METHOD_NOT_SUPPORTED = "Method not supported"  # the method is not enabled for this key
+NO_BID_EXISTS = "No bid exists"
+DIRECTION_NOT_FOUND = "Direction not found"  # unknown, or not open to the API
+EMPTY_RESPONSE = "Empty Response"  # "requested information is not available": nothing matches
+
 ERROR_TEXTS: dict[str, type[errors.ExchangeError]] = {
-    "api disabled": errors.AuthenticationError,  # wrong login/key, or API not enabled for the user
-    "method not supported": errors.PermissionDenied,  # method not enabled for this key
-    "no bid exists": errors.OrderNotFound,
-    "direction not found": errors.UnknownPair,  # unknown or not open to the API
+    API_DISABLED.lower(): errors.AuthenticationError,
+    METHOD_NOT_SUPPORTED.lower(): errors.PermissionDenied,
+    NO_BID_EXISTS.lower(): errors.OrderNotFound,
+    DIRECTION_NOT_FOUND.lower(): errors.UnknownPair,
 }
-#: "Requested information is not available": nothing matches the parameters sent
-EMPTY_RESPONSE = "empty response"
 
 #: the word the document uses for "not set" in min/max fields
 NOT_SET = "no"

@@ -46,7 +46,7 @@ class EnvelopeErrors:
         if envelope.error_fields:
             cls = errors.InvalidOrder if method in ORDER_METHODS else errors.InvalidRequest
             message = f"{text or 'rejected fields'}: {describe_fields(envelope.error_fields)}"
-        elif text.lower() == EMPTY_RESPONSE:
+        elif text.lower() == EMPTY_RESPONSE.lower():
             cls, message = NothingFound, text
         else:
             cls = ERROR_TEXTS.get(text.rstrip(".!").lower(), errors.ExchangeError)

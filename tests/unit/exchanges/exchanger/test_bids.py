@@ -122,3 +122,11 @@ async def test_a_read_is_retried_after_a_transient_failure(
 async def test_bid_info_needs_an_id_or_a_hash(client: ExchangerClient) -> None:
     with pytest.raises(ValueError, match="id or hash"):
         await client.bid_info()
+
+
+async def test_a_cancel_answered_with_another_status_is_refused(
+    client: ExchangerClient, mock: aioresponses
+) -> None:
+    mock.post(url("cancel_bid"), body=doc.ok("success"))
+    with pytest.raises(errors.InvalidOrder, match="it is success"):
+        await client.cancel_bid("a1b2c3d4e5")
