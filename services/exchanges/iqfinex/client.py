@@ -145,7 +145,8 @@ class IqfinexClient(ExchangeClient):
 
     async def _trades(self, rows: list[RawTrade], pair: str | None) -> list[Trade]:
         markets = await self.load_markets()
-        trades = [parsing.trade(markets, row) for row in rows]
+        # rows come newest first (sort=DESC); reversed, a stable sort keeps same-second fills in order
+        trades = [parsing.trade(markets, row) for row in reversed(rows)]
         if pair is not None:
             symbol = (await self.market(pair)).symbol
             trades = [t for t in trades if t.symbol == symbol]
@@ -203,8 +204,8 @@ class IqfinexClient(ExchangeClient):
         query = (("limit", str(_page_size(limit, c.PUBLIC_TRADES_MAX))), ("sort", "DESC"))
         path = c.PUBLIC_TRADES.format(asset=market.id)
         page = await self._get(path, "trades", Page[RawPublicTrade], query=query)
-        trades = [parsing.public_trade(market.symbol, row) for row in page.rows]
-        return sorted(trades, key=lambda t: (t.timestamp, t.id))
+        trades = [parsing.public_trade(market.symbol, row) for row in reversed(page.rows)]
+        return sorted(trades, key=lambda t: t.timestamp)  # oldest first, same-second trades as listed
 
     async def fetch_ohlcv(
         self, pair: str, interval: str = "1h", since: datetime | None = None, limit: int | None = None
