@@ -121,6 +121,9 @@ class Seed:
     maker_account: str = "market-maker"
     history_trades: int = 0
     first_id: int = 1
+    drift_interval: float = 0.0
+    """Seconds between random moves of every market's mid (0 = prices stay put); see ``attach``."""
+    drift_volatility: Decimal = Decimal("0.002")
 
     @classmethod
     def default(cls, exchange: str = "sim", quote: str = "USDT") -> Seed:
@@ -155,7 +158,7 @@ class Seed:
 
 
 def demo_seed(exchange: str) -> Seed:
-    """For ``--demo``: richer balances, realistic fees, some trade history, slower withdrawals."""
+    """For ``--demo``: richer balances, realistic fees, trade history, slower withdrawals, moving prices."""
     quote = "IDR" if exchange == "indodax" else "USDT"
     base = Seed.default(exchange, quote)
     scale = Decimal(16000) if quote == "IDR" else Decimal(1)
@@ -176,4 +179,5 @@ def demo_seed(exchange: str) -> Seed:
         withdrawal_delay=15.0,
         withdrawal_fees={"BTC": Decimal("0.0005"), "ETH": Decimal("0.005"), quote: Decimal(1) * scale},
         history_trades=60,
+        drift_interval=5.0,
     )

@@ -210,7 +210,8 @@ class SimExchangeState:
         ]
 
     def attach(self, app: web.Application, *, complete_transfers: bool = True) -> None:
-        """Tie the state to the app's life: background completion of transfers, fault release on shutdown."""
+        """Tie the state to the app's life: transfers completing on time, prices drifting (when the seed
+        says so), hung faults released on shutdown."""
         app.on_shutdown.append(self.faults.on_shutdown)
         if complete_transfers:
             app.on_startup.append(self._start)
@@ -218,6 +219,20 @@ class SimExchangeState:
 
     async def _start(self, app: web.Application) -> None:
         self._background.append(asyncio.create_task(self.transfers.run()))
+        if self.seed.drift_interval > 0:
+            self._background.append(asyncio.create_task(self.drift_prices(self.seed.drift_interval)))
+
+    async def drift_prices(self, interval: float) -> None:
+        """Random-walk every market's mid (``seed.drift_volatility`` per step) until cancelled."""
+        rng = random.Random(f"{self.seed.exchange}:drift")
+        while True:
+            await asyncio.sleep(interval)
+            for symbol, maker in self.makers.items():
+                if maker.mid is None:
+                    continue
+                mid = maker.mid * (1 + Decimal(str(rng.uniform(-1, 1))) * self.seed.drift_volatility)
+                tick = self.books[symbol].price_step
+                self.reprice(symbol, mid.quantize(tick) if tick is not None else mid)
 
     async def _stop(self, app: web.Application) -> None:
         for task in self._background:

@@ -92,3 +92,14 @@ def test_dump_is_json_with_decimals_as_strings(state: SimExchangeState) -> None:
     dump = loads(dumps(state.dump()))
     assert dump["balances"]["alice"]["BTC"] == {"free": "1.9", "reserved": "0.1"}
     assert dump["transfers"][0]["status"] == "pending"
+
+
+async def test_drift_moves_prices_in_the_background() -> None:
+    import asyncio
+
+    state = SimExchangeState(Seed.default().replace(drift_interval=0.01))
+    before = state.makers["BTC/USDT"].mid
+    task = asyncio.create_task(state.drift_prices(0.01))
+    await asyncio.sleep(0.1)
+    task.cancel()
+    assert state.makers["BTC/USDT"].mid != before
