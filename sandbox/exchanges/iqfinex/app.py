@@ -14,7 +14,7 @@ from sandbox.exchanges.common.ledger import InsufficientBalance
 from sandbox.exchanges.common.orders import InvalidSimOrder, OrderNotFound
 from sandbox.exchanges.common.seed import Seed
 from sandbox.exchanges.common.state import UnknownMarket
-from services.exchanges.iqfinex.constants import AUTH_HEADER, RATE_LIMITS, REST_BUCKET
+from services.exchanges.iqfinex.constants import AUTH_HEADER, EXCHANGE_LIMITS, REST_BUCKET
 from services.exchanges.ratelimit import RateLimit
 
 from . import private, public
@@ -77,7 +77,7 @@ def create_app(
     seed: Seed | None = None,
     *,
     clock: Clock | None = None,
-    rate_limits: Iterable[RateLimit] = RATE_LIMITS,
+    rate_limits: Iterable[RateLimit] = EXCHANGE_LIMITS,
     expired_keys: Iterable[str] = (),
     halted_assets: Iterable[str] = (),
 ) -> web.Application:

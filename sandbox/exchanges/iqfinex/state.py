@@ -10,7 +10,7 @@ from sandbox.exchanges.common.clock import Clock
 from sandbox.exchanges.common.orders import Fill, OrderNotFound, SimOrder
 from sandbox.exchanges.common.seed import Seed, SeedAccount, SeedMarket
 from sandbox.exchanges.common.state import SimExchangeState, UnknownMarket
-from services.exchanges.iqfinex.constants import RATE_LIMITS
+from services.exchanges.iqfinex.constants import EXCHANGE_LIMITS
 from services.exchanges.ratelimit import RateLimit
 
 NAMES = {"BTC": "Bitcoin", "ETH": "Ethereum", "LTC": "Litecoin", "USDT": "Tether", "MOD": "Modum"}
@@ -29,7 +29,7 @@ class IqfinexState(SimExchangeState):
         seed: Seed | None = None,
         *,
         clock: Clock | None = None,
-        rate_limits: Iterable[RateLimit] = RATE_LIMITS,
+        rate_limits: Iterable[RateLimit] = EXCHANGE_LIMITS,
         expired_keys: Iterable[str] = (),
         halted_assets: Iterable[str] = (),
     ) -> None:
