@@ -11,6 +11,8 @@ import hashlib
 import hmac
 from urllib.parse import urlencode
 
+from yarl import URL
+
 from ..base import Credentials
 from ..nonce import ServerClock
 from ..transport import Request, SignedRequest
@@ -40,7 +42,8 @@ class NarkasaSigner:
         params = [*params, ("timestamp", str(timestamp_ms))]
         if self._window_ms is not None:
             params.append(("windowSize", str(self._window_ms)))
-        query = urlencode(params)
+        # signed exactly as it goes on the wire: the HTTP client's URL parser re-normalises percent-escapes
+        query = URL("/?" + urlencode(params)).raw_query_string
         return f"{query}&signature={hmac_sha256_hex(self._credentials.api_secret, query)}"
 
     async def __call__(self, request: Request) -> SignedRequest:

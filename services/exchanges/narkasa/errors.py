@@ -30,7 +30,7 @@ def error_for(code: str, message: str | None = None) -> tuple[type[errors.Exchan
 def make_error_hook(build: ErrorFactory) -> Callable[[Request, Response], None]:
     def hook(request: Request, response: Response) -> None:
         code = response_code(response.data) if response.is_json else None
-        if code is None or code == SUCCESS:
+        if code is None or code == SUCCESS or response.status == 429:  # 429: the transport reads Retry-After
             return
         msg = response.data.get("msg")
         cls, message = error_for(code, msg if isinstance(msg, str) else None)
