@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from aiohttp import web
@@ -24,7 +25,8 @@ def _method(request: web.Request) -> str:
 def create_app(seed: Seed | None = None, **options: Any) -> web.Application:
     """Options: clock, reserves ({code: Decimal}), merchant_directions (ids whose pay is a merchant
     link), pay_delay (merchant bids new -> payed after s), payout_delay (payed -> success after s,
-    default 5, None = never by itself), expire_after (unpaid new -> delete after s), partner_balance."""
+    default 5, None = never by itself), expire_after (unpaid new -> delete after s), partner_balance,
+    rate_limits (ServerLimits on bucket "api" per login, answered with 429; none by default)."""
     site = ExchangerSite(seed, **options)
     app = web.Application(
         middlewares=site.core.middlewares(
@@ -39,7 +41,9 @@ def create_app(seed: Seed | None = None, **options: Any) -> web.Application:
     async def api(request: web.Request) -> web.Response:
         login = request.headers.get(c.HEADER_LOGIN, "")
         if (wait := site.core.limiter.check([c.BUCKET], scope=login)) is not None:
-            return web.Response(status=429, text="Too Many Requests", headers={"Retry-After": f"{wait:.0f}"})
+            return web.Response(
+                status=429, text="Too Many Requests", headers={"Retry-After": str(math.ceil(wait))}
+            )
         account = site.core.account_by_login(login, request.headers.get(c.HEADER_KEY, ""))
         if account is None:
             return failure(SiteError(c.API_DISABLED))

@@ -117,7 +117,11 @@ def get_calc(call: Call) -> Any:
     amount, action = _amount(call)
     give, get = direction.amounts(amount, action)
     changed = False
-    bounded = min(max(give, direction.min_give or give), direction.max_give or give)
+    bounded = give
+    if direction.min_give is not None:
+        bounded = max(bounded, direction.min_give)
+    if direction.max_give is not None:
+        bounded = min(bounded, direction.max_give)
     if bounded != give:  # the calculator moves the amount into the limits and says so
         give, get = direction.amounts(bounded, 1)
         changed = True

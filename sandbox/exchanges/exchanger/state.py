@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from sandbox.exchanges.common import Clock, Seed, SimExchangeState
-from services.exchanges.exchanger.constants import RATE_LIMITS
+from sandbox.exchanges.common import Clock, Seed, ServerLimit, SimExchangeState
 
 from .bids import SITE, BidBook, SimBid
 from .directions import SimDirection, directions_from
@@ -34,10 +33,12 @@ class ExchangerSite:
         payout_delay: float | None = 5.0,
         expire_after: float | None = None,
         partner_balance: Decimal = Decimal(25),
+        rate_limits: Sequence[ServerLimit] = (),
     ) -> None:
         seed = seed or Seed.default("exchanger")
-        # directions replace order books: the core keeps accounts, ledger, faults, limits and counters
-        self.core = SimExchangeState(seed.replace(markets=()), clock=clock, limits=RATE_LIMITS)
+        # directions replace order books: the core keeps accounts, ledger, faults, limits and counters.
+        # The document states no limit, so none is enforced unless a test asks for one.
+        self.core = SimExchangeState(seed.replace(markets=()), clock=clock, limits=rate_limits)
         self.directions = {d.id: d for d in directions_from(seed, frozenset(merchant_directions))}
         for code, amount in (reserves or DEFAULT_RESERVES).items():
             self.core.ledger.credit(SITE, code, Decimal(amount))

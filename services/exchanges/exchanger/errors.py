@@ -23,6 +23,10 @@ def describe_fields(fields: Mapping[str, str]) -> str:
     return "; ".join(f"{name}: {message}" if message else name for name, message in fields.items())
 
 
+def _looks_like_envelope(data: object) -> bool:
+    return isinstance(data, dict) and "error" in data and ("error_text" in data or "data" in data)
+
+
 class EnvelopeErrors:
     """The error hook: raises when the envelope's ``error`` is not 0 or it names rejected fields."""
 
@@ -31,8 +35,8 @@ class EnvelopeErrors:
         self._redactor = redactor
 
     def __call__(self, request: Request, response: Response) -> None:
-        if not response.is_json or not isinstance(response.data, dict) or "error" not in response.data:
-            return  # not an envelope: the transport's status mapping and the client's parsing decide
+        if response.status >= 500 or response.status == 429 or not _looks_like_envelope(response.data):
+            return  # the transport's status mapping and the client's parsing decide
         try:
             envelope = Envelope.model_validate(response.data)
         except ValidationError:

@@ -115,3 +115,11 @@ async def test_an_html_page_is_a_bad_response(client: ExchangerClient, mock: aio
     mock.post(url("test"), body="<html>Cloudflare</html>", repeat=True)
     with pytest.raises(errors.BadResponse, match="not JSON"):
         await client.test()
+
+
+async def test_a_5xx_json_body_with_an_error_key_is_unavailable(
+    client: ExchangerClient, mock: aioresponses
+) -> None:
+    mock.post(url("test"), status=503, body=json.dumps({"error": "Internal Server Error"}), repeat=True)
+    with pytest.raises(errors.ExchangeUnavailable):
+        await client.test()
