@@ -21,8 +21,9 @@ BUY, MARKET = OrderSide.BUY, OrderType.MARKET
         Fault("malformed", times=1),
         Fault("malformed", style="html", times=1),
         Fault("drop", times=1),
+        Fault("rate_limit", seconds=1, times=1),
     ],
-    ids=["500-twice", "503", "truncated-json", "html-page", "dropped-connection"],
+    ids=["500-twice", "503", "truncated-json", "html-page", "dropped-connection", "429-retry-after"],
 )
 async def test_a_read_survives_a_transient_fault(fault: Fault) -> None:
     async with iqfinex() as (state, client):

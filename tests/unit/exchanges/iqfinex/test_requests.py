@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -122,6 +123,13 @@ def test_every_chart_interval_maps_to_a_documented_frame() -> None:
 async def test_candles_request_the_frame_of_the_interval(http: aioresponses, client: IqfinexClient) -> None:
     http.get(re.compile(rf"{BASE}/v1/candles/ETHBTC/14400\?limit=2$"), body=doc_examples.CANDLES)
     assert len(await client.fetch_ohlcv("ETH/BTC", "4h", limit=2)) == 2
+
+
+async def test_candles_since_a_time_leave_out_older_ones(http: aioresponses, client: IqfinexClient) -> None:
+    http.get(re.compile(rf"{BASE}/v1/candles/ETHBTC/300\?limit=500$"), body=doc_examples.CANDLES)
+    since = datetime.fromtimestamp(1552377900, tz=UTC)
+    candles = await client.fetch_ohlcv("ETH/BTC", "5m", since=since)
+    assert [c.timestamp for c in candles] == [since, since + timedelta(seconds=300)]
 
 
 async def test_an_unknown_interval_is_refused(http: aioresponses, client: IqfinexClient) -> None:
