@@ -20,6 +20,7 @@ from services.exchanges.transport import RetryPolicy
 SEED = Seed.default("indodax", quote="IDR")
 PAIR = "BTC/IDR"
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Sim:
         """A raw TAPI request, for what a correct client never sends."""
         async with (
             aiohttp.ClientSession() as session,
-            session.post(f"{self.base_url}/tapi", data=body, headers=dict(headers)) as response,
+            session.post(f"{self.base_url}/tapi", data=body, headers={**FORM, **headers}) as response,
         ):
             return await response.json()
 
