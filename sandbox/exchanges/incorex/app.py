@@ -54,7 +54,7 @@ def create_app(
     seed: Seed | None = None,
     *,
     clock: Clock | None = None,
-    rate_limits: Sequence[RateLimit] = c.RATE_LIMITS,
+    rate_limits: Sequence[RateLimit] = c.DOCUMENTED_RATE_LIMITS,
     withdrawal_delay: float | None = None,
     wallet_api: bool = True,
     withdrawals_blocked: bool = False,

@@ -52,6 +52,7 @@ from .constants import (
     PAIR_SETTINGS,
     POSITION_WORD,
     RATE_LIMITS,
+    RATE_PERIOD,
     REQUIRED_AMOUNT,
     TICKER,
     TRADES,
@@ -68,6 +69,7 @@ from .constants import (
 )
 from .errors import last_nonce, raise_for_error
 from .models import OrderExecution, RequiredAmount, WalletDay, WithdrawalTxid
+from .ordering import SigningTurns
 
 Shape = TypeVar("Shape", bound=BaseModel)
 Params = Sequence[tuple[str, str]]
@@ -109,6 +111,9 @@ class IncorexClient(ExchangeClient):
             error_hook=self._raise_for_error,
             limiter=self.make_limiter(rate_limits),
         )
+        # long enough for a request with its retries and a full rate-limit window of waiting
+        hold = config.timeout * (config.retry.attempts + 1) + RATE_PERIOD
+        self._turns = SigningTurns(config.redis, self._redis_key("signing", credentials.fingerprint()), hold)
 
     def _raise_for_error(self, request: Request, response: Response) -> None:
         raise_for_error(self._transport, request, response)
@@ -134,7 +139,9 @@ class IncorexClient(ExchangeClient):
             buckets=buckets_for(method),
             signed=True,
         )
-        return schemas.parse(shape, await self._send_with_nonce_resync(request), method)
+        async with self._turns.turn():
+            answer = await self._send_with_nonce_resync(request)
+        return schemas.parse(shape, answer, method)
 
     async def _send_with_nonce_resync(self, request: Request) -> Any:
         # a nonce error means the server refused the request, so sending it again is safe even for writes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 from services.exchanges import errors
@@ -58,10 +59,21 @@ WALLET_BUCKET = "wallet"
 REQUESTS_PER_MINUTE = 180
 WALLET_REQUESTS_PER_MINUTE = 10
 RATE_PERIOD = 60.0
-RATE_LIMITS = (
+DOCUMENTED_RATE_LIMITS = (
     RateLimit(ALL_BUCKET, REQUESTS_PER_MINUTE, RATE_PERIOD),
     RateLimit(WALLET_BUCKET, WALLET_REQUESTS_PER_MINUTE, RATE_PERIOD),
 )
+# We count a request when it leaves, the server when it arrives: requests sent together arrive spread
+# out, so a window measured from our side can reach the server a little later. The client's windows are
+# stretched by this much so the server never sees more than the documented count.
+RATE_MARGIN = 0.5
+
+
+def client_limits(documented: Sequence[RateLimit], margin: float = RATE_MARGIN) -> tuple[RateLimit, ...]:
+    return tuple(RateLimit(limit.key, limit.limit, limit.period + margin) for limit in documented)
+
+
+RATE_LIMITS = client_limits(DOCUMENTED_RATE_LIMITS)
 
 
 def buckets_for(method: str) -> tuple[str, ...]:
@@ -161,7 +173,7 @@ ERROR_TEXTS: dict[int, str] = {
     ErrorCode.RATE_LIMIT: "Rate limit exceeded: {limit} requests per minute",
     ErrorCode.NO_METHOD: "API function does not exist",
     ErrorCode.MAINTENANCE: "Service temporarily unavailable, maintenance",
-    ErrorCode.ACCESS_DENIED: "Access denied: the method is not activated for this key, contact technical support",
+    ErrorCode.ACCESS_DENIED: "Access denied: method not activated for this key, contact technical support",
     ErrorCode.WITHDRAW_BLOCKED: "Withdrawals are blocked for 48 hours after API activation",
     ErrorCode.BAD_PARAMETER: "Invalid parameter: {name}",
     ErrorCode.UNKNOWN_PAIR: "Unknown currency pair: {pair}",

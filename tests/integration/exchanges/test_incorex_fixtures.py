@@ -39,6 +39,7 @@ class Sim:
         redis_prefix: str = "chatops",
         rate_limits: Sequence[RateLimit] | None = None,
         timeout: float = 2.0,
+        retry: RetryPolicy = FAST_RETRY,
     ) -> IncorexClient:
         seeded = SEED.account(account)
         credentials = Credentials(api_key=seeded.api_key, api_secret=secret or seeded.api_secret)
@@ -46,7 +47,7 @@ class Sim:
             account=account,
             credentials=credentials,
             base_url=self.base_url,
-            retry=FAST_RETRY,
+            retry=retry,
             timeout=timeout,
             redis=redis,
             redis_prefix=redis_prefix,
