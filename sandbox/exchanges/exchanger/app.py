@@ -15,6 +15,7 @@ from .handlers import HANDLERS, PERMISSION, Call
 from .state import ExchangerSite
 from .wire import SiteError, failure, ok
 
+DEFAULT_LOCALE = "en_US"
 SITE_KEY: web.AppKey[ExchangerSite] = web.AppKey("exchanger_site", ExchangerSite)
 
 
@@ -53,7 +54,8 @@ def create_app(seed: Seed | None = None, **options: Any) -> web.Application:
             return failure(SiteError(c.METHOD_NOT_SUPPORTED))
         form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
         site.bids.advance_due()
-        call = Call(site, account.name, form, str(request.url.origin()), request.remote or "")
+        locale = request.headers.get(c.HEADER_LANG) or DEFAULT_LOCALE
+        call = Call(site, account.name, form, str(request.url.origin()), request.remote or "", locale)
         try:
             return ok(handler(call))
         except SiteError as error:

@@ -23,6 +23,7 @@ class Call:
     form: dict[str, str]
     site_url: str
     ip: str
+    locale: str  # API-LANG forces the site language
 
     def text(self, name: str) -> str:
         return self.form.get(name, "").strip()
@@ -82,7 +83,7 @@ def test(call: Call) -> Any:
     return {
         "ip": call.ip,
         "user_id": int(partner.partner_id),
-        "locale": "en_US",
+        "locale": call.locale,
         "partner_id": int(partner.partner_id),
     }
 

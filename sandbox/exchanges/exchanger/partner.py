@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox.exchanges.common import Clock, IdSource
+from services.exchanges.exchanger.models import BidStatus
 
 from .bids import SimBid
 from .directions import Currency
@@ -90,7 +91,7 @@ class PartnerBook:
         reward = (bid.amount_get * REWARD_RATE).quantize(Decimal("0.00000001"))
         return {
             **item,
-            "accrued": int(bid.status.is_final and bid.status.value == "success"),
+            "accrued": int(bid.status is BidStatus.SUCCESS),
             "partner_reward": reward,
         }
 

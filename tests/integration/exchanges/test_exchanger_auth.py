@@ -43,7 +43,6 @@ async def test_a_key_without_payouts_may_not_request_one(sim: Sim) -> None:
             await client.add_partner_payout("2", WALLET)
 
 
-async def test_the_language_header_reaches_the_site(sim: Sim) -> None:
-    async with sim.client() as client:
-        await client.test()
-    assert sim.core.requests.count("test") == 1
+async def test_the_account_language_is_the_site_language(sim: Sim) -> None:
+    async with sim.client(language="ru_RU") as client:
+        assert (await client.fetch_account_info()).details["locale"] == "ru_RU"

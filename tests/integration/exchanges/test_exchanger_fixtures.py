@@ -41,6 +41,7 @@ class Sim:
         *,
         key: str | None = None,
         login: str | None = None,
+        language: str | None = None,
         timeout: float = 2.0,
     ) -> ExchangerClient:
         seeded = SEED.account(account)
@@ -49,6 +50,7 @@ class Sim:
             account=account,
             credentials=credentials,
             base_url=self.base_url,
+            language=language,
             retry=RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02),
             timeout=timeout,
         )
