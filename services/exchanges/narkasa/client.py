@@ -42,6 +42,7 @@ from . import convert, schemas
 from .auth import NarkasaSigner
 from .errors import make_error_hook
 from .models import Currency, DepositInfo, TopOfBook, WithdrawInfo
+from .stream import NarkasaStream
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,10 +84,22 @@ class NarkasaClient(ExchangeClient):
         super().__init__(config)
         self.clock = ServerClock()
         self.ws_url = config.ws_url or c.WS_URL
+        self._streams: list[NarkasaStream] = []
         self._transport = self.make_transport(
             signer=NarkasaSigner(config.credentials, self.clock, window_ms),
             error_hook=make_error_hook(lambda *args: self._transport.error(*args)),
         )
+
+    def stream(self, **options: Any) -> NarkasaStream:
+        """A websocket stream on ``config.ws_url`` (default ``constants.WS_URL``); closed with the client."""
+        stream = NarkasaStream(self, **options)
+        self._streams.append(stream)
+        return stream
+
+    async def close(self) -> None:
+        for stream in self._streams:
+            await stream.close()
+        await super().close()
 
     # -- plumbing ------------------------------------------------------------------------------------
 
@@ -201,7 +214,7 @@ class NarkasaClient(ExchangeClient):
     async def fetch_trades(self, pair: str, limit: int | None = None) -> list[PublicTrade]:
         market = await self.market(pair)
         reply = await self._get(schemas.TradesReply, c.TRADES, [("symbol", market.id)])
-        trades = sorted((convert.public_trade(t, market.symbol) for t in reply.trades), key=_when)
+        trades = sorted((convert.public_trade(t, market.symbol) for t in reply.trades), key=convert.when)
         return trades[-limit:] if limit else trades
 
     # -- account -------------------------------------------------------------------------------------
@@ -239,7 +252,7 @@ class NarkasaClient(ExchangeClient):
         wanted = (await self.market(pair)).symbol if pair else None
         reply = await self._get(schemas.UserTradesReply, c.USER_TRADES, signed=True)
         trades = [convert.user_trade(t, await self._symbol(t.symbol)) for t in reply.trades]
-        trades = sorted((t for t in trades if wanted is None or t.symbol == wanted), key=_when)
+        trades = sorted((t for t in trades if wanted is None or t.symbol == wanted), key=convert.when)
         return trades[-limit:] if limit else trades
 
     # -- trading -------------------------------------------------------------------------------------
@@ -363,7 +376,7 @@ class NarkasaClient(ExchangeClient):
             return accepted  # the withdrawal itself was accepted; a failed lookup must not hide that
         earliest = convert.from_ms(sent_ms - 60_000)  # the two clocks may differ a little
         for item in reversed(history):
-            if item.amount == accepted.amount and (item.timestamp or _EPOCH) >= earliest:
+            if item.amount == accepted.amount and (item.timestamp or convert.EPOCH) >= earliest:
                 return item.model_copy(
                     update={"address": accepted.address, "memo": accepted.memo, "network": accepted.network}
                 )
@@ -374,32 +387,11 @@ class NarkasaClient(ExchangeClient):
     ) -> list[Withdrawal]:
         reply = await self._get(schemas.HistoryReply, c.WITHDRAW_HISTORY, signed=True)
         items = [convert.transfer(x, Withdrawal, c.WITHDRAW_STATES) for x in reply.history]
-        return _select(items, asset, since, limit)
+        return convert.select(items, asset, since, limit)
 
     async def fetch_deposits(
         self, asset: str | None = None, since: datetime | None = None, limit: int | None = None
     ) -> list[Deposit]:
         reply = await self._get(schemas.HistoryReply, c.DEPOSIT_HISTORY, signed=True)
         items = [convert.transfer(x, Deposit, c.DEPOSIT_STATES) for x in reply.history]
-        return _select(items, asset, since, limit)
-
-
-_EPOCH = convert.from_ms(0)
-T = TypeVar("T", Deposit, Withdrawal)
-
-
-def _when(item: PublicTrade | Trade) -> datetime:
-    return item.timestamp or _EPOCH
-
-
-def _select(items: list[T], asset: str | None, since: datetime | None, limit: int | None) -> list[T]:
-    chosen = sorted(
-        (
-            x
-            for x in items
-            if (asset is None or x.asset == asset.upper())
-            and (since is None or (x.timestamp is not None and x.timestamp >= since))
-        ),
-        key=lambda x: x.timestamp or _EPOCH,
-    )
-    return chosen[-limit:] if limit else chosen
+        return convert.select(items, asset, since, limit)

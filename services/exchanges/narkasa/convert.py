@@ -225,3 +225,24 @@ def deposit_info(raw: schemas.RawDepositCurrency) -> DepositInfo:
         decimals=raw.maxLength,
         channels=[DepositChannel(network=c.name, address=c.address, enabled=c.enable) for c in raw.channels],
     )
+
+
+EPOCH = from_ms(0)
+
+
+def when(item: PublicTrade | Trade) -> datetime:
+    return item.timestamp or EPOCH
+
+
+def select(items: list[T], asset: str | None, since: datetime | None, limit: int | None) -> list[T]:
+    """Transfers of ``asset`` since ``since``, oldest first, the newest ``limit`` of them."""
+    chosen = sorted(
+        (
+            x
+            for x in items
+            if (asset is None or x.asset == asset.upper())
+            and (since is None or (x.timestamp is not None and x.timestamp >= since))
+        ),
+        key=lambda x: x.timestamp or EPOCH,
+    )
+    return chosen[-limit:] if limit else chosen

@@ -1,0 +1,295 @@
+"""Narkasa's websocket: market streams and USER_STREAMS, kept alive and resumed after a drop.
+
+``{"data":"ping"}`` goes out every ``ping_interval`` seconds (and protocol pings detect a dead socket).
+After a drop the stream reconnects with backoff and jitter, subscribes again, logs in again, and for
+user streams asks REST what happened meanwhile (resync.py), so no order update is lost or repeated.
+Events come out of ``async for event in stream.events()`` and/or callbacks given to ``on_event``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from pydantic import ValidationError
+
+from .. import errors
+from ..transport import RetryPolicy
+from .auth import user_stream_message
+from .constants import EXCHANGE, INTERVALS, NATIVE_INTERVALS, WS_MARKET_STREAMS, WS_PING
+from .events import ConnectionEvent, OrderUpdateEvent, StreamEvent, market_of, parse
+from .resync import OrderTracker, resync
+
+if TYPE_CHECKING:
+    from .client import NarkasaClient
+
+log = logging.getLogger("services.exchanges.narkasa.stream")
+
+Callback = Callable[[StreamEvent], "Awaitable[None] | None"]
+Topic = tuple[str, str, str]  # (type, market id or "", interval or "")
+_CLOSED = object()
+
+
+class NarkasaStream:
+    def __init__(
+        self,
+        client: NarkasaClient,
+        *,
+        ping_interval: float = 5.0,
+        heartbeat: float = 20.0,
+        backoff: RetryPolicy | None = None,
+    ) -> None:
+        self.client = client
+        self.url = client.ws_url
+        self._ping_interval = ping_interval
+        self._heartbeat = heartbeat
+        self._backoff = backoff or RetryPolicy(base_delay=0.5, max_delay=30.0)
+        self._topics: set[Topic] = set()
+        self._user = False
+        self._tracker = OrderTracker()
+        self._queues: list[asyncio.Queue[Any]] = []
+        self._callbacks: list[Callback] = []
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._fatal: errors.ExchangeError | None = None
+        self._closing = False
+        self._connections = 0
+        self._resyncs: set[asyncio.Task[None]] = set()
+
+    # -- what to receive -----------------------------------------------------------------------------
+
+    async def subscribe(self, kind: str, pair: str | None = None, interval: str | None = None) -> None:
+        """``kind``: allTickers, ticker, candles, orderBook, depth or trade (all but allTickers: a pair)."""
+        topic = await self._topic(kind, pair, interval)
+        self._topics.add(topic)
+        await self._send({"method": "SUBSCRIBE", "params": [_param(topic)]})
+
+    async def unsubscribe(self, kind: str, pair: str | None = None, interval: str | None = None) -> None:
+        topic = await self._topic(kind, pair, interval)
+        self._topics.discard(topic)
+        await self._send({"method": "UNSUBSCRIBE", "params": [_param(topic)]})
+
+    async def watch_user(self) -> None:
+        """Balance, reserved and order updates of the client's account (USER_STREAMS)."""
+        self._user = True
+        await self._send(user_stream_message(self.client.config.credentials))
+
+    def on_event(self, callback: Callback) -> None:
+        self._callbacks.append(callback)
+
+    async def _topic(self, kind: str, pair: str | None, interval: str | None) -> Topic:
+        if kind not in WS_MARKET_STREAMS:
+            raise errors.InvalidRequest(f"unknown stream {kind!r}", exchange=EXCHANGE, endpoint="ws")
+        if kind == "allTickers":
+            return (kind, "", "")
+        if pair is None:
+            raise errors.InvalidRequest(f"stream {kind} needs a pair", exchange=EXCHANGE, endpoint="ws")
+        market_id = (await self.client.market(pair)).id
+        if kind != "candles":
+            return (kind, market_id, "")
+        native = INTERVALS.get(interval or "1m", interval or "m1")
+        if native not in NATIVE_INTERVALS:
+            raise errors.NotSupported(f"interval {interval}", exchange=EXCHANGE, endpoint="ws")
+        return (kind, market_id, native)
+
+    # -- life ----------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._closing = False
+            self._task = asyncio.create_task(self._run(), name="narkasa-stream")
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._ws is not None:
+            await self._ws.close()
+        for task in [*self._resyncs, *([self._task] if self._task else [])]:
+            task.cancel()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        self._finish()
+
+    async def __aenter__(self) -> NarkasaStream:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def events(self) -> AsyncIterator[StreamEvent]:
+        """Every event from now on; ends when the stream is closed, raises if it stopped on an error."""
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._queues.append(queue)
+        await self.start()
+        try:
+            while True:
+                item = await queue.get()
+                if item is _CLOSED:
+                    if self._fatal is not None:
+                        raise self._fatal
+                    return
+                yield item
+        finally:
+            self._queues.remove(queue)
+
+    # -- the connection ------------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        attempt = 0
+        while not self._closing:
+            try:
+                async with self._session_now().ws_connect(self.url, heartbeat=self._heartbeat) as ws:
+                    attempt = 0
+                    await self._opened(ws)
+                    await self._read(ws)
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                log.info("narkasa stream: connection lost (%s)", type(exc).__name__)
+            finally:
+                was_open, self._ws = self._ws is not None, None
+            if was_open:
+                await self._emit(ConnectionEvent(connected=False))
+            if self._fatal is not None or self._closing:
+                break
+            await asyncio.sleep(self._backoff.delay(attempt))
+            attempt += 1
+        self._finish()
+
+    def _session_now(self) -> aiohttp.ClientSession:
+        if self.client.config.session is not None:
+            return self.client.config.session
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def _opened(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self._ws = ws
+        self._connections += 1
+        if self._topics:
+            await ws.send_str(
+                json.dumps({"method": "SUBSCRIBE", "params": [_param(t) for t in self._topics]})
+            )
+        if self._user:
+            await ws.send_str(json.dumps(user_stream_message(self.client.config.credentials)))
+        await self._emit(ConnectionEvent(connected=True, reconnect=self._connections > 1))
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        pinger = asyncio.create_task(self._keep_alive(ws))
+        try:
+            async for message in ws:
+                if message.type == aiohttp.WSMsgType.TEXT:
+                    await self._handle(ws, message.data)
+                elif message.type == aiohttp.WSMsgType.ERROR:
+                    break
+        finally:
+            pinger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pinger
+
+    async def _keep_alive(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        while not ws.closed:
+            await asyncio.sleep(self._ping_interval)
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await ws.send_str(json.dumps(WS_PING))
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        if self._ws is not None and not self._ws.closed:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await self._ws.send_str(json.dumps(message))
+
+    async def _handle(self, ws: aiohttp.ClientWebSocketResponse, text: str) -> None:
+        try:
+            data = json.loads(text, parse_float=Decimal)
+        except ValueError:
+            log.warning("narkasa stream: a message that is not JSON")
+            return
+        if not isinstance(data, dict):
+            return
+        if "method" in data:
+            await self._acknowledged(ws, data)
+        elif isinstance(data.get("type"), str):
+            await self._data(data)
+
+    async def _acknowledged(self, ws: aiohttp.ClientWebSocketResponse, data: dict[str, Any]) -> None:
+        ok = data.get("status") == "success"
+        if data["method"] == "USER_STREAMS":
+            if not ok:
+                self._fatal = errors.AuthenticationError(
+                    str(data.get("message") or "user stream refused"),
+                    exchange=EXCHANGE,
+                    endpoint="USER_STREAMS",
+                )
+                await ws.close()
+                return
+            task = asyncio.create_task(self._resync(ws, silent=self._connections == 1))
+            self._resyncs.add(task)
+            task.add_done_callback(self._resyncs.discard)
+        elif not ok:
+            log.warning("narkasa stream: %s refused for %s", data["method"], data.get("type"))
+
+    async def _resync(self, ws: aiohttp.ClientWebSocketResponse, *, silent: bool) -> None:
+        try:
+            changes = await resync(self.client, self._tracker, silent=silent)
+        except errors.ExchangeError as exc:
+            # without the resync an update could be lost: reconnect and try again
+            log.warning("narkasa stream: resync failed (%s); reconnecting", exc)
+            await ws.close()
+            return
+        for event in changes:
+            await self._emit(event)
+
+    async def _data(self, data: dict[str, Any]) -> None:
+        market_id = market_of(data)
+        symbol = await self._symbol(market_id) if market_id else ""
+        try:
+            event = parse(data["type"], data, symbol)
+        except (ValidationError, KeyError) as exc:
+            log.warning("narkasa stream: unexpected %s message (%s)", data["type"], type(exc).__name__)
+            return
+        if event is None:
+            return
+        if isinstance(event, OrderUpdateEvent) and not self._tracker.accept(event):
+            return
+        self._tracker.note_balance(event)
+        await self._emit(event)
+
+    async def _symbol(self, market_id: str) -> str:
+        try:
+            found = (await self.client.load_markets()).by_id(market_id)
+        except errors.ExchangeError:
+            found = None
+        return found.symbol if found else market_id
+
+    async def _emit(self, event: StreamEvent) -> None:
+        for queue in self._queues:
+            queue.put_nowait(event)
+        for callback in self._callbacks:
+            result = callback(event)
+            if inspect.isawaitable(result):
+                await result
+
+    def _finish(self) -> None:
+        for queue in self._queues:
+            queue.put_nowait(_CLOSED)
+
+
+def _param(topic: Topic) -> dict[str, str]:
+    kind, symbol, interval = topic
+    param = {"type": kind}
+    if symbol:
+        param["symbol"] = symbol
+    if interval:
+        param["interval"] = interval
+    return param
