@@ -220,6 +220,12 @@ class DisplayConfig(Section):
         return ZoneInfo(self.timezone)
 
 
+class ExchangesConfig(Section):
+    """Settings shared by every exchange client."""
+
+    request_timeout_s: Annotated[float, Field(gt=0, le=120)] = 10.0
+
+
 class LoggingConfig(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -234,6 +240,7 @@ class Config(Section):
     alerts: AlertsConfig = AlertsConfig()
     portfolio: PortfolioConfig = PortfolioConfig()
     display: DisplayConfig = DisplayConfig()
+    exchanges: ExchangesConfig = ExchangesConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @field_validator("team")

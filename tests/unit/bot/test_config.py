@@ -289,3 +289,22 @@ def test_config_is_immutable(tmp_path: Path) -> None:
     config: Config = load_config(_write(tmp_path, MINIMAL))
     with pytest.raises(ValueError):
         config.web.port = 1  # type: ignore[misc]
+
+
+def test_the_shipped_example_config_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    example = (Path(__file__).resolve().parents[3] / "config.example.toml").read_text(encoding="utf-8")
+    secret_file = tmp_path / "indodax_secret"
+    secret_file.write_text("s", encoding="utf-8")
+    for name in (
+        "BOT_TOKEN",
+        "INCOREX_KEY",
+        "INCOREX_SECRET",
+        "INDODAX_KEY",
+        "EXCHANGER_LOGIN",
+        "EXCHANGER_KEY",
+    ):
+        monkeypatch.setenv(name, "x")
+    monkeypatch.setenv("NARKASA_KEY", "x")
+    monkeypatch.setenv("NARKASA_SECRET", "x")
+    config = load_config(_write(tmp_path, example.replace("/run/secrets/indodax_secret", str(secret_file))))
+    assert [account.exchange for account in config.accounts] == ["incorex", "indodax", "exchanger", "narkasa"]
