@@ -18,6 +18,7 @@ from .directions import SimDirection, directions_from
 from .partner import PartnerBook
 
 DEFAULT_RESERVES = {"USDT": Decimal(500_000), "BTC": Decimal(10), "ETH": Decimal(100)}
+OTHER_RESERVE = Decimal(1000)
 TICK = 0.1
 
 
@@ -40,7 +41,8 @@ class ExchangerSite:
         # The document states no limit, so none is enforced unless a test asks for one.
         self.core = SimExchangeState(seed.replace(markets=()), clock=clock, limits=rate_limits)
         self.directions = {d.id: d for d in directions_from(seed, frozenset(merchant_directions))}
-        for code, amount in (reserves or DEFAULT_RESERVES).items():
+        codes = {d.give.code for d in self.directions.values()}
+        for code, amount in (reserves or {c: DEFAULT_RESERVES.get(c, OTHER_RESERVE) for c in codes}).items():
             self.core.ledger.credit(SITE, code, Decimal(amount))
         self.bids = BidBook(
             self.core.ledger,
