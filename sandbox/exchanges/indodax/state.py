@@ -12,7 +12,12 @@ from sandbox.exchanges.common.clock import Clock
 from sandbox.exchanges.common.ratelimit import ServerLimit
 from sandbox.exchanges.common.seed import Seed, SeedAccount, SeedMarket
 from sandbox.exchanges.common.state import SimExchangeState
-from services.exchanges.indodax.constants import MSG_INVALID_PAIR, MSG_NONCE, RATE_LIMITS, TRADE_BLOCK_SECONDS
+from services.exchanges.indodax.constants import (
+    DOCUMENTED_LIMITS,
+    MSG_INVALID_PAIR,
+    MSG_NONCE,
+    TRADE_BLOCK_SECONDS,
+)
 
 from .wire import Refusal
 
@@ -34,7 +39,7 @@ def server_limits() -> list[ServerLimit]:
     """The client's declared limits; a rejected trade blocks its pair for 5 s (the document)."""
     return [
         ServerLimit.of(limit, TRADE_BLOCK_SECONDS if limit.key.startswith("trade:") else 0.0)
-        for limit in RATE_LIMITS
+        for limit in DOCUMENTED_LIMITS
     ]
 
 

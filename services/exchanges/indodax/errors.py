@@ -53,6 +53,8 @@ class IndodaxErrorHook:
         message = self._redactor.text(body.error or body.message or f"HTTP {response.status}")
         code = self._redactor.text(body.error_code or "")
         cls = classify(code, message, response.status)
+        if cls is errors.ExchangeError and response.status >= 400:
+            return  # an unknown failure with an HTTP error status (a proxy's 502): the status decides
         where = {"exchange": EXCHANGE, "endpoint": request.endpoint, "code": code}
         if cls is errors.RateLimited:
             found = _RETRY_IN.search(message)

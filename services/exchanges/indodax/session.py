@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
 from services.exchanges.nonce import ServerClock
+from services.exchanges.ratelimit import RateLimit
 from services.exchanges.transport import Request
 
 from . import schemas
@@ -54,8 +55,11 @@ class IndodaxSession(ExchangeClient):
         *,
         auth_mode: AuthMode = AuthMode.TIMESTAMP,
         recv_window_ms: int = DEFAULT_RECV_WINDOW_MS,
+        rate_limits: Sequence[RateLimit] | None = None,
     ) -> None:
+        """``rate_limits`` replaces the declared ones (tests with small windows)."""
         super().__init__(config)
+        limits = self.rate_limits if rate_limits is None else rate_limits
         self.clock = ServerClock()
         self.auth_mode = auth_mode
         self._nonces = self.make_nonce_source()
@@ -70,8 +74,9 @@ class IndodaxSession(ExchangeClient):
         )
         hook = IndodaxErrorHook(self.redactor)
         # the public limit is counted per address, not per key: every account shares one window
-        self._public = self.make_transport(error_hook=hook, limiter=self.make_limiter(scope="public"))
-        self._private = self.make_transport(signer=signer, error_hook=hook)
+        public_limiter = self.make_limiter(limits, scope="public")
+        self._public = self.make_transport(error_hook=hook, limiter=public_limiter)
+        self._private = self.make_transport(signer=signer, error_hook=hook, limiter=self.make_limiter(limits))
         self._clock_lock = asyncio.Lock()
         self.withdrawal_callbacks = WithdrawalCallbacks(
             config.redis, self._redis_key("withdraw-callback", credentials.fingerprint())

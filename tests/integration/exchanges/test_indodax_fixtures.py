@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +15,7 @@ from sandbox.exchanges.indodax import STATE, IndodaxState, create_app
 from services.exchanges.base import ClientConfig, Credentials
 from services.exchanges.indodax.auth import AuthMode
 from services.exchanges.indodax.client import IndodaxClient
+from services.exchanges.ratelimit import RateLimit
 from services.exchanges.transport import RetryPolicy
 
 SEED = Seed.default("indodax", quote="IDR")
@@ -35,6 +36,7 @@ class Sim:
         secret: str | None = None,
         auth_mode: AuthMode = AuthMode.TIMESTAMP,
         timeout: float = 2.0,
+        rate_limits: Sequence[RateLimit] | None = None,
     ) -> IndodaxClient:
         seeded = SEED.account(account)
         config = ClientConfig(
@@ -44,7 +46,7 @@ class Sim:
             retry=FAST_RETRY,
             timeout=timeout,
         )
-        return IndodaxClient(config, auth_mode=auth_mode)
+        return IndodaxClient(config, auth_mode=auth_mode, rate_limits=rate_limits)
 
     async def control(self, path: str, body: Mapping[str, Any]) -> Any:
         async with (
