@@ -17,6 +17,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
 from redis.asyncio import Redis
 
+from bot.accounts import build_registry
 from bot.config import Config
 from bot.i18n import build_i18n
 from bot.metrics import BotMetrics
@@ -24,9 +25,15 @@ from bot.middlewares.i18n import UserLanguageMiddleware
 from bot.middlewares.redis_outage import RedisOutageMiddleware
 from bot.middlewares.roles import RoleMiddleware
 from bot.middlewares.team import TeamMiddleware
+from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
 from handlers import get_routers
+from handlers.screens import Monitoring
+from services.accounts import AccountRegistry
 from services.audit import AuditLog
+from services.history import HistoryService
+from services.market_data import MarketDataService
+from services.portfolio import PortfolioService
 from services.redis_client import Keys, create_redis
 from services.team import TeamDirectory, TeamMember
 from services.throttle import Throttle
@@ -49,6 +56,7 @@ class Services:
     team: TeamDirectory
     audit: AuditLog
     user_settings: UserSettings
+    monitoring: Monitoring
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -60,7 +68,25 @@ def team_from_config(config: Config) -> TeamDirectory:
     )
 
 
-def build_services(config: Config, redis: Redis, keys: Keys | None = None) -> Services:
+def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
+    # an account gets a little longer than one request, so a retried read can still answer
+    per_account_s = config.exchanges.request_timeout_s * 1.5
+    return Monitoring(
+        accounts=accounts,
+        portfolio=PortfolioService(
+            accounts,
+            quote=config.portfolio.quote,
+            dust_threshold=config.portfolio.dust_threshold,
+            timeout=per_account_s,
+        ),
+        history=HistoryService(accounts, timeout=per_account_s),
+        market_data=MarketDataService(accounts),
+    )
+
+
+def build_services(
+    config: Config, redis: Redis, keys: Keys | None = None, accounts: AccountRegistry | None = None
+) -> Services:
     keys = keys or Keys(config.redis.prefix)
     return Services(
         config=config,
@@ -68,6 +94,7 @@ def build_services(config: Config, redis: Redis, keys: Keys | None = None) -> Se
         team=team_from_config(config),
         audit=AuditLog(redis, keys),
         user_settings=UserSettings(redis, keys),
+        monitoring=build_monitoring(config, accounts or build_registry(config, redis)),
     )
 
 
@@ -89,10 +116,11 @@ def build_dispatcher(
     unauthorized_throttle = Throttle(redis, services.keys, "unauthorized", window_s=NOTICE_WINDOW_S)
     # Outer update middlewares run in registration order, after aiogram's user context one.
     dp.update.outer_middleware(tracker)
-    dp.update.outer_middleware(RedisOutageMiddleware(i18n, metrics, window_s=NOTICE_WINDOW_S))
+    dp.update.outer_middleware(RedisOutageMiddleware(i18n, metrics, services.team, window_s=NOTICE_WINDOW_S))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(UserLanguageMiddleware(i18n, services.user_settings))
     dp.update.outer_middleware(TeamMiddleware(services.team, services.audit, unauthorized_throttle, metrics))
+    dp.update.outer_middleware(UserTimezoneMiddleware(services.user_settings, services.config.display.tzinfo))
     # Inner middlewares on the root router also wrap the handlers of every included router.
     roles = RoleMiddleware(services.audit, metrics)
     dp.message.middleware(roles)
@@ -123,6 +151,7 @@ class BotApp:
     bot: Bot
     dispatcher: Dispatcher
     redis: Redis
+    accounts: AccountRegistry
     storage: RedisStorage
     i18n: I18n
     metrics: BotMetrics
@@ -132,7 +161,8 @@ class BotApp:
     def from_config(cls, config: Config) -> BotApp:
         """Builds without touching the network: Redis connects lazily, Telegram on first call."""
         redis = create_redis(config.redis.url)
-        services = build_services(config, redis)
+        accounts = build_registry(config, redis)
+        services = build_services(config, redis, accounts=accounts)
         i18n = build_i18n()
         metrics = BotMetrics()
         tracker = UpdateTracker(metrics)
@@ -145,6 +175,7 @@ class BotApp:
             bot=build_bot(config),
             dispatcher=dispatcher,
             redis=redis,
+            accounts=accounts,
             storage=storage,
             i18n=i18n,
             metrics=metrics,

@@ -103,6 +103,8 @@ async def _wait_for_stop(stop: asyncio.Event, polling: asyncio.Task[None] | None
 async def _shutdown(app: BotApp, runner: web.AppRunner | None, polling: asyncio.Task[None] | None) -> None:
     """Stop taking updates, let the running ones finish, then close connections (session last)."""
     if polling is not None and not polling.done():
+        # aiogram closes the FSM storage as polling stops; redis-py reconnects on demand, so an
+        # update still in flight can use it until the drain below, and it is closed again after.
         await app.dispatcher.stop_polling()
         with contextlib.suppress(asyncio.CancelledError):
             await polling
@@ -115,6 +117,7 @@ async def _shutdown(app: BotApp, runner: web.AppRunner | None, polling: asyncio.
     if app.config.telegram.mode == "webhook":
         await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
     await app.storage.close()
+    await app.accounts.close()
     await app.redis.aclose()
     await app.bot.session.close()
     log.info("stopped")

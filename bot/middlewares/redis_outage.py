@@ -15,6 +15,7 @@ from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.metrics import BotMetrics
 from bot.middlewares.replies import notify
 from services.redis_client import REDIS_UNAVAILABLE_ERRORS
+from services.team import TeamDirectory
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,14 @@ class RedisOutageMiddleware(BaseMiddleware):
     Redis being down is an expected condition, not a bug: the user gets a localized
     "try again in a minute" (once per minute) and the log gets one warning line without
     a traceback. Nothing here touches Redis, and the locale comes from Telegram's
-    language_code because the user's stored choice is in Redis.
+    language_code because the user's stored choice is in Redis. Strangers get no
+    answer at all: they are not even told the bot is down.
     """
 
-    def __init__(self, i18n: I18n, metrics: BotMetrics, *, window_s: float = 60) -> None:
+    def __init__(self, i18n: I18n, metrics: BotMetrics, team: TeamDirectory, *, window_s: float = 60) -> None:
         self._i18n = i18n
         self._metrics = metrics
+        self._team = team
         self._throttle = LocalThrottle(window_s)
 
     async def __call__(
@@ -65,7 +68,7 @@ class RedisOutageMiddleware(BaseMiddleware):
             self._metrics.redis_errors.inc()
             log.warning("Redis unavailable while handling an update: %s", exc)
             user: User | None = data.get("event_from_user")
-            if user is not None and self._throttle.allow(user.id):
+            if user is not None and user.id in self._team and self._throttle.allow(user.id):
                 text = self._i18n.gettext(
                     "The bot is temporarily unavailable, please try again in a minute.",
                     locale=telegram_locale(user),

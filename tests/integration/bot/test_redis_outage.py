@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from services.redis_client import Keys, create_redis
-from tests.integration.bot.harness import ADMIN_ID, Harness, build_harness, team_config
+from tests.integration.bot.harness import ADMIN_ID, STRANGER_ID, Harness, build_harness, team_config
 from tests.integration.bot.telegram_double import message_update
 
 pytestmark = pytest.mark.integration
@@ -100,6 +100,12 @@ async def test_the_outage_notice_uses_the_telegram_language(
     private_redis.stop()
     await harness.feed(message_update(ADMIN_ID, "/start", language_code="ru"))
     assert harness.session.sent_texts() == [UNAVAILABLE_RU]
+
+
+async def test_strangers_are_not_told_about_the_outage(harness: Harness, private_redis: PrivateRedis) -> None:
+    private_redis.stop()
+    await harness.feed(message_update(STRANGER_ID, "/start"))
+    assert harness.session.sent_texts() == []
 
 
 async def test_an_outage_during_a_handler_is_answered_too(
