@@ -39,7 +39,9 @@ def ticker_fields(sim: NarkasaSim, market_id: str) -> dict[str, Any]:
         "open": stats.open or ZERO,
         "high": stats.high or ZERO,
         "low": stats.low or ZERO,
-        "avg": (stats.quote_volume / stats.volume) if stats.volume else (stats.last or ZERO),
+        "avg": (stats.quote_volume / stats.volume).quantize(market.price_step)
+        if stats.volume
+        else stats.last or ZERO,
         "volume": stats.quote_volume,
         "volumeQty": stats.volume,
         "openTime": ms(window[0].time) if window else sim.core.clock.now_ms(),
