@@ -34,7 +34,6 @@ from bot.secrets import resolve_secret
 from services.team import Role
 
 CONFIG_ENV_VAR = "CHATOPS_CONFIG"
-EXCHANGES = ("incorex", "iqfinex", "indodax", "exchanger", "narkasa")
 
 
 def _resolve(value: Any) -> Any:
@@ -310,7 +309,6 @@ def load_config(path: Path) -> Config:
 
 __all__ = [
     "CONFIG_ENV_VAR",
-    "EXCHANGES",
     "AccountConfig",
     "Config",
     "ConfigError",

@@ -56,10 +56,6 @@ class TeamDirectory:
     def get(self, telegram_id: int) -> TeamMember | None:
         return self._by_id.get(telegram_id)
 
-    def with_role(self, least: Role) -> list[TeamMember]:
-        """Members whose role is at least `least` (e.g. everyone to tell about a stuck withdrawal)."""
-        return [member for member in self._by_id.values() if member.can(least)]
-
     def __iter__(self) -> Iterator[TeamMember]:
         return iter(self._by_id.values())
 

@@ -1,3 +1,4 @@
+import typing
 from decimal import Decimal
 from pathlib import Path
 
@@ -5,6 +6,7 @@ import pytest
 
 from bot.config import (
     CONFIG_ENV_VAR,
+    AccountConfig,
     Config,
     ConfigError,
     ExchangerAccount,
@@ -13,6 +15,7 @@ from bot.config import (
     parse_config,
     resolve_config_path,
 )
+from services.exchanges.registry import EXCHANGES
 from services.team import Role
 
 MINIMAL = """
@@ -308,3 +311,9 @@ def test_the_shipped_example_config_is_valid(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("NARKASA_SECRET", "x")
     config = load_config(_write(tmp_path, example.replace("/run/secrets/indodax_secret", str(secret_file))))
     assert [account.exchange for account in config.accounts] == ["incorex", "indodax", "exchanger", "narkasa"]
+
+
+def test_accounts_accept_exactly_the_exchanges_that_have_a_client() -> None:
+    union = typing.get_args(AccountConfig)[0]
+    tags = [typing.get_args(model.model_fields["exchange"].annotation)[0] for model in typing.get_args(union)]
+    assert sorted(tags) == sorted(EXCHANGES)

@@ -38,17 +38,6 @@ def test_directory_finds_members_by_telegram_id() -> None:
     assert 1 in team and len(team) == 2
 
 
-def test_directory_lists_members_with_at_least_a_role() -> None:
-    team = TeamDirectory(
-        [
-            TeamMember(1, "alice", Role.ADMIN),
-            TeamMember(2, "bob", Role.VIEWER),
-            TeamMember(3, "eve", Role.APPROVER),
-        ]
-    )
-    assert {member.name for member in team.with_role(Role.APPROVER)} == {"alice", "eve"}
-
-
 def test_directory_rejects_a_telegram_id_twice() -> None:
     with pytest.raises(ValueError, match="appears twice"):
         TeamDirectory([TeamMember(1, "alice", Role.ADMIN), TeamMember(1, "bob", Role.VIEWER)])
