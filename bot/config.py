@@ -168,6 +168,8 @@ class ExchangerAccount(_Account):
     base_url: HttpUrl
     api_login: RequiredSecret
     api_key: RequiredSecret
+    # sent as API-LANG: the site answers (error texts, titles) in it
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}(_[A-Z]{2})?$")] | None = None
 
 
 class NarkasaAccount(_Account):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import audit, help, lang, start
+from handlers import accounts, audit, help, history, holdings, lang, market, start, timezone
 
 
 def get_routers() -> list[Router]:
@@ -17,4 +17,9 @@ def get_routers() -> list[Router]:
         help.build_router(),
         lang.build_router(),
         audit.build_router(),
+        accounts.build_router(),
+        holdings.build_router(),
+        history.build_router(),
+        market.build_router(),
+        timezone.build_router(),
     ]

@@ -26,6 +26,17 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("start", __("Start the bot and show your role"), Role.VIEWER),
     CommandInfo("help", __("List the commands you can use"), Role.VIEWER),
     CommandInfo("lang", __("Choose the language of the bot"), Role.VIEWER),
+    CommandInfo("tz", __("Choose the time zone of the replies"), Role.VIEWER),
+    CommandInfo("accounts", __("Accounts, whether they answer, what they can do"), Role.VIEWER),
+    CommandInfo("balance", __("Balances of one account or all"), Role.VIEWER),
+    CommandInfo("portfolio", __("Value of everything in one currency, with a chart"), Role.VIEWER),
+    CommandInfo("orders", __("Open orders"), Role.VIEWER),
+    CommandInfo("trades", __("Recent trades"), Role.VIEWER),
+    CommandInfo("deposits", __("Deposits with their status"), Role.VIEWER),
+    CommandInfo("withdrawals", __("Withdrawals with their status and txid"), Role.VIEWER),
+    CommandInfo("price", __("Price of a pair: /price ACCOUNT PAIR"), Role.VIEWER),
+    CommandInfo("book", __("Order book of a pair: /book ACCOUNT PAIR"), Role.VIEWER),
+    CommandInfo("chart", __("Candlestick chart: /chart ACCOUNT PAIR [INTERVAL]"), Role.VIEWER),
     CommandInfo("audit", __("Show the latest audit log entries"), Role.ADMIN),
 )
 

@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 
 from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
+from services.exchanges.models import AccountInfo
 from services.exchanges.registry import create_client
 
 T = TypeVar("T")
@@ -97,3 +98,14 @@ async def across(
         return AccountResult(account, value=value)
 
     return list(await asyncio.gather(*(one(a) for a in accounts)))
+
+
+async def check_reachability(
+    accounts: Iterable[Account], *, per_account_s: float
+) -> list[AccountResult[AccountInfo]]:
+    """The cheapest authenticated call on every account: is it up, does the key work, what may it do."""
+
+    async def info(account: Account) -> AccountInfo:
+        return await account.client.fetch_account_info()
+
+    return await across(accounts, info, per_account_s=per_account_s)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from redis.asyncio import Redis
 
 from services.redis_client import Keys
@@ -19,3 +21,16 @@ class UserSettings:
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self._redis.set(self._keys("lang", user_id), language)
+
+    async def get_timezone(self, user_id: int) -> ZoneInfo | None:
+        """The zone the user chose with /tz, or None if they never chose (or it no longer exists)."""
+        value: str | None = await self._redis.get(self._keys("tz", user_id))
+        if not value:
+            return None
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+
+    async def set_timezone(self, user_id: int, zone: ZoneInfo) -> None:
+        await self._redis.set(self._keys("tz", user_id), str(zone))

@@ -1,0 +1,37 @@
+"""From the config's [[accounts]] to live exchange clients."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from bot.config import AccountConfig, Config, ExchangerAccount, NarkasaAccount
+from services.accounts import AccountRegistry
+from services.exchanges.base import ClientConfig, Credentials
+
+
+def credentials_of(account: AccountConfig) -> Credentials:
+    if isinstance(account, ExchangerAccount):
+        return Credentials(
+            api_key=account.api_key.get_secret_value(), api_login=account.api_login.get_secret_value()
+        )
+    return Credentials(
+        api_key=account.api_key.get_secret_value(), api_secret=account.api_secret.get_secret_value()
+    )
+
+
+def client_config(account: AccountConfig, config: Config, redis: Redis | None) -> ClientConfig:
+    return ClientConfig(
+        account=account.name,
+        credentials=credentials_of(account),
+        base_url=account.base_url,
+        ws_url=account.ws_url if isinstance(account, NarkasaAccount) else None,
+        language=account.language if isinstance(account, ExchangerAccount) else None,
+        timeout=config.exchanges.request_timeout_s,
+        redis=redis,
+        redis_prefix=config.redis.prefix,
+    )
+
+
+def build_registry(config: Config, redis: Redis | None) -> AccountRegistry:
+    """Nonces and rate-limit windows go through ``redis`` so every bot copy shares them."""
+    return AccountRegistry.build((a.exchange, client_config(a, config, redis)) for a in config.accounts)

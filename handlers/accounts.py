@@ -1,0 +1,27 @@
+"""/accounts: the configured accounts and whether each one answers right now."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.enums import ParseMode
+from aiogram.filters import Command
+from aiogram.types import Message
+from aiogram.utils.chat_action import ChatActionSender
+
+from handlers.screens import Monitoring
+from handlers.views.accounts import accounts_text
+from services.accounts import check_reachability
+
+
+async def show_accounts(message: Message, monitoring: Monitoring) -> None:
+    assert message.bot is not None
+    async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
+        results = await check_reachability(monitoring.accounts, per_account_s=monitoring.portfolio.timeout)
+    names = {a.exchange: a.client.display_name for a in monitoring.accounts}
+    await message.answer(accounts_text(results, names), parse_mode=ParseMode.HTML)
+
+
+def build_router() -> Router:
+    router = Router(name="accounts")
+    router.message.register(show_accounts, Command("accounts"))
+    return router

@@ -1,0 +1,35 @@
+"""/orders, /trades, /deposits, /withdrawals [ACCOUNT]: lists across accounts, paged."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+
+from handlers.monitoring_replies import redraw_screen, send_screen
+from handlers.screens import Monitoring
+from handlers.views.paging import ViewCb
+
+COMMAND_VIEWS = {"orders": "o", "trades": "t", "deposits": "d", "withdrawals": "w"}
+
+
+async def show_history(
+    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
+) -> None:
+    await send_screen(message, COMMAND_VIEWS[command.command.lower()], command.args, monitoring, tz)
+
+
+async def turn_page(
+    query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo
+) -> None:
+    await redraw_screen(query, callback_data, monitoring, tz)
+
+
+def build_router() -> Router:
+    router = Router(name="history")
+    router.message.register(show_history, Command(*COMMAND_VIEWS))
+    # every paged screen (balance and portfolio too) turns its pages here
+    router.callback_query.register(turn_page, ViewCb.filter())
+    return router

@@ -1,0 +1,90 @@
+"""Screens that a command opens and its buttons (Prev, Next, Refresh) re-build from fresh data."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+
+from handlers.views.history import history_blocks, kind_title
+from handlers.views.holdings import balance_blocks, balance_header, portfolio_blocks, portfolio_header
+from handlers.views.paging import Screen, page_of, split_pages
+from services.accounts import AccountRegistry
+from services.history import HistoryKind, HistoryService
+from services.market_data import MarketDataService
+from services.portfolio import PortfolioService
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """The read-only services the monitoring commands need (workflow data ``monitoring``)."""
+
+    accounts: AccountRegistry
+    portfolio: PortfolioService
+    history: HistoryService
+    market_data: MarketDataService
+
+
+ScreenBuilder = Callable[[Monitoring, str, int, ZoneInfo], Awaitable[Screen]]
+
+
+async def balance_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:
+    report = await m.portfolio.report(account=arg or None)
+    pages = split_pages(balance_blocks(report), header=balance_header(tz))
+    text, index = page_of(pages, page)
+    return Screen(text, "b", arg, index, len(pages))
+
+
+async def portfolio_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:
+    report = await m.portfolio.report(quote=arg or None)
+    pages = split_pages(portfolio_blocks(report), header=portfolio_header(report, tz))
+    text, index = page_of(pages, page)
+    return Screen(text, "p", arg, index, len(pages))
+
+
+def history_screen(kind: HistoryKind, view: str) -> ScreenBuilder:
+    async def build(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:
+        results = await m.history.fetch(kind, arg or None)
+        header = f"<b>{html.escape(kind_title(kind))}</b>"
+        pages = split_pages(history_blocks(results, tz), header=header)
+        text, index = page_of(pages, page)
+        return Screen(text, view, arg, index, len(pages))
+
+    return build
+
+
+SCREENS: dict[str, ScreenBuilder] = {
+    "b": balance_screen,
+    "p": portfolio_screen,
+    "o": history_screen(HistoryKind.ORDERS, "o"),
+    "t": history_screen(HistoryKind.TRADES, "t"),
+    "d": history_screen(HistoryKind.DEPOSITS, "d"),
+    "w": history_screen(HistoryKind.WITHDRAWALS, "w"),
+}
+
+
+def unknown_account_text(name: str, known: list[str]) -> str:
+    return _("Unknown account {name}. Accounts: {known}").format(
+        name=html.escape(name), known=html.escape(", ".join(known) or "—")
+    )
+
+
+class BadArgument(ValueError):
+    """The command's argument is wrong; the message says how, in the user's language."""
+
+
+def check_argument(m: Monitoring, view: str, arg: str) -> str:
+    """The argument as the screen expects it, or BadArgument with a message for the user."""
+    arg = arg.strip()
+    if not arg:
+        return ""
+    if view == "p":
+        if not arg.isalnum() or not 2 <= len(arg) <= 12:
+            raise BadArgument(_("The quote currency is a ticker such as USDT or BTC."))
+        return arg.upper()
+    if arg.lower() not in m.accounts.names:
+        raise BadArgument(unknown_account_text(arg, m.accounts.names))
+    return arg.lower()

@@ -1,0 +1,37 @@
+"""A failure as the user reads it: short, localized, no internals. Logs keep the detail."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from services.exchanges import errors
+
+
+def reason_text(exc: errors.ExchangeError) -> str:
+    if isinstance(exc, errors.RequestTimeout):
+        return _("unavailable, timed out")
+    if isinstance(exc, errors.OutcomeUnknown):
+        return _("no answer; the outcome is unknown and needs a manual check")
+    if isinstance(exc, errors.ExchangeUnavailable):
+        return _("unavailable, try again later")
+    if isinstance(exc, errors.RateLimited):
+        return _("rate limited by the exchange, try again shortly")
+    if isinstance(exc, errors.InvalidNonce):
+        return _("rejected: clock or nonce out of sync")
+    if isinstance(exc, errors.AuthenticationError):
+        return _("API key rejected")
+    if isinstance(exc, errors.PermissionDenied):
+        return _("the API key lacks the permission for this")
+    if isinstance(exc, errors.InsufficientFunds):
+        return _("insufficient funds")
+    if isinstance(exc, errors.UnknownPair):
+        return _("unknown pair")
+    if isinstance(exc, errors.InvalidOrder):
+        return _("order rejected: {detail}").format(detail=exc.message)
+    if isinstance(exc, errors.OrderNotFound):
+        return _("not found")
+    if isinstance(exc, errors.NotSupported):
+        return _("not supported by {exchange}").format(exchange=exc.exchange or _("this exchange"))
+    if isinstance(exc, errors.BadResponse):
+        return _("the exchange sent an answer we could not read")
+    return _("request failed")

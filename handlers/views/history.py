@@ -1,0 +1,102 @@
+"""Open orders, trades, deposits and withdrawals as Telegram HTML, one block per account."""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+
+from handlers.views.exchange_errors import reason_text
+from handlers.views.numbers import amount, moment
+from services.accounts import AccountResult
+from services.exchanges.models import Order, OrderSide, Trade, Transfer, TransferStatus
+from services.history import HistoryKind, Row
+
+
+def kind_title(kind: HistoryKind) -> str:
+    return {
+        HistoryKind.ORDERS: _("Open orders"),
+        HistoryKind.TRADES: _("Trades"),
+        HistoryKind.DEPOSITS: _("Deposits"),
+        HistoryKind.WITHDRAWALS: _("Withdrawals"),
+    }[kind]
+
+
+def side_text(side: OrderSide) -> str:
+    return _("buy") if side is OrderSide.BUY else _("sell")
+
+
+def transfer_status_text(status: TransferStatus) -> str:
+    return {
+        TransferStatus.PENDING: _("pending"),
+        TransferStatus.OK: _("done"),
+        TransferStatus.FAILED: _("failed"),
+        TransferStatus.CANCELED: _("cancelled"),
+    }[status]
+
+
+def _order_line(order: Order, tz: ZoneInfo) -> str:
+    price = amount(order.price) if order.price is not None else _("market")
+    return "{side} <b>{symbol}</b> {amount} @ {price} · {filled} · <code>{id}</code>\n  <i>{when}</i>".format(
+        side=side_text(order.side),
+        symbol=html.escape(order.symbol),
+        amount=amount(order.amount),
+        price=price,
+        filled=_("filled {filled}").format(filled=amount(order.filled)),
+        id=html.escape(order.id),
+        when=moment(order.timestamp, tz),
+    )
+
+
+def _trade_line(trade: Trade, tz: ZoneInfo) -> str:
+    fee = ""
+    if trade.fee is not None:
+        fee = " · " + _("fee {fee}").format(
+            fee=f"{amount(trade.fee)} {html.escape(trade.fee_asset or '')}".strip()
+        )
+    symbol = html.escape(trade.symbol)
+    head = f"{side_text(trade.side)} <b>{symbol}</b> {amount(trade.amount)} @ {amount(trade.price)}{fee}"
+    return f"{head}\n  <i>{moment(trade.timestamp, tz)}</i>"
+
+
+def _transfer_line(transfer: Transfer, tz: ZoneInfo) -> str:
+    txid = (
+        f"<code>{html.escape(transfer.txid)}</code>"
+        if transfer.txid
+        else "<i>{}</i>".format(_("no txid yet"))
+    )
+    asset = html.escape(transfer.asset)
+    head = f"{amount(transfer.amount)} <b>{asset}</b> · {transfer_status_text(transfer.status)} · {txid}"
+    return f"{head}\n  <i>{moment(transfer.timestamp, tz)}</i>"
+
+
+def row_text(row: Row, tz: ZoneInfo) -> str:
+    if isinstance(row, Order):
+        return _order_line(row, tz)
+    if isinstance(row, Trade):
+        return _trade_line(row, tz)
+    return _transfer_line(row, tz)
+
+
+def history_blocks(results: list[AccountResult[list[Row]]], tz: ZoneInfo) -> list[str]:
+    """Per account a title block, then its rows a few at a time so pages can break between them."""
+    blocks: list[str] = []
+    for result in results:
+        title = f"<b>{html.escape(result.account.name)}</b>"
+        if result.error is not None:
+            blocks.append(f"⚠️ {title}: {html.escape(reason_text(result.error))}")
+            continue
+        rows = result.value or []
+        if not rows:
+            blocks.append(f"{title}\n<i>{html.escape(_('nothing here'))}</i>")
+            continue
+        chunk = [title]
+        for row in rows:
+            chunk.append(row_text(row, tz))
+            if len(chunk) >= 6:
+                blocks.append("\n".join(chunk))
+                chunk = []
+        if chunk:
+            blocks.append("\n".join(chunk))
+    return blocks

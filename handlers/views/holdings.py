@@ -1,0 +1,115 @@
+"""Balances and the portfolio as Telegram HTML."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from handlers.views.exchange_errors import reason_text
+from handlers.views.numbers import amount, moment, money
+from services.accounts import AccountResult
+from services.exchanges.models import Balances
+from services.portfolio import Holding, PortfolioReport
+
+
+def failure_line(result: AccountResult[Balances]) -> str:
+    assert result.error is not None
+    return f"⚠️ <b>{html.escape(result.account.name)}</b>: {html.escape(reason_text(result.error))}"
+
+
+def _holding_line(h: Holding, quote: str) -> str:
+    value = "" if h.value is None else f" ≈ {money(h.value)} {html.escape(quote)}"
+    detail = ""
+    if h.reserved:
+        detail = (
+            " ("
+            + _("free {free}, reserved {reserved}").format(free=amount(h.free), reserved=amount(h.reserved))
+            + ")"
+        )
+    return f"<code>{html.escape(h.asset)}</code> {amount(h.total)}{detail}{value}"
+
+
+def balance_blocks(report: PortfolioReport) -> list[str]:
+    """One block per account: its holdings, then a note of hidden dust; or why it failed."""
+    failures = {r.account.name: r for r in report.failures}
+    blocks = []
+    for name in report.accounts:
+        if name in failures:
+            blocks.append(failure_line(failures[name]))
+            continue
+        lines = [f"<b>{html.escape(name)}</b>"]
+        shown = sorted(report.shown(name), key=lambda h: (h.value is None, -(h.value or 0), h.asset))
+        lines += [_holding_line(h, report.quote) for h in shown]
+        if not shown:
+            lines.append(_("no balances"))
+        dust = len(report.dust(name))
+        if dust:
+            lines.append(
+                "<i>"
+                + ngettext(
+                    "{count} balance under {threshold} {quote} hidden",
+                    "{count} balances under {threshold} {quote} hidden",
+                    dust,
+                ).format(count=dust, threshold=money(report.dust_threshold), quote=html.escape(report.quote))
+                + "</i>"
+            )
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def balance_header(tz: ZoneInfo) -> str:
+    return "<b>{title}</b>\n<i>{updated}</i>".format(
+        title=html.escape(_("Balances")),
+        updated=html.escape(_("Updated {time}").format(time=moment(datetime.now(UTC), tz))),
+    )
+
+
+def portfolio_blocks(report: PortfolioReport) -> list[str]:
+    quote = html.escape(report.quote)
+    blocks = [
+        "<b>{title}</b>: {total} {quote}".format(
+            title=html.escape(_("Total")), total=money(report.total), quote=quote
+        )
+    ]
+    total = report.total
+    by_account = [
+        f"<b>{html.escape(name)}</b>: {money(value)} {quote}{_share(value, total)}"
+        for name, value in report.by_account().items()
+        if name not in {r.account.name for r in report.failures}
+    ]
+    blocks.append(html.escape(_("By account")) + "\n" + "\n".join(by_account))
+    by_asset = [
+        f"<code>{html.escape(asset)}</code> {money(value)} {quote}{_share(value, total)}"
+        for asset, value in report.by_asset().items()
+        if value >= report.dust_threshold
+    ]
+    if by_asset:
+        blocks.append(html.escape(_("By asset")) + "\n" + "\n".join(by_asset))
+    unpriced = report.unpriced()
+    if unpriced:
+        lines = [
+            f"<code>{html.escape(h.asset)}</code> {amount(h.total)} ({html.escape(h.account)})"
+            for h in unpriced
+        ]
+        note = _("Not priced (no market to {quote}), not in the total:").format(quote=report.quote)
+        blocks.append(html.escape(note) + "\n" + "\n".join(lines))
+    blocks += [failure_line(r) for r in report.failures]
+    return blocks
+
+
+def portfolio_header(report: PortfolioReport, tz: ZoneInfo) -> str:
+    return "<b>{title}</b>\n<i>{updated}</i>".format(
+        title=html.escape(_("Portfolio in {quote}").format(quote=report.quote)),
+        updated=html.escape(_("Updated {time}").format(time=moment(datetime.now(UTC), tz))),
+    )
+
+
+def _share(value: Decimal, total: Decimal) -> str:
+    if total <= 0:
+        return ""
+    return f" ({(value / total * 100).quantize(Decimal('0.1'))}%)"
