@@ -6,11 +6,13 @@ import json
 import logging
 import re
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from aiohttp import web
 
 from . import api_bot, api_messages  # noqa: F401 - importing registers their Bot API methods
+from .chat import DEFAULT_USERS, ChatUser, setup_chat_page
 from .context import METHODS, Context
 from .control import setup_control
 from .errors import ApiError
@@ -94,8 +96,13 @@ def create_app(
     flood: bool = False,
     bot_username: str = DEFAULT_BOT_USERNAME,
     webhook_retry_delay: float = 0.5,
+    chat_page: bool = False,
+    chat_users: Iterable[ChatUser] = DEFAULT_USERS,
 ) -> web.Application:
-    """Build the emulator. Each application has its own state; nothing is shared between instances."""
+    """Build the emulator. Each application has its own state; nothing is shared between instances.
+
+    ``chat_page`` also serves a chat page at ``/chat/`` where a person talks to the bot as one of
+    ``chat_users`` (see ``sandbox.telegram.chat``)."""
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     state = EmulatorState(bot_username=bot_username, flood=flood)
     api: BotApi | None = None
@@ -111,6 +118,8 @@ def create_app(
     app.router.add_route("*", "/bot{token}/{method}", api.handle)
     app.router.add_get("/file/bot{token}/{path:.+}", api.download)
     setup_control(app, state, webhooks)
+    if chat_page:
+        setup_chat_page(app, chat_users)
 
     async def close_webhooks(_: web.Application) -> None:
         await webhooks.close()
