@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run|check-config [--config PATH]`."""
+"""Command line: `python -m bot run|check-config [--config PATH]`, `python -m bot demo [--port N]`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,19 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help=config_help)
     check = commands.add_parser("check-config", help="validate the config and print it with secrets hidden")
     check.add_argument("--config", help=config_help)
+    demo = commands.add_parser(
+        "demo", help="run everything offline: simulated exchanges, a Telegram emulator and a chat page"
+    )
+    demo.add_argument("--port", type=int, default=8080, help="port of the chat page (default: 8080)")
+    demo.add_argument(
+        "--host", default="127.0.0.1", help="address of the chat page; it has no login, keep it private"
+    )
+    demo.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/0",
+        help="Redis to use if it answers, else a private redis-server is started (default: %(default)s)",
+    )
+    demo.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     return parser
 
 
@@ -61,10 +74,19 @@ def run(cli_value: str | None) -> int:
     return 0
 
 
+def demo(args: argparse.Namespace) -> int:
+    from bot.demo import DemoOptions, main  # imported late, like run: the demo pulls in the sandbox
+
+    options = DemoOptions(port=args.port, host=args.host, redis_url=args.redis_url, log_level=args.log_level)
+    return main(options)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check-config":
         return check_config(args.config)
+    if args.command == "demo":
+        return demo(args)
     return run(args.config)
 
 

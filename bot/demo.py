@@ -1,0 +1,191 @@
+"""Demo mode: the whole bot offline in one command, `python -m bot demo [--port N]`.
+
+One process runs everything but Redis: the five exchange simulators (seeded, prices moving), the
+Telegram Bot API emulator with its chat page, and the real bot (bot.runner, unchanged) wired to them
+through an ordinary Config. Redis is the one at ``--redis-url`` when it answers (the demo's keys go
+under a fresh prefix and are removed at exit), else a private redis-server child.
+
+Stopping (Ctrl-C or SIGTERM): the bot's runner handles the signal and stops the bot gracefully; then
+the emulator, the simulators and the private Redis are closed in the reverse order of their start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+import sys
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot import runner
+from bot.config import Config
+from bot.demo_config import DEMO_TOKEN, OUTSIDER, TEAM, chat_users, demo_config
+from bot.demo_exchanges import running_exchanges
+from bot.demo_redis import DemoRedis, RedisUnavailable, free_port, provide_redis
+from bot.log import configure_logging
+from sandbox.telegram.server import create_app as create_emulator
+from services.redis_client import create_redis
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8080
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+# Every request of the emulator and the simulators would otherwise be a log line.
+QUIET_LOGGERS = ("aiohttp.access", "aiogram.event")
+
+
+class DemoError(Exception):
+    """The demo cannot start; the message tells the person what to do."""
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    port: int = DEFAULT_PORT
+    host: str = "127.0.0.1"
+    redis_url: str = DEFAULT_REDIS_URL
+    log_level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class DemoStack:
+    """What is running once start-up is done: the bot's config and the addresses to show."""
+
+    config: Config
+    page_url: str
+    redis: DemoRedis
+
+
+def main(options: DemoOptions) -> int:
+    configure_logging(options.log_level, [DEMO_TOKEN])
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+    try:
+        return asyncio.run(run_demo(options))
+    except KeyboardInterrupt:  # before the event loop took the signals over
+        return 130
+
+
+async def run_demo(options: DemoOptions, on_ready: Callable[[DemoStack], None] | None = None) -> int:
+    """Start everything, run the bot until SIGINT/SIGTERM, stop everything. Returns the exit code."""
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    _listen(loop, stopping)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            demo = await start_stack(stack, options)
+            (on_ready or print_banner)(demo)
+            if stopping.is_set():  # a signal came during start-up
+                return 0
+            # The runner installs its own SIGINT/SIGTERM handlers and stops the bot gracefully.
+            _unlisten(loop)
+            try:
+                await runner.run(demo.config)
+            except Exception:
+                log.exception("the bot stopped because of an error")
+                return 1
+            finally:
+                _listen(loop, stopping)
+        print("demo stopped", flush=True)
+        return 0
+    except DemoError as exc:
+        print(f"\n{exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        _unlisten(loop)
+
+
+async def start_stack(stack: contextlib.AsyncExitStack, options: DemoOptions) -> DemoStack:
+    """Redis, the simulators and the emulator, each registered on ``stack`` to be stopped in reverse."""
+    try:
+        redis = await stack.enter_async_context(provide_redis(options.redis_url))
+    except RedisUnavailable as exc:
+        raise DemoError(str(exc)) from None
+    # Fresh simulators start their nonces and orders from scratch, so the bot's state from an
+    # earlier run must not be seen: a new prefix each run, removed at exit on a shared Redis.
+    prefix = f"demo-{uuid.uuid4().hex[:12]}"
+    if not redis.private:
+        stack.push_async_callback(_delete_keys, redis.url, prefix)
+    exchanges = await stack.enter_async_context(running_exchanges())
+    page_url = await stack.enter_async_context(_serve_emulator(options.host, options.port))
+    config = demo_config(
+        api_url=_local_url(page_url),
+        redis_url=redis.url,
+        redis_prefix=prefix,
+        web_port=free_port(),
+        exchanges=exchanges,
+        log_level=options.log_level,
+    )
+    return DemoStack(config=config, page_url=page_url, redis=redis)
+
+
+@contextlib.asynccontextmanager
+async def _serve_emulator(host: str, port: int) -> AsyncIterator[str]:
+    app = create_emulator(chat_page=True, chat_users=chat_users(), bot_username="chatops_demo_bot")
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    try:
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise DemoError(
+                    f"Port {port} on {host} is already in use. Pick another: python -m bot demo --port 8090"
+                ) from None
+            raise
+        bound = runner.addresses[0][1]
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        yield f"http://{shown_host}:{bound}/"
+    finally:
+        await runner.cleanup()
+
+
+def _local_url(page_url: str) -> str:
+    """The bot reaches the emulator on the page's address, without the path."""
+    return page_url.rstrip("/")
+
+
+async def _delete_keys(url: str, prefix: str) -> None:
+    client = create_redis(url)
+    try:
+        async for key in client.scan_iter(match=f"{prefix}:*", count=500):
+            await client.delete(key)
+    finally:
+        await client.aclose()
+
+
+def _listen(loop: asyncio.AbstractEventLoop, stopping: asyncio.Event) -> None:
+    """Outside the bot's run (start-up, tear-down) a signal only asks to stop; tear-down goes on."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+
+
+def _unlisten(loop: asyncio.AbstractEventLoop) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(sig)
+
+
+def print_banner(demo: DemoStack) -> None:
+    config = demo.config
+    team = ", ".join(f"{m.name} ({m.role})" for m in TEAM)
+    accounts = ", ".join(account.name for account in config.accounts)
+    if demo.redis.private:
+        redis = f"{demo.redis.url} (a private redis-server, stopped at exit)"
+    else:
+        redis = f"{demo.redis.url} (keys under {config.redis.prefix}:, removed at exit)"
+    print(
+        "\n"
+        "ChatOps bot demo\n"
+        f"  Open the chat:  {demo.page_url}\n"
+        f"  Team:           {team}; {OUTSIDER.name} is not in the team\n"
+        f"  Accounts:       {accounts} (simulated exchanges)\n"
+        f"  Redis:          {redis}\n"
+        f"  Bot health:     http://127.0.0.1:{config.web.port}/healthz\n"
+        "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
