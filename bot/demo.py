@@ -26,7 +26,7 @@ from aiohttp import web
 from bot import runner
 from bot.config import Config
 from bot.demo_config import DEMO_TOKEN, OUTSIDER, TEAM, chat_users, demo_config
-from bot.demo_exchanges import running_exchanges
+from bot.demo_exchanges import RunningExchange, running_exchanges
 from bot.demo_redis import DemoRedis, RedisUnavailable, free_port, provide_redis
 from bot.log import configure_logging
 from sandbox.telegram.server import create_app as create_emulator
@@ -59,6 +59,7 @@ class DemoStack:
     config: Config
     page_url: str
     redis: DemoRedis
+    exchanges: list[RunningExchange]
 
 
 def main(options: DemoOptions) -> int:
@@ -82,8 +83,8 @@ async def run_demo(options: DemoOptions, on_ready: Callable[[DemoStack], None] |
             (on_ready or print_banner)(demo)
             if stopping.is_set():  # a signal came during start-up
                 return 0
-            # The runner installs its own SIGINT/SIGTERM handlers and stops the bot gracefully.
-            _unlisten(loop)
+            # The runner puts its own SIGINT/SIGTERM handlers in place of ours (no moment without
+            # one, which would let a Ctrl-C raise KeyboardInterrupt) and stops the bot gracefully.
             try:
                 await runner.run(demo.config)
             except Exception:
@@ -121,7 +122,7 @@ async def start_stack(stack: contextlib.AsyncExitStack, options: DemoOptions) ->
         exchanges=exchanges,
         log_level=options.log_level,
     )
-    return DemoStack(config=config, page_url=page_url, redis=redis)
+    return DemoStack(config=config, page_url=page_url, redis=redis, exchanges=exchanges)
 
 
 @contextlib.asynccontextmanager
@@ -178,14 +179,19 @@ def print_banner(demo: DemoStack) -> None:
         redis = f"{demo.redis.url} (a private redis-server, stopped at exit)"
     else:
         redis = f"{demo.redis.url} (keys under {config.redis.prefix}:, removed at exit)"
+    # The simulators' control routes let a person play the exchange: inject a deposit, move a price.
+    simulators = "\n".join(
+        f"    {e.name:<10} {e.base_url}  (control: {e.base_url}/_control/)" for e in demo.exchanges
+    )
     print(
         "\n"
         "ChatOps bot demo\n"
         f"  Open the chat:  {demo.page_url}\n"
         f"  Team:           {team}; {OUTSIDER.name} is not in the team\n"
-        f"  Accounts:       {accounts} (simulated exchanges)\n"
+        f"  Accounts:       {accounts}\n"
         f"  Redis:          {redis}\n"
         f"  Bot health:     http://127.0.0.1:{config.web.port}/healthz\n"
+        f"  Simulated exchanges:\n{simulators}\n"
         "Press Ctrl-C to stop.\n",
         flush=True,
     )
