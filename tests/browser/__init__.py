@@ -1,0 +1,1 @@
+"""Tests that drive the chat page in headless Chromium."""
