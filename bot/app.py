@@ -79,7 +79,7 @@ def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
             dust_threshold=config.portfolio.dust_threshold,
             timeout=per_account_s,
         ),
-        history=HistoryService(accounts, timeout=per_account_s),
+        history=HistoryService(accounts, timeout=per_account_s, lookback_days=config.exchanges.history_days),
         market_data=MarketDataService(accounts),
     )
 

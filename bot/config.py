@@ -225,6 +225,8 @@ class ExchangesConfig(Section):
     """Settings shared by every exchange client."""
 
     request_timeout_s: Annotated[float, Field(gt=0, le=120)] = 10.0
+    # how far back /deposits and /withdrawals look
+    history_days: Annotated[int, Field(ge=1, le=30)] = 3
 
 
 class LoggingConfig(Section):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -31,7 +31,7 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 Row = Order | Trade | Deposit | Withdrawal
 
 
-def _fetcher(kind: HistoryKind) -> Callable[[Account], Awaitable[Sequence[Any]]]:
+def _fetcher(kind: HistoryKind, since: datetime) -> Callable[[Account], Awaitable[Sequence[Any]]]:
     async def fetch(account: Account) -> Sequence[Any]:
         client = account.client
         client.require(_CAPABILITY[kind])
@@ -40,8 +40,8 @@ def _fetcher(kind: HistoryKind) -> Callable[[Account], Awaitable[Sequence[Any]]]
         if kind is HistoryKind.TRADES:
             return await client.fetch_my_trades()
         if kind is HistoryKind.DEPOSITS:
-            return await client.fetch_deposits()
-        return await client.fetch_withdrawals()
+            return await client.fetch_deposits(since=since)
+        return await client.fetch_withdrawals(since=since)
 
     return fetch
 
@@ -51,9 +51,11 @@ def newest_first(rows: Sequence[Row]) -> list[Row]:
 
 
 class HistoryService:
-    def __init__(self, accounts: AccountRegistry, *, timeout: float = 10.0) -> None:
+    def __init__(self, accounts: AccountRegistry, *, timeout: float = 10.0, lookback_days: int = 3) -> None:
         self.accounts = accounts
         self.timeout = timeout
+        # some exchanges serve transfer history one day per request under a tight limit (IncoreX: 10/min)
+        self.lookback = timedelta(days=lookback_days)
 
     def supports(self, account: Account, kind: HistoryKind) -> bool:
         return account.client.has(_CAPABILITY[kind])
@@ -61,7 +63,9 @@ class HistoryService:
     async def fetch(self, kind: HistoryKind, account: str | None = None) -> list[AccountResult[list[Row]]]:
         """Per account, its rows newest first (or why it could not answer)."""
         selected = self.accounts.select(account)
-        fetch = _fetcher(kind)
+        if account is None:  # all accounts means those that keep such a list; a named one says it does not
+            selected = [a for a in selected if self.supports(a, kind)]
+        fetch = _fetcher(kind, datetime.now(UTC) - self.lookback)
 
         async def sorted_rows(acc: Account) -> list[Row]:
             return newest_first(list(await fetch(acc)))

@@ -23,6 +23,7 @@ class Holding:
     reserved: Decimal
     value: Decimal | None  # in the report's quote; None when no price path exists
     path: tuple[str, ...] = ()
+    places: int | None = None  # the asset's decimal places on its exchange, when its markets say
 
     @property
     def total(self) -> Decimal:
@@ -121,11 +122,13 @@ class PortfolioService:
 
     async def report(self, quote: str | None = None, account: str | None = None) -> PortfolioReport:
         quote = (quote or self.quote).upper()
-        selected = self.accounts.select(account)
-        balances, tickers = await asyncio.gather(
+        selected = self._with_balances(account)
+        balances, tickers, places = await asyncio.gather(
             across(selected, _fetch_balance, per_account_s=self.timeout),
             self._all_tickers(),
+            across(selected, _asset_places, per_account_s=self.timeout),
         )
+        places_of = {r.account.name: r.value or {} for r in places}
         holdings: list[Holding] = []
         for result in balances:
             if result.value is None:
@@ -133,7 +136,8 @@ class PortfolioService:
             graph = self._graph_for(result.account, tickers)
             for balance in result.value.non_zero():
                 rate = graph.rate(balance.asset, quote)
-                holdings.append(_holding(result.account.name, balance, rate))
+                asset_places = places_of[result.account.name].get(balance.asset)
+                holdings.append(_holding(result.account.name, balance, rate, asset_places))
         return PortfolioReport(
             quote=quote,
             dust_threshold=self.dust_threshold,
@@ -141,6 +145,12 @@ class PortfolioService:
             failures=[r for r in balances if not r.ok],
             accounts=[a.name for a in selected],
         )
+
+    def _with_balances(self, account: str | None) -> list[Account]:
+        """A named account even if it has no balances (it says so); all accounts means those that do."""
+        if account is not None:
+            return self.accounts.select(account)
+        return [a for a in self.accounts if a.client.has(Capability.FETCH_BALANCE)]
 
     async def _all_tickers(self) -> dict[str, dict[str, Ticker]]:
         """Tickers of every exchange (one account each), for prices and cross-exchange conversion."""
@@ -167,7 +177,17 @@ async def _fetch_balance(account: Account) -> Balances:
     return await account.client.fetch_balance()
 
 
-def _holding(account: str, balance: Balance, rate: Rate | None) -> Holding:
+async def _asset_places(account: Account) -> dict[str, int]:
+    """Decimal places per asset from the account's markets: amount places of a base, price of a quote."""
+    places: dict[str, int] = {}
+    for market in (await account.client.load_markets()).markets:
+        for asset, digits in ((market.base, market.precision.amount), (market.quote, market.precision.price)):
+            if digits is not None:
+                places[asset] = max(places.get(asset, 0), digits)
+    return places
+
+
+def _holding(account: str, balance: Balance, rate: Rate | None, places: int | None) -> Holding:
     return Holding(
         account=account,
         asset=balance.asset,
@@ -175,4 +195,5 @@ def _holding(account: str, balance: Balance, rate: Rate | None) -> Holding:
         reserved=balance.reserved,
         value=None if rate is None else balance.total * rate.value,
         path=() if rate is None else rate.path,
+        places=places,
     )

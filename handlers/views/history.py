@@ -38,7 +38,7 @@ def transfer_status_text(status: TransferStatus) -> str:
 
 def _order_line(order: Order, tz: ZoneInfo) -> str:
     price = amount(order.price) if order.price is not None else _("market")
-    return "{side} <b>{symbol}</b> {amount} @ {price} · {filled} · <code>{id}</code>\n  <i>{when}</i>".format(
+    return "<i>{when}</i> {side} <b>{symbol}</b> {amount} @ {price} · {filled} · <code>{id}</code>".format(
         side=side_text(order.side),
         symbol=html.escape(order.symbol),
         amount=amount(order.amount),
@@ -57,7 +57,7 @@ def _trade_line(trade: Trade, tz: ZoneInfo) -> str:
         )
     symbol = html.escape(trade.symbol)
     head = f"{side_text(trade.side)} <b>{symbol}</b> {amount(trade.amount)} @ {amount(trade.price)}{fee}"
-    return f"{head}\n  <i>{moment(trade.timestamp, tz)}</i>"
+    return f"<i>{moment(trade.timestamp, tz)}</i> {head}"
 
 
 def _transfer_line(transfer: Transfer, tz: ZoneInfo) -> str:
@@ -68,7 +68,7 @@ def _transfer_line(transfer: Transfer, tz: ZoneInfo) -> str:
     )
     asset = html.escape(transfer.asset)
     head = f"{amount(transfer.amount)} <b>{asset}</b> · {transfer_status_text(transfer.status)} · {txid}"
-    return f"{head}\n  <i>{moment(transfer.timestamp, tz)}</i>"
+    return f"<i>{moment(transfer.timestamp, tz)}</i> {head}"
 
 
 def row_text(row: Row, tz: ZoneInfo) -> str:
@@ -80,7 +80,7 @@ def row_text(row: Row, tz: ZoneInfo) -> str:
 
 
 def history_blocks(results: list[AccountResult[list[Row]]], tz: ZoneInfo) -> list[str]:
-    """Per account a title block, then its rows a few at a time so pages can break between them."""
+    """One block per account: its title, then one line per row (pages break between lines)."""
     blocks: list[str] = []
     for result in results:
         title = f"<b>{html.escape(result.account.name)}</b>"
@@ -91,12 +91,5 @@ def history_blocks(results: list[AccountResult[list[Row]]], tz: ZoneInfo) -> lis
         if not rows:
             blocks.append(f"{title}\n<i>{html.escape(_('nothing here'))}</i>")
             continue
-        chunk = [title]
-        for row in rows:
-            chunk.append(row_text(row, tz))
-            if len(chunk) >= 6:
-                blocks.append("\n".join(chunk))
-                chunk = []
-        if chunk:
-            blocks.append("\n".join(chunk))
+        blocks.append("\n".join([title, *(row_text(row, tz) for row in rows)]))
     return blocks

@@ -65,7 +65,7 @@ def balance_blocks(report: PortfolioReport) -> list[str]:
 def balance_header(tz: ZoneInfo) -> str:
     return "<b>{title}</b>\n<i>{updated}</i>".format(
         title=html.escape(_("Balances")),
-        updated=html.escape(_("Updated {time}").format(time=moment(datetime.now(UTC), tz))),
+        updated=html.escape(_("Updated {time}").format(time=f"{moment(datetime.now(UTC), tz)} {tz}")),
     )
 
 
@@ -105,7 +105,7 @@ def portfolio_blocks(report: PortfolioReport) -> list[str]:
 def portfolio_header(report: PortfolioReport, tz: ZoneInfo) -> str:
     return "<b>{title}</b>\n<i>{updated}</i>".format(
         title=html.escape(_("Portfolio in {quote}").format(quote=report.quote)),
-        updated=html.escape(_("Updated {time}").format(time=moment(datetime.now(UTC), tz))),
+        updated=html.escape(_("Updated {time}").format(time=f"{moment(datetime.now(UTC), tz)} {tz}")),
     )
 
 

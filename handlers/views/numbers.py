@@ -6,7 +6,15 @@ from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
-DEFAULT_PLACES = 8
+MAX_PLACES = 8
+SIGNIFICANT = 10
+
+
+def display_places(value: Decimal) -> int:
+    """Places for an asset whose exchange does not say: about ten significant digits, 2 to 8 places
+    (181144.32331381 -> 4 places, 0.00012345 -> 8)."""
+    whole_digits = max(1, value.copy_abs().adjusted() + 1)
+    return max(2, min(MAX_PLACES, SIGNIFICANT - whole_digits))
 
 
 def amount(value: Decimal | None, places: int | None = None) -> str:
@@ -14,7 +22,7 @@ def amount(value: Decimal | None, places: int | None = None) -> str:
     trailing zeros dropped: 1234.5 -> "1,234.5"."""
     if value is None:
         return "—"
-    places = DEFAULT_PLACES if places is None else max(0, places)
+    places = display_places(value) if places is None else max(0, places)
     quantum = Decimal(1).scaleb(-places)
     cut = value.quantize(quantum, rounding=ROUND_DOWN)
     text = f"{cut:,.{places}f}"

@@ -50,14 +50,13 @@ def _button(text: str, data: ViewCb) -> InlineKeyboardButton:
 def split_pages(blocks: Sequence[str], *, header: str = "", budget: int = PAGE_BUDGET) -> list[str]:
     """Blocks (each a few lines that belong together) packed into pages, each under ``budget``.
 
-    A block longer than a page is cut at a line boundary: better a shortened block than a rejected
-    message.
+    A block longer than a page is split at line boundaries, so nothing is lost.
     """
     pages: list[str] = []
     current: list[str] = []
     used = len(header)
-    for block in blocks:
-        block = _fit(block, budget - len(header) - 2)
+    pieces = [piece for block in blocks for piece in _split_block(block, budget - len(header) - 2)]
+    for block in pieces:
         if current and used + len(block) + 2 > budget:
             pages.append(_join(header, current))
             current, used = [], len(header)
@@ -81,13 +80,18 @@ def _join(header: str, blocks: list[str]) -> str:
     return "\n\n".join([header, *blocks] if header else blocks)
 
 
-def _fit(block: str, budget: int) -> str:
+def _split_block(block: str, budget: int) -> list[str]:
     if len(block) <= budget:
-        return block
-    lines, used = [], 0
+        return [block]
+    pieces: list[str] = []
+    lines: list[str] = []
+    used = 0
     for line in block.split("\n"):
-        if used + len(line) + 2 > budget:
-            break
+        line = line[:budget]  # a single line longer than a page is the one thing that is cut
+        if lines and used + len(line) + 1 > budget:
+            pieces.append("\n".join(lines))
+            lines, used = [], 0
         lines.append(line)
         used += len(line) + 1
-    return "\n".join([*lines, "…"])
+    pieces.append("\n".join(lines))
+    return pieces

@@ -3,6 +3,7 @@ order queries, cancels, and our own trade history."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from datetime import UTC, datetime
@@ -160,10 +161,19 @@ class IndodaxTrading(IndodaxMarketData):
         return [o for o in orders if o.status is not OrderStatus.OPEN]
 
     async def fetch_my_trades(self, pair: str | None = None, limit: int | None = None) -> list[Trade]:
-        m = await self.market(self._need_pair(pair, "tradeHistory"))
+        """tradeHistory takes one pair; without one, every pair of a coin the account holds is read."""
+        if pair is None:
+            return await self._my_trades_of_held_coins(limit)
+        m = await self.market(pair)
         params = [("pair", m.id)] + ([("count", str(limit))] if limit else [])
         raw = await self.tapi_result(schemas.MyTrades, "tradeHistory", params)
         return [parsing.my_trade(m, row) for row in raw.trades]
+
+    async def _my_trades_of_held_coins(self, limit: int | None) -> list[Trade]:
+        held = {b.asset for b in (await self.fetch_balance()).non_zero()}
+        markets = [m for m in (await self.load_markets()).markets if m.base in held and m.quote in held]
+        per_pair = await asyncio.gather(*(self.fetch_my_trades(m.symbol, limit) for m in markets))
+        return [trade for trades in per_pair for trade in trades]
 
     async def cancel_order(
         self, order_id: str, pair: str | None = None, *, side: OrderSide | None = None

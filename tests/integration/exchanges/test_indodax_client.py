@@ -178,3 +178,9 @@ async def test_history_longer_than_seven_days_is_paged(sim: Sim, alice: IndodaxC
     since = datetime.now(UTC) - timedelta(days=20)
     await alice.fetch_deposits(since=since)
     assert sim.state.requests.count("transHistory") == 3
+
+
+async def test_my_trades_without_a_pair_read_every_pair_of_held_coins(alice: IndodaxClient) -> None:
+    sold = await alice.create_order(PAIR, OrderSide.SELL, OrderType.MARKET, Decimal("0.02"))
+    trades = await alice.fetch_my_trades()
+    assert [t.order_id for t in trades if t.symbol == PAIR] == [sold.id]
