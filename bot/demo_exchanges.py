@@ -86,7 +86,8 @@ async def running_exchanges(host: str = "127.0.0.1") -> AsyncIterator[list[Runni
 
 
 def add_history(name: str, app: web.Application, rng: random.Random) -> None:
-    """A few days of the demo account's own activity, back-dated on the simulator's clock."""
+    """The demo account's own activity over the last 2.6 days, back-dated on the simulator's clock:
+    inside the 3 days the bot's history screens look back by default."""
     state = app[STATE_KEY]
     if name == "exchanger":
         _exchanger_bids(app, state)  # a site that swaps coins: no trades, deposits or withdrawals
@@ -103,7 +104,7 @@ def _trades_and_orders(state: SimExchangeState, rng: random.Random) -> None:
             side: Side = "buy" if i % 2 == 0 else "sell"
             amount = _amount(market.min_amount * Decimal(rng.randint(200, 2000)), market.amount_step)
             with (
-                state.clock.pinned(now - DAY_S * (3 - i * 0.7) - rng.uniform(0, 3600)),
+                state.clock.pinned(now - DAY_S * (2.4 - i * 0.6) - rng.uniform(0, 3600)),
                 contextlib.suppress(InsufficientBalance),  # a market whose coin the account lacks
             ):
                 state.place_order(DEMO_ACCOUNT, symbol, side, "market", amount=amount)
@@ -124,10 +125,10 @@ def _transfers(state: SimExchangeState, rng: random.Random) -> None:
     assets = [asset for asset, holding in holdings.items() if holding.free > 0]
     for i, asset in enumerate(assets[:3]):
         free = holdings[asset].free
-        with state.clock.pinned(now - DAY_S * (5 - i) - rng.uniform(0, 3600)):
+        with state.clock.pinned(now - DAY_S * (2.6 - i * 0.4) - rng.uniform(0, 3600)):
             deposit = _amount(free * Decimal("0.1"), Decimal("0.0001"))
             state.transfers.inject_deposit(DEMO_ACCOUNT, asset, deposit, _ADDRESSES.get(asset), delay=0)
-        with state.clock.pinned(now - DAY_S * (2 - i * 0.5) - rng.uniform(0, 3600)):
+        with state.clock.pinned(now - DAY_S * (1.5 - i * 0.5) - rng.uniform(0, 3600)):
             amount = _amount(free * Decimal("0.05"), Decimal("0.0001"))
             fee = state.withdrawal_fee(asset)
             withdrawal = state.transfers.request_withdrawal(

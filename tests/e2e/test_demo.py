@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120.0  # importing aiogram alone takes seconds on a loaded machine
 STOP_TIMEOUT_S = 30.0
 ALICE = TEAM[0].telegram_id
+HISTORY_DAYS = 3
 
 
 class DemoProcess:
@@ -266,8 +267,12 @@ async def test_every_simulator_holds_an_account_history() -> None:
                 continue
             assert state.trades_of(DEMO_ACCOUNT), exchange.name
             assert state.orders_of(DEMO_ACCOUNT, open_only=True), exchange.name
-            kinds = {(t.kind, t.status) for t in state.transfers.query(account_id=DEMO_ACCOUNT)}
-            assert {("deposit", "done"), ("withdrawal", "done")} <= kinds, exchange.name
+            transfers = state.transfers.query(account_id=DEMO_ACCOUNT)
+            assert {("deposit", "done"), ("withdrawal", "done")} <= {(t.kind, t.status) for t in transfers}
+            # Inside the 3 days the bot's history screens show by default.
+            now = state.clock.now()
+            assert all(now - t.created_at < HISTORY_DAYS * 86_400 for t in transfers), exchange.name
+            assert all(now - f.time < HISTORY_DAYS * 86_400 for f in state.trades_of(DEMO_ACCOUNT))
             assert state.seed.drift_interval > 0  # prices move
 
 
