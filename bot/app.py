@@ -31,6 +31,7 @@ from handlers import get_routers
 from handlers.screens import Monitoring
 from services.accounts import AccountRegistry
 from services.audit import AuditLog
+from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.market_data import MarketDataService
 from services.portfolio import PortfolioService
@@ -81,6 +82,7 @@ def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
         ),
         history=HistoryService(accounts, timeout=per_account_s, lookback_days=config.exchanges.history_days),
         market_data=MarketDataService(accounts),
+        exchanger=ExchangerDesk(accounts, timeout=per_account_s),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import accounts, audit, help, history, holdings, lang, market, start, timezone
+from handlers import accounts, audit, exchanger, help, history, holdings, lang, market, start, timezone
 
 
 def get_routers() -> list[Router]:
@@ -22,4 +22,5 @@ def get_routers() -> list[Router]:
         history.build_router(),
         market.build_router(),
         timezone.build_router(),
+        exchanger.build_router(),
     ]

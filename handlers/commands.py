@@ -37,6 +37,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("price", __("Price of a pair: /price ACCOUNT PAIR"), Role.VIEWER),
     CommandInfo("book", __("Order book of a pair: /book ACCOUNT PAIR"), Role.VIEWER),
     CommandInfo("chart", __("Candlestick chart: /chart ACCOUNT PAIR [INTERVAL]"), Role.VIEWER),
+    CommandInfo("directions", __("Exchanger sites: directions, rates, reserves"), Role.VIEWER),
+    CommandInfo("bids", __("Exchanger sites: recent bids and their status"), Role.VIEWER),
     CommandInfo("audit", __("Show the latest audit log entries"), Role.ADMIN),
 )
 

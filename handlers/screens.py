@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.exchanger import bids_blocks, bids_title, directions_blocks, directions_title
 from handlers.views.history import history_blocks, kind_title
 from handlers.views.holdings import balance_blocks, balance_header, portfolio_blocks, portfolio_header
 from handlers.views.paging import Screen, page_of, split_pages
 from services.accounts import AccountRegistry
+from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryKind, HistoryService
 from services.market_data import MarketDataService
 from services.portfolio import PortfolioService
@@ -26,6 +28,7 @@ class Monitoring:
     portfolio: PortfolioService
     history: HistoryService
     market_data: MarketDataService
+    exchanger: ExchangerDesk
 
 
 ScreenBuilder = Callable[[Monitoring, str, int, ZoneInfo], Awaitable[Screen]]
@@ -56,6 +59,18 @@ def history_screen(kind: HistoryKind, view: str) -> ScreenBuilder:
     return build
 
 
+async def directions_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:
+    blocks = directions_blocks(await m.exchanger.directions(arg or None))
+    text, index = page_of(pages := split_pages(blocks, header=directions_title()), page)
+    return Screen(text, "x", arg, index, len(pages))
+
+
+async def bids_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:
+    blocks = bids_blocks(await m.exchanger.bids(arg or None), tz)
+    text, index = page_of(pages := split_pages(blocks, header=bids_title()), page)
+    return Screen(text, "y", arg, index, len(pages))
+
+
 SCREENS: dict[str, ScreenBuilder] = {
     "b": balance_screen,
     "p": portfolio_screen,
@@ -63,6 +78,8 @@ SCREENS: dict[str, ScreenBuilder] = {
     "t": history_screen(HistoryKind.TRADES, "t"),
     "d": history_screen(HistoryKind.DEPOSITS, "d"),
     "w": history_screen(HistoryKind.WITHDRAWALS, "w"),
+    "x": directions_screen,
+    "y": bids_screen,
 }
 
 

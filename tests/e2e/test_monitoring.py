@@ -244,3 +244,22 @@ async def test_time_zone_changes_the_times_shown(stack: Stack) -> None:
     bad = await stack.ask("/tz Mars/Olympus", has_text("Mars/Olympus"))
     assert bad.text is not None and "Unknown time zone" in bad.text
     await stack.ask("/tz UTC", has_text("UTC"))
+
+
+async def test_directions_show_rates_and_reserves_of_exchanger_sites(stack: Stack) -> None:
+    reply = await stack.ask("/directions", has_text("Exchange directions"))
+    assert reply.text is not None
+    assert "exchanger-main" in reply.text
+    assert "BTC → USDT" in reply.text and "reserve" in reply.text
+
+
+async def test_bids_list_the_sites_bids_with_status(stack: Stack) -> None:
+    reply = await stack.ask("/bids", has_text("Exchange bids"))
+    assert reply.text is not None
+    assert "exchanger-main" in reply.text
+    assert "success" in reply.text  # the demo's earlier bids went through
+
+
+async def test_bids_of_a_spot_exchange_say_not_supported(stack: Stack) -> None:
+    reply = await stack.ask("/bids incorex-main", has_text("incorex-main"))
+    assert reply.text is not None and "not supported" in reply.text

@@ -1,0 +1,38 @@
+"""/directions and /bids [ACCOUNT]: what the team's exchanger sites offer, and the bids placed on them."""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from aiogram import Router
+from aiogram.enums import ParseMode
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from handlers.monitoring_replies import send_screen
+from handlers.screens import Monitoring
+from handlers.views.exchange_errors import reason_text
+from services.exchanges import errors
+
+COMMAND_VIEWS = {"directions": "x", "bids": "y"}
+
+
+async def show_exchanger(
+    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
+) -> None:
+    try:
+        monitoring.exchanger.sites((command.args or "").strip() or None)
+    except errors.NotSupported as exc:
+        text = f"{(command.args or '').strip()}: {reason_text(exc)}"
+        await message.answer(html.escape(text), parse_mode=ParseMode.HTML)
+        return
+    except LookupError:
+        pass  # an unknown account: send_screen names the known ones
+    await send_screen(message, COMMAND_VIEWS[command.command.lower()], command.args, monitoring, tz)
+
+
+def build_router() -> Router:
+    router = Router(name="exchanger")
+    router.message.register(show_exchanger, Command(*COMMAND_VIEWS))
+    return router

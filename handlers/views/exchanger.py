@@ -1,0 +1,70 @@
+"""Exchanger sites: directions with rates and reserves, and the bids placed through the API."""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+
+from handlers.views.exchange_errors import reason_text
+from handlers.views.numbers import amount, moment
+from services.accounts import AccountResult
+from services.exchanges.exchanger.models import BidRecord, Direction
+
+
+def _failed(result: AccountResult[object]) -> str | None:
+    if result.error is None:
+        return None
+    return f"⚠️ <b>{html.escape(result.account.name)}</b>: {html.escape(reason_text(result.error))}"
+
+
+def _direction_line(d: Direction) -> str:
+    rate = amount(d.course_get / d.course_give) if d.course_give else "—"
+    limits = _("min {min}, max {max}").format(min=amount(d.min_give), max=amount(d.max_give))
+    reserve = _("reserve {reserve}").format(reserve=f"{amount(d.reserve)} {html.escape(d.get_code)}")
+    pair = f"{html.escape(d.give_code)} → {html.escape(d.get_code)}"
+    return f"<b>{pair}</b> · 1 = {rate} · {html.escape(reserve)} · {html.escape(limits)}"
+
+
+def directions_blocks(results: list[AccountResult[list[Direction]]]) -> list[str]:
+    blocks = []
+    for result in results:
+        failed = _failed(result)  # type: ignore[arg-type]
+        if failed:
+            blocks.append(failed)
+            continue
+        lines = [f"<b>{html.escape(result.account.name)}</b>"]
+        lines += [_direction_line(d) for d in result.value or []] or [html.escape(_("nothing here"))]
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _bid_line(bid: BidRecord, tz: ZoneInfo) -> str:
+    mark = "✅" if bid.status.value == "success" else ("✖️" if bid.status.is_final else "⏳")
+    give = f"{amount(bid.amount_give)} {html.escape(bid.give_code)}"
+    get = f"{amount(bid.amount_get)} {html.escape(bid.get_code)}"
+    when = moment(bid.time, tz)
+    status = f"<code>{html.escape(bid.status.value)}</code>"
+    return f"<i>{when}</i> {mark} #{html.escape(bid.id)} {give} → {get} · {status}"
+
+
+def bids_blocks(results: list[AccountResult[list[BidRecord]]], tz: ZoneInfo) -> list[str]:
+    blocks = []
+    for result in results:
+        failed = _failed(result)  # type: ignore[arg-type]
+        if failed:
+            blocks.append(failed)
+            continue
+        lines = [f"<b>{html.escape(result.account.name)}</b>"]
+        lines += [_bid_line(b, tz) for b in result.value or []] or [html.escape(_("nothing here"))]
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def directions_title() -> str:
+    return f"<b>{html.escape(_('Exchange directions'))}</b>"
+
+
+def bids_title() -> str:
+    return f"<b>{html.escape(_('Exchange bids'))}</b>"
