@@ -63,10 +63,10 @@ DOCUMENTED_RATE_LIMITS = (
     RateLimit(ALL_BUCKET, REQUESTS_PER_MINUTE, RATE_PERIOD),
     RateLimit(WALLET_BUCKET, WALLET_REQUESTS_PER_MINUTE, RATE_PERIOD),
 )
-# We count a request when it leaves, the server when it arrives: requests sent together arrive spread
-# out, so a window measured from our side can reach the server a little later. The client's windows are
+# We count a request when it leaves, the server when it arrives: latency spikes and a stalled event loop
+# delay arrivals, so a window measured on our side can reach the server later. The client's windows are
 # stretched by this much so the server never sees more than the documented count.
-RATE_MARGIN = 0.5
+RATE_MARGIN = 1.0
 
 
 def client_limits(documented: Sequence[RateLimit], margin: float = RATE_MARGIN) -> tuple[RateLimit, ...]:

@@ -59,8 +59,8 @@ def _minimum(message: str) -> Decimal | None:
 
 def raise_for_error(transport: Transport, request: Request, response: Response) -> None:
     """The error hook: raises the mapped, redacted error when the answer reports one."""
-    if response.status == 429:
-        return  # the transport's own mapping reads Retry-After
+    if response.status == 429 or response.status >= 500:
+        return  # the transport maps these by status (Retry-After, retries for reads)
     found = error_of(response.data) if response.is_json else None
     if found is None:
         return

@@ -38,7 +38,7 @@ class Sim:
         redis: Redis | None = None,
         redis_prefix: str = "chatops",
         rate_limits: Sequence[RateLimit] | None = None,
-        timeout: float = 2.0,
+        timeout: float = 10.0,
         retry: RetryPolicy = FAST_RETRY,
     ) -> IncorexClient:
         seeded = SEED.account(account)

@@ -117,3 +117,11 @@ async def test_private_calls_without_a_key_fail_before_sending(mock: aioresponse
 async def test_withdraw_refuses_a_memo_it_cannot_send(client: IncorexClient, mock: aioresponses) -> None:
     with pytest.raises(errors.NotSupported):
         await client.withdraw("XMR", Decimal(1), "4addr", memo="123")
+
+
+async def test_a_server_error_with_an_error_body_is_unavailable_not_an_exchange_answer(
+    client: IncorexClient, mock: aioresponses
+) -> None:
+    mock.post(url("user_info"), status=502, payload={"error": "Internal Server Error"}, repeat=True)
+    with pytest.raises(errors.ExchangeUnavailable):
+        await client.fetch_balance()
