@@ -7,6 +7,7 @@ rate-limit windows) comes from Redis when a client is given one.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections.abc import Sequence
@@ -93,6 +94,7 @@ class ExchangeClient:
         self._markets: MarketIndex | None = None
         self._markets_at = 0.0
         self._transports: list[Transport] = []
+        self._markets_lock = asyncio.Lock()
 
     # -- infrastructure ------------------------------------------------------------------------------
 
@@ -162,11 +164,13 @@ class ExchangeClient:
         raise self.not_supported("fetch_markets")
 
     async def load_markets(self, reload: bool = False) -> MarketIndex:
-        fresh = time.monotonic() - self._markets_at < self.config.markets_ttl
-        if self._markets is None or reload or not fresh:
-            self._markets = MarketIndex(await self.fetch_markets())
-            self._markets_at = time.monotonic()
-        return self._markets
+        # one fetch for concurrent callers: a fan-out over pairs must not fetch the markets N times
+        async with self._markets_lock:
+            fresh = time.monotonic() - self._markets_at < self.config.markets_ttl
+            if self._markets is None or reload or not fresh:
+                self._markets = MarketIndex(await self.fetch_markets())
+                self._markets_at = time.monotonic()
+            return self._markets
 
     async def market(self, pair: str) -> Market:
         """The market for any accepted spelling of a pair, or InvalidRequest naming the pair."""

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from . import errors
+from . import errors, jsonwire
 from .ratelimit import RateLimiter
 from .redaction import Redactor
 
@@ -46,7 +46,7 @@ class Request:
         if self.form is not None:
             return urlencode(list(self.form)).encode()
         if self.json_body is not None:
-            return json.dumps(self.json_body, default=str, separators=(",", ":")).encode()
+            return jsonwire.dumps(self.json_body).encode()
         return None
 
     def query_string(self) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.exchanges.common.jsonutil import loads, to_decimal
-from services.exchanges.iqfinex import jsonwire
+from services.exchanges import jsonwire
 from services.exchanges.iqfinex.constants import SORT_VALUES, STATUS_TEXTS
 
 

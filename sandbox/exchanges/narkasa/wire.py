@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.exchanges.common import SimOrder
-from services.exchanges.iqfinex.jsonwire import dumps
+from services.exchanges.jsonwire import dumps
 from services.exchanges.narkasa.constants import ERROR_CODES, SUCCESS
 
 Params = Mapping[str, str]

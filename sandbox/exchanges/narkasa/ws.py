@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from sandbox.exchanges.common import Fill, SimOrder
-from services.exchanges.iqfinex.jsonwire import dumps
+from services.exchanges.jsonwire import dumps
 from services.exchanges.narkasa.constants import INTERVAL_MS, NATIVE_INTERVALS, WS_MARKET_STREAMS, WS_PONG
 
 from .auth import user_stream_account

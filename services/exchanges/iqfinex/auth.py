@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..transport import Request, SignedRequest, unsigned
-from . import jsonwire
 from .constants import AUTH_HEADER
 
 
@@ -13,6 +12,6 @@ class IqfinexAuth:
 
     async def __call__(self, request: Request) -> SignedRequest:
         wire = await unsigned(request)
-        # the document's bodies carry numbers, where the framework would write Decimals as strings
-        body = wire.body if request.json_body is None else jsonwire.dumps(request.json_body).encode()
-        return SignedRequest(wire.method, wire.url_path, body, {**wire.headers, AUTH_HEADER: self._api_key})
+        return SignedRequest(
+            wire.method, wire.url_path, wire.body, {**wire.headers, AUTH_HEADER: self._api_key}
+        )

@@ -10,10 +10,9 @@ import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
-from services.exchanges import errors
+from services.exchanges import errors, jsonwire
 from services.exchanges.base import INTERVALS, ClientConfig
 from services.exchanges.capabilities import Capability
-from services.exchanges.iqfinex import jsonwire
 from services.exchanges.iqfinex.client import IqfinexClient
 from services.exchanges.iqfinex.constants import FRAMES, INTERVAL_FRAMES
 from services.exchanges.models import OrderSide, OrderType

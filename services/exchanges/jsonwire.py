@@ -1,7 +1,6 @@
-"""JSON as Iqfinex writes it: Decimals as exact JSON numbers (the document types money as double).
+"""JSON with Decimals as exact numbers (never through float, never with an exponent).
 
-The framework's encoder writes Decimals as strings; the client's order bodies and the simulator's answers
-both need numbers, written exactly (never through float, never with an exponent).
+APIs type money as JSON numbers; request bodies and the simulators' answers write them exactly.
 """
 
 from __future__ import annotations
