@@ -154,7 +154,9 @@ class PortfolioService:
 
     async def _all_tickers(self) -> dict[str, dict[str, Ticker]]:
         """Tickers of every exchange (one account each), for prices and cross-exchange conversion."""
-        one_per_exchange = {a.exchange: a for a in self.accounts}
+        # spot exchanges only: an exchanger site's rates cost one request per direction, and its
+        # accounts hold no balances to price
+        one_per_exchange = {a.exchange: a for a in self.accounts if a.client.has(Capability.FETCH_BALANCE)}
         results = await across(one_per_exchange.values(), self.tickers.get, per_account_s=self.timeout)
         return {r.account.exchange: r.value for r in results if r.value is not None}
 
