@@ -152,7 +152,8 @@ class IncorexAccount(_Account):
 class IqfinexAccount(_Account):
     exchange: Literal["iqfinex"]
     api_key: RequiredSecret
-    api_secret: RequiredSecret
+    # Iqfinex authenticates with the key alone; a secret, if given, is kept (and redacted) but unused
+    api_secret: Secret = SecretStr("")
 
 
 class IndodaxAccount(_Account):

@@ -10,6 +10,7 @@ from bot.config import (
     Config,
     ConfigError,
     ExchangerAccount,
+    IqfinexAccount,
     NarkasaAccount,
     load_config,
     parse_config,
@@ -160,7 +161,7 @@ def test_exchanger_account_is_parsed_into_its_model() -> None:
     assert account.base_url == "https://exchanger.example"
 
 
-@pytest.mark.parametrize("exchange", ["incorex", "iqfinex", "indodax", "narkasa"])
+@pytest.mark.parametrize("exchange", ["incorex", "indodax", "narkasa"])
 def test_key_and_secret_exchanges_need_both(exchange: str) -> None:
     problems = _problems(_base(accounts=[{"name": "x", "exchange": exchange, "api_key": "k"}]))
     assert problems == ["accounts[0].api_secret: required"]
@@ -309,11 +310,21 @@ def test_the_shipped_example_config_is_valid(tmp_path: Path, monkeypatch: pytest
         monkeypatch.setenv(name, "x")
     monkeypatch.setenv("NARKASA_KEY", "x")
     monkeypatch.setenv("NARKASA_SECRET", "x")
+    monkeypatch.setenv("IQFINEX_KEY", "x")
     config = load_config(_write(tmp_path, example.replace("/run/secrets/indodax_secret", str(secret_file))))
-    assert [account.exchange for account in config.accounts] == ["incorex", "indodax", "exchanger", "narkasa"]
+    exchanges = [account.exchange for account in config.accounts]
+    assert exchanges == ["incorex", "indodax", "iqfinex", "exchanger", "narkasa"]
 
 
 def test_accounts_accept_exactly_the_exchanges_that_have_a_client() -> None:
     union = typing.get_args(AccountConfig)[0]
     tags = [typing.get_args(model.model_fields["exchange"].annotation)[0] for model in typing.get_args(union)]
     assert sorted(tags) == sorted(EXCHANGES)
+
+
+def test_an_iqfinex_account_needs_only_its_key() -> None:
+    account = parse_config(_base(accounts=[{"name": "iq", "exchange": "iqfinex", "api_key": "k"}])).accounts[
+        0
+    ]
+    assert isinstance(account, IqfinexAccount)
+    assert account.api_key.get_secret_value() == "k"
