@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
+from playwright.async_api import Browser, ConsoleMessage, Page, ViewportSize, async_playwright
 
 from sandbox.telegram.chat import ChatUser
 from sandbox.telegram.client import running_emulator
@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1100, "height": 720}
+VIEWPORT: ViewportSize = {"width": 1100, "height": 720}
 TOKEN = "777000:BrowserTest"
 USERS = (ChatUser(1001, "alice", "admin"), ChatUser(1002, "bob", "approver"))
 ALICE, BOB = USERS[0].id, USERS[1].id
