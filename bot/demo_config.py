@@ -47,7 +47,7 @@ def account_entry(exchange: RunningExchange) -> dict[str, Any]:
     }
     if exchange.name == "exchanger":
         entry["api_login"] = exchange.account.api_login
-    else:
+    elif exchange.name != "iqfinex":  # Iqfinex authenticates with the key alone
         entry["api_secret"] = exchange.account.api_secret
     if exchange.name == "narkasa":
         entry["ws_url"] = exchange.ws_url
