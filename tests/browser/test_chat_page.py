@@ -220,3 +220,34 @@ async def test_switching_member_shows_their_chat_and_counts_what_they_missed(
     messages = [u["message"] for u in await bot.updates() if "message" in u]
     assert [(m["from"]["id"], m["chat"]["id"]) for m in messages] == [(BOB, BOB)]
     assert page.url.endswith(f"#user={BOB}")  # a reload stays with bob
+
+
+async def test_the_command_menu_lists_the_bots_commands_in_the_members_language(
+    page: Page, emulator_url: str, bot: BotApi
+) -> None:
+    english = [
+        {"command": "start", "description": "Start"},
+        {"command": "balance", "description": "Balances"},
+    ]
+    await bot.call("setMyCommands", commands=english)
+    await bot.call(
+        "setMyCommands", commands=[{"command": "balance", "description": "Балансы"}], language_code="ru"
+    )
+    await open_chat(page, emulator_url)
+    await page.click("#menu")
+    commands = page.locator("#commands .command")
+    await expect(commands).to_have_count(2)
+    await expect(commands.nth(1)).to_contain_text("Balances")
+    await commands.nth(1).click()
+    await expect(page.locator(".row.from-me .text")).to_have_text("/balance")
+    await expect(page.locator("#commands")).to_be_hidden()
+
+
+async def test_a_chat_action_shows_in_the_header(page: Page, emulator_url: str, bot: BotApi) -> None:
+    await open_chat(page, emulator_url)
+    await bot.call("sendChatAction", chat_id=ALICE, action="upload_photo")
+    status = page.locator("#bot-status")
+    await expect(status).to_have_class("status acting")
+    await expect(status).to_have_attribute("data-action", "sending a photo…")
+    await bot.call("sendMessage", chat_id=ALICE, text="here it is")
+    await expect(status).to_have_class("status")  # a message ends the action, as in Telegram
