@@ -251,3 +251,19 @@ async def test_a_chat_action_shows_in_the_header(page: Page, emulator_url: str, 
     await expect(status).to_have_attribute("data-action", "sending a photo…")
     await bot.call("sendMessage", chat_id=ALICE, text="here it is")
     await expect(status).to_have_class("status")  # a message ends the action, as in Telegram
+
+
+async def test_commands_and_links_in_plain_text_are_clickable_except_in_code(
+    page: Page, emulator_url: str, bot: BotApi
+) -> None:
+    await open_chat(page, emulator_url)
+    html = "Try /balance or see https://example.com/x. Not BTC/USDT, not <code>/literal</code>"
+    sent = await bot.call("sendMessage", chat_id=ALICE, text=html, parse_mode="HTML")
+    text = row(page, sent).locator(".text")
+    await expect(text).to_have_text("Try /balance or see https://example.com/x. Not BTC/USDT, not /literal")
+    await expect(text.locator(".bot-command")).to_have_text(["/balance"])
+    await expect(text.locator("a")).to_have_attribute("href", "https://example.com/x")  # without the "."
+    await text.locator(".bot-command").click()
+    await expect(page.locator(".row.from-me .text")).to_have_text("/balance")
+    messages = [u["message"] for u in await bot.updates() if "message" in u]
+    assert [m["text"] for m in messages] == ["/balance"]

@@ -48,6 +48,38 @@ function spoiler() {
   return span;
 }
 
+// Telegram's servers mark commands and links in plain text as entities; the emulator does not, so the
+// page finds them itself (and only outside code, links and commands, where they would be literal).
+const AUTO = /(https?:\/\/[^\s<>"]*[^\s<>".,:;!?'")\]])|(?<![\w/@])(\/[a-zA-Z][a-zA-Z0-9_]{0,31}(?:@[a-zA-Z0-9_]{3,32})?)(?![\w/])/g;
+const LITERAL = new Set(["code", "pre", "a", "link-disabled", "bot-command", "mention"]);
+
+function isLiteral(node) {
+  return node instanceof Element && (LITERAL.has(node.localName) || [...node.classList].some((c) => LITERAL.has(c)));
+}
+
+/** Append plain `text` to `parent`, turning bare URLs and /commands into links unless `literal`. */
+function appendText(parent, text, literal) {
+  if (literal) {
+    parent.append(text);
+    return;
+  }
+  let pos = 0;
+  for (const match of text.matchAll(AUTO)) {
+    if (match.index > pos) parent.append(text.slice(pos, match.index));
+    let node;
+    if (match[1]) {
+      node = link(match[1]);
+    } else {
+      node = document.createElement("span");
+      node.className = "bot-command";
+    }
+    node.textContent = match[0];
+    parent.append(node);
+    pos = match.index + match[0].length;
+  }
+  if (pos < text.length) parent.append(text.slice(pos));
+}
+
 function entityElement(entity, text) {
   if (!Object.hasOwn(ENTITY_TAGS, entity.type)) return null;
   const tag = ENTITY_TAGS[entity.type];
@@ -74,11 +106,11 @@ export function renderEntities(text, entities) {
     .filter((e) => e.offset < e.end)
     .sort((a, b) => a.offset - b.offset || b.end - a.end);
   const fragment = document.createDocumentFragment();
-  fill(fragment, text, sorted, 0, text.length);
+  fill(fragment, text, sorted, 0, text.length, false);
   return fragment;
 }
 
-function fill(parent, text, entities, start, end) {
+function fill(parent, text, entities, start, end, literal) {
   let pos = start;
   let i = 0;
   while (i < entities.length) {
@@ -91,18 +123,18 @@ function fill(parent, text, entities, start, end) {
       inner.push({ ...entities[j], end: Math.min(entities[j].end, to) });
       j += 1;
     }
-    if (from > pos) parent.append(text.slice(pos, from));
+    if (from > pos) appendText(parent, text.slice(pos, from), literal);
     const element = from < to ? entityElement(entity, text) : null;
     if (element) {
-      fill(element, text, inner, from, to);
+      fill(element, text, inner, from, to, literal || isLiteral(element));
       parent.append(element);
     } else if (from < to) {
-      fill(parent, text, inner, from, to);
+      fill(parent, text, inner, from, to, literal);
     }
     pos = Math.max(pos, to);
     i = j;
   }
-  if (pos < end) parent.append(text.slice(pos, end));
+  if (pos < end) appendText(parent, text.slice(pos, end), literal);
 }
 
 // --- Telegram HTML --------------------------------------------------------------------------------
@@ -152,10 +184,11 @@ function htmlElement(kind, attrs) {
  */
 export function renderTelegramHtml(source) {
   const fragment = document.createDocumentFragment();
-  const stack = [{ node: fragment, name: null }];
+  const stack = [{ node: fragment, name: null, literal: false }];
   let text = "";
   const flush = () => {
-    if (text) stack[stack.length - 1].node.append(decode(text));
+    const top = stack[stack.length - 1];
+    if (text) appendText(top.node, decode(text), top.literal);
     text = "";
   };
   let pos = 0;
@@ -185,7 +218,8 @@ export function renderTelegramHtml(source) {
     const node = element ?? document.createDocumentFragment();
     stack[stack.length - 1].node.append(node);
     // A fragment empties itself when appended, so children of an ignored tag go to its parent.
-    stack.push({ node: element ?? stack[stack.length - 1].node, name });
+    const parent = stack[stack.length - 1];
+    stack.push({ node: element ?? parent.node, name, literal: parent.literal || isLiteral(element) });
   }
   flush();
   return fragment;
