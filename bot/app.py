@@ -28,6 +28,7 @@ from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
 from handlers import get_routers
+from handlers.errors import on_error
 from handlers.screens import Monitoring
 from services.accounts import AccountRegistry
 from services.audit import AuditLog
@@ -120,7 +121,8 @@ def build_dispatcher(
     dp.update.outer_middleware(tracker)
     dp.update.outer_middleware(RedisOutageMiddleware(i18n, metrics, services.team, window_s=NOTICE_WINDOW_S))
     dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(UserLanguageMiddleware(i18n, services.user_settings))
+    language = UserLanguageMiddleware(i18n, services.user_settings)
+    dp.update.outer_middleware(language)
     dp.update.outer_middleware(TeamMiddleware(services.team, services.audit, unauthorized_throttle, metrics))
     dp.update.outer_middleware(UserTimezoneMiddleware(services.user_settings, services.config.display.tzinfo))
     # Inner middlewares on the root router also wrap the handlers of every included router.
@@ -129,6 +131,9 @@ def build_dispatcher(
     dp.callback_query.middleware(roles)
 
     dp.include_routers(*get_routers())
+    # error handlers run after the update's middlewares have returned: they need the language again
+    dp.errors.outer_middleware(language)
+    dp.errors.register(on_error)
     return dp
 
 

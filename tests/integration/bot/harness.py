@@ -15,6 +15,7 @@ from bot.config import Config, parse_config
 from bot.i18n import build_i18n
 from bot.metrics import BotMetrics
 from bot.middlewares.tracking import UpdateTracker
+from services.accounts import AccountRegistry
 from services.redis_client import Keys, create_redis
 from tests.integration.bot.telegram_double import RecordingSession
 
@@ -51,8 +52,10 @@ class Harness:
         await self.storage.close()
 
 
-def build_harness(config: Config, redis: Redis, keys: Keys) -> Harness:
-    services = build_services(config, redis, keys)
+def build_harness(
+    config: Config, redis: Redis, keys: Keys, accounts: AccountRegistry | None = None
+) -> Harness:
+    services = build_services(config, redis, keys, accounts=accounts)
     metrics = BotMetrics()
     storage = RedisStorage(create_redis(config.redis.url), key_builder=DefaultKeyBuilder(prefix=keys("fsm")))
     dispatcher = build_dispatcher(
