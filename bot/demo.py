@@ -27,8 +27,9 @@ from bot import runner
 from bot.config import Config
 from bot.demo_config import DEMO_TOKEN, OUTSIDER, TEAM, chat_users, demo_config
 from bot.demo_exchanges import RunningExchange, running_exchanges
-from bot.demo_redis import DemoRedis, RedisUnavailable, free_port, provide_redis
+from bot.demo_redis import DemoRedis, RedisUnavailable, provide_redis
 from bot.log import configure_logging
+from sandbox.net import free_port
 from sandbox.telegram.server import create_app as create_emulator
 from services.redis_client import create_redis
 

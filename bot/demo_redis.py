@@ -8,13 +8,13 @@ import ctypes
 import logging
 import shutil
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
+from sandbox.net import free_port
 from services.redis_client import create_redis
 
 log = logging.getLogger(__name__)
@@ -49,12 +49,6 @@ async def answers(url: str, timeout_s: float = 1.0) -> bool:
         return False
     finally:
         await client.aclose()
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 @contextlib.asynccontextmanager

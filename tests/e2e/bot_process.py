@@ -7,7 +7,6 @@ import contextlib
 import os
 import random
 import signal
-import socket
 import sys
 import time
 import uuid
@@ -22,12 +21,6 @@ START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 40.0
 
 ADMIN_ID, TRADER_ID, VIEWER_ID = 1001, 1002, 1003
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

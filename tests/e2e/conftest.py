@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 import pytest_asyncio
 
+from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient, running_emulator
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
-from tests.e2e.bot_process import BotProcess, BotSecrets, free_port, write_config
+from tests.e2e.bot_process import BotProcess, BotSecrets, write_config
 
 StartBot = Callable[[str], Awaitable[tuple[BotProcess, BotSecrets]]]
 

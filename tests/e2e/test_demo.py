@@ -21,9 +21,9 @@ import pytest
 from bot.demo import DemoOptions, start_stack
 from bot.demo_config import TEAM, chat_users
 from bot.demo_exchanges import DEMO_ACCOUNT, EXCHANGES, running_exchanges
-from bot.demo_redis import free_port
 from sandbox.exchanges.common import STATE_KEY
 from sandbox.exchanges.exchanger import SITE_KEY
+from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL

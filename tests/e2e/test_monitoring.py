@@ -11,10 +11,11 @@ import pytest
 import pytest_asyncio
 
 from bot.demo_exchanges import RunningExchange, running_exchanges
+from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulator
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
-from tests.e2e.bot_process import BotProcess, BotSecrets, free_port
+from tests.e2e.bot_process import BotProcess, BotSecrets
 from tests.e2e.monitoring_stack import write_monitoring_config
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

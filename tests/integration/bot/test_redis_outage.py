@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from sandbox.net import free_port
 from services.redis_client import Keys, create_redis
 from tests.integration.bot.harness import ADMIN_ID, STRANGER_ID, Harness, build_harness, team_config
 from tests.integration.bot.telegram_double import message_update
@@ -19,17 +20,11 @@ UNAVAILABLE_EN = "The bot is temporarily unavailable, please try again in a minu
 UNAVAILABLE_RU = "Бот временно недоступен, попробуйте ещё раз через минуту."
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class PrivateRedis:
     """A redis-server of our own, so stopping it does not disturb anyone else's tests."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self._process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -9,8 +9,8 @@ from redis.asyncio import Redis
 
 from bot.metrics import BotMetrics
 from bot.web import build_web_app
+from sandbox.net import free_port
 from services.redis_client import create_redis
-from tests.e2e.bot_process import free_port
 from tests.integration.bot.telegram_double import RecordingSession
 
 pytestmark = pytest.mark.integration

@@ -3,7 +3,6 @@ its own checks. Also holds the helpers the other test_iqfinex_* modules use."""
 
 import asyncio
 import contextlib
-import socket
 import sys
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -13,6 +12,7 @@ import aiohttp
 
 from sandbox.exchanges.common import Seed, running
 from sandbox.exchanges.iqfinex import STATE, IqfinexState, create_app
+from sandbox.net import free_port
 from services.exchanges.base import ClientConfig, Credentials
 from services.exchanges.iqfinex.client import IqfinexClient
 from services.exchanges.transport import RetryPolicy
@@ -50,12 +50,6 @@ async def iqfinex(
 async def raw(url: str, method: str, path: str, **kwargs: Any) -> tuple[int, Any, dict[str, str]]:
     async with aiohttp.ClientSession() as session, session.request(method, url + path, **kwargs) as answer:
         return answer.status, await answer.json(), dict(answer.headers)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_runs_from_the_command_line() -> None:
