@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from aiogram.utils.i18n import gettext as _
 
 from services.exchanges import errors
@@ -15,6 +17,9 @@ def reason_text(exc: errors.ExchangeError) -> str:
     if isinstance(exc, errors.ExchangeUnavailable):
         return _("unavailable, try again later")
     if isinstance(exc, errors.RateLimited):
+        if exc.retry_after:
+            seconds = math.ceil(exc.retry_after)
+            return _("request limit reached, try again in {seconds} s").format(seconds=seconds)
         return _("rate limited by the exchange, try again shortly")
     if isinstance(exc, errors.InvalidNonce):
         return _("rejected: clock or nonce out of sync")

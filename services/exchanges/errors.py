@@ -77,6 +77,10 @@ class RateLimited(ExchangeError):
         self.retry_after = retry_after
 
 
+class LocalRateLimit(RateLimited):
+    """Our own limiter, not the exchange, holds the request back: nothing was sent."""
+
+
 class ExchangeUnavailable(ExchangeError):
     """Network failure, timeout before sending, 5xx, maintenance: the request had no effect we know of."""
 

@@ -32,9 +32,21 @@ class RateLimit:
         return bucket == self.key
 
 
+class WaitTooLong(Exception):
+    """Our own limiter would hold the request longer than the caller allows: better say so now
+    (the caller reports "rate limited, retry in N s") than sit out a minute-long window."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"the rate limit frees a slot in {wait:.1f} s")
+        self.wait = wait
+
+
 class RateLimiter(Protocol):
-    async def acquire(self, buckets: Sequence[str]) -> None:
-        """Wait until one more request may go to every bucket, then count it."""
+    async def acquire(self, buckets: Sequence[str], max_wait: float | None = None) -> None:
+        """Wait until one more request may go to every bucket, then count it.
+
+        Raises WaitTooLong instead of waiting longer than ``max_wait`` seconds.
+        """
 
     async def block(self, bucket: str, seconds: float) -> None:
         """The exchange told us to stay away from a bucket for a while (429 with a penalty)."""
@@ -56,7 +68,7 @@ class MemoryRateLimiter:
         self._blocked: dict[str, float] = {}
         self._lock = asyncio.Lock()
 
-    async def acquire(self, buckets: Sequence[str]) -> None:
+    async def acquire(self, buckets: Sequence[str], max_wait: float | None = None) -> None:
         checks = _limits_for(self._limits, buckets)
         async with self._lock:  # a waiter keeps its turn: requests leave in the order they asked
             while True:
@@ -72,6 +84,8 @@ class MemoryRateLimiter:
                     for bucket, _ in checks:
                         self._sent[bucket].append(now)
                     return
+                if max_wait is not None and wait > max_wait:
+                    raise WaitTooLong(wait)
                 await asyncio.sleep(wait)
 
     async def block(self, bucket: str, seconds: float) -> None:
@@ -120,7 +134,7 @@ class RedisRateLimiter:
         self._limits = list(limits)
         self._script = redis.register_script(_ACQUIRE)
 
-    async def acquire(self, buckets: Sequence[str]) -> None:
+    async def acquire(self, buckets: Sequence[str], max_wait: float | None = None) -> None:
         checks = _limits_for(self._limits, buckets)
         # one window per (bucket, limit): two limits declared on one bucket must both hold
         windows = [f"{self._ns}:win:{b}:{lim.limit}/{lim.period}" for b, lim in checks]
@@ -132,6 +146,8 @@ class RedisRateLimiter:
             wait_ms = int(await self._script(keys=[*windows, *blocks], args=args))
             if wait_ms <= 0:
                 return
+            if max_wait is not None and wait_ms / 1000 > max_wait:
+                raise WaitTooLong(wait_ms / 1000)
             await asyncio.sleep(wait_ms / 1000)
 
     async def block(self, bucket: str, seconds: float) -> None:

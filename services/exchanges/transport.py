@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from . import errors, jsonwire
-from .ratelimit import RateLimiter
+from .ratelimit import RateLimiter, WaitTooLong
 from .redaction import Redactor
 
 log = logging.getLogger("services.exchanges")
@@ -85,6 +85,9 @@ class RetryPolicy:
     base_delay: float = 0.25
     max_delay: float = 5.0
     max_retry_after: float = 30.0  # longer waits are surfaced to the caller instead
+    # our own limiter holds a request at most this long, then reports "rate limited, retry in N s"
+    # (a person waiting for a reply is better told than kept waiting out a minute-long window)
+    max_limiter_wait: float = 10.0
 
     def delay(self, attempt: int) -> float:
         # full jitter: spreads retries of several copies instead of synchronising them
@@ -161,7 +164,9 @@ class Transport:
                 return self._check(request, response)
             except errors.RateLimited as exc:
                 wait = exc.retry_after if exc.retry_after is not None else self._retry.delay(attempt)
-                if request.write or attempt + 1 >= attempts or wait > self._retry.max_retry_after:
+                # our own limiter already waited what it could: the caller decides when to come back
+                local = isinstance(exc, errors.LocalRateLimit)
+                if local or request.write or attempt + 1 >= attempts or wait > self._retry.max_retry_after:
                     raise
                 await asyncio.sleep(wait)
             except (errors.ExchangeUnavailable, errors.BadResponse):
@@ -171,7 +176,15 @@ class Transport:
         raise AssertionError("unreachable: the loop returns or raises")
 
     async def _send_once(self, request: Request) -> Response:
-        await self._limiter.acquire(request.buckets)
+        try:
+            await self._limiter.acquire(request.buckets, max_wait=self._retry.max_limiter_wait)
+        except WaitTooLong as exc:
+            raise errors.LocalRateLimit(
+                "client-side rate limit: the exchange's window is full",
+                retry_after=exc.wait,
+                exchange=self.exchange,
+                endpoint=request.endpoint,
+            ) from None
         signed = await (self._signer or unsigned)(request) if request.signed else await unsigned(request)
         url = self.base_url + signed.url_path
         started = time.monotonic()

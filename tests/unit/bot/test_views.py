@@ -63,3 +63,15 @@ def test_language_keyboard_offers_the_four_languages_and_marks_the_current() -> 
     assert [b.text for b in buttons] == ["English", "✓ Русский", "Bahasa Indonesia", "Türkçe"]
     assert [LanguageChoice.unpack(b.callback_data or "").code for b in buttons] == ["en", "ru", "id", "tr"]
     assert all(len((b.callback_data or "").encode()) <= 64 for b in buttons)
+
+
+def test_a_rate_limit_says_when_to_come_back(i18n: I18n) -> None:
+    from handlers.views.exchange_errors import reason_text
+    from services.exchanges.errors import LocalRateLimit, RateLimited
+
+    with i18n.context(), i18n.use_locale("en"):
+        assert (
+            reason_text(LocalRateLimit("full", retry_after=41.2))
+            == "request limit reached, try again in 42 s"
+        )
+        assert reason_text(RateLimited("429")) == "rate limited by the exchange, try again shortly"

@@ -11,7 +11,7 @@ import pytest
 from redis.asyncio import Redis
 
 from services.exchanges.nonce import RedisNonceSource
-from services.exchanges.ratelimit import RateLimit, RedisRateLimiter
+from services.exchanges.ratelimit import RateLimit, RedisRateLimiter, WaitTooLong
 
 
 @pytest.fixture
@@ -63,3 +63,10 @@ async def test_a_block_set_by_one_copy_holds_for_the_others(redis: Redis, ns: st
     started = time.monotonic()
     await other.acquire(["trade:btc_idr"])
     assert time.monotonic() - started >= 0.15
+
+
+async def test_a_shared_window_refuses_a_wait_longer_than_allowed(redis: Redis, ns: str) -> None:
+    one, other = (RedisRateLimiter(redis, ns, [RateLimit("wallet", 1, 60)]) for _ in range(2))
+    await one.acquire(["wallet"])
+    with pytest.raises(WaitTooLong):
+        await other.acquire(["wallet"], max_wait=1)

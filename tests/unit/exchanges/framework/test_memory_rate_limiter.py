@@ -1,7 +1,9 @@
 import asyncio
 import time
 
-from services.exchanges.ratelimit import MemoryRateLimiter, RateLimit
+import pytest
+
+from services.exchanges.ratelimit import MemoryRateLimiter, RateLimit, WaitTooLong
 
 
 async def test_never_more_than_the_limit_in_any_window() -> None:
@@ -32,3 +34,13 @@ async def test_a_blocked_bucket_waits_out_the_penalty() -> None:
     started = time.monotonic()
     await limiter.acquire(["trade:btc_idr"])
     assert time.monotonic() - started >= 0.14
+
+
+async def test_a_wait_longer_than_allowed_is_refused_at_once() -> None:
+    limiter = MemoryRateLimiter([RateLimit("wallet", 1, 60)])
+    await limiter.acquire(["wallet"])
+    started = time.monotonic()
+    with pytest.raises(WaitTooLong) as caught:
+        await limiter.acquire(["wallet"], max_wait=1)
+    assert time.monotonic() - started < 0.5
+    assert 59 < caught.value.wait <= 60

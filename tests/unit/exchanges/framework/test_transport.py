@@ -10,7 +10,7 @@ import pytest
 from aioresponses import aioresponses
 
 from services.exchanges import errors
-from services.exchanges.ratelimit import MemoryRateLimiter
+from services.exchanges.ratelimit import MemoryRateLimiter, RateLimit
 from services.exchanges.redaction import Redactor
 from services.exchanges.transport import Request, Response, RetryPolicy, SignedRequest, Transport
 
@@ -171,3 +171,23 @@ async def test_signer_sees_the_request_and_its_output_goes_on_the_wire() -> None
     assert seen == [b"a=1"]
     assert call.kwargs["headers"]["Sign"] == "x"
     assert call.kwargs["data"] == b"a=1"
+
+
+async def test_a_full_client_side_window_is_reported_with_when_to_come_back() -> None:
+    t = Transport(
+        "example",
+        BASE,
+        limiter=MemoryRateLimiter([RateLimit("wallet", 1, 60)]),
+        retry=RetryPolicy(max_limiter_wait=1),
+    )
+    request = Request("GET", "/wallet", "wallet_history", buckets=("wallet",))
+    try:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/wallet", body="{}")
+            await t.request(request)
+            with pytest.raises(errors.LocalRateLimit) as caught:
+                await t.request(request)
+            assert len(next(iter(mock.requests.values()))) == 1  # the second never left
+    finally:
+        await t.close()
+    assert caught.value.retry_after is not None and caught.value.retry_after > 50
