@@ -5,12 +5,14 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
+from aiogram.enums import ParseMode
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
-from handlers.monitoring_replies import send_screen
-from handlers.screens import BadArgument, Monitoring, check_argument
+from handlers.monitoring_replies import answer_screen, send_screen
+from handlers.screens import BadArgument, Monitoring, check_argument, portfolio_screen_of
 from services.charts import portfolio_pies_png
 
 
@@ -23,13 +25,16 @@ async def show_balance(
 async def show_portfolio(
     message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
 ) -> None:
-    await send_screen(message, "p", command.args, monitoring, tz)
     try:
-        quote = check_argument(monitoring, "p", command.args or "") or None
-    except BadArgument:
+        quote = check_argument(monitoring, "p", command.args or "")
+    except BadArgument as exc:
+        await message.answer(str(exc), parse_mode=ParseMode.HTML)
         return
-    # the report is cached per exchange for a few seconds, so the chart costs no extra requests
-    report = await monitoring.portfolio.report(quote=quote)
+    assert message.bot is not None
+    async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
+        report = await monitoring.portfolio.report(quote=quote or None)
+    # the text and the chart come from the same report: one round of requests, and they agree
+    await answer_screen(message, portfolio_screen_of(report, quote, 0, tz))
     if report.total <= 0:
         return
     png = await portfolio_pies_png(

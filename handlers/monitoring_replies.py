@@ -25,6 +25,10 @@ async def send_screen(
     assert message.bot is not None
     async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
         screen = await SCREENS[view](monitoring, arg, 0, tz)
+    await answer_screen(message, screen)
+
+
+async def answer_screen(message: Message, screen: Screen) -> None:
     await message.answer(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard())
 
 

@@ -17,7 +17,7 @@ from services.accounts import AccountRegistry
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryKind, HistoryService
 from services.market_data import MarketDataService
-from services.portfolio import PortfolioService
+from services.portfolio import PortfolioReport, PortfolioService
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,10 @@ async def balance_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Sc
 
 
 async def portfolio_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:
-    report = await m.portfolio.report(quote=arg or None)
+    return portfolio_screen_of(await m.portfolio.report(quote=arg or None), arg, page, tz)
+
+
+def portfolio_screen_of(report: PortfolioReport, arg: str, page: int, tz: ZoneInfo) -> Screen:
     pages = split_pages(portfolio_blocks(report), header=portfolio_header(report, tz))
     text, index = page_of(pages, page)
     return Screen(text, "p", arg, index, len(pages))

@@ -264,3 +264,8 @@ async def test_bids_list_the_sites_bids_with_status(stack: Stack) -> None:
 async def test_bids_of_a_spot_exchange_say_not_supported(stack: Stack) -> None:
     reply = await stack.ask("/bids incorex-main", has_text("incorex-main"))
     assert reply.text is not None and "not supported" in reply.text
+
+
+async def test_a_bad_quote_currency_is_explained(stack: Stack) -> None:
+    reply = await stack.ask("/portfolio US$", has_text("quote currency"))
+    assert reply.text is not None and "USDT or BTC" in reply.text
