@@ -27,6 +27,8 @@ from bot.middlewares.roles import RoleMiddleware
 from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
+from bot.notify import Notifier
+from bot.workers import Workers
 from handlers import get_routers
 from handlers.errors import on_error
 from handlers.screens import Monitoring
@@ -34,6 +36,7 @@ from services.accounts import AccountRegistry
 from services.audit import AuditLog
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
+from services.leader import LeaderLease
 from services.market_data import MarketDataService
 from services.portfolio import PortfolioService
 from services.redis_client import Keys, create_redis
@@ -163,6 +166,8 @@ class BotApp:
     i18n: I18n
     metrics: BotMetrics
     tracker: UpdateTracker
+    workers: Workers
+    notifier: Notifier
 
     @classmethod
     def from_config(cls, config: Config) -> BotApp:
@@ -177,9 +182,11 @@ class BotApp:
         dispatcher = build_dispatcher(
             services, redis=redis, i18n=i18n, metrics=metrics, tracker=tracker, storage=storage
         )
+        bot = build_bot(config)
+        lease = LeaderLease(redis, services.keys("leader"), period_s=config.workers.leader_lease_s)
         return cls(
             config=config,
-            bot=build_bot(config),
+            bot=bot,
             dispatcher=dispatcher,
             redis=redis,
             accounts=accounts,
@@ -187,4 +194,6 @@ class BotApp:
             i18n=i18n,
             metrics=metrics,
             tracker=tracker,
+            workers=Workers(lease),
+            notifier=Notifier(bot, i18n, services.user_settings, config.display.tzinfo),
         )

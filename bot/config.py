@@ -230,6 +230,13 @@ class ExchangesConfig(Section):
     history_days: Annotated[int, Field(ge=1, le=30)] = 3
 
 
+class WorkersConfig(Section):
+    """Background work (scheduler, watchers) runs in the one bot copy holding the leader lease."""
+
+    # a dead leader's work moves to another copy within this many seconds
+    leader_lease_s: Annotated[float, Field(ge=1, le=300)] = 15.0
+
+
 class LoggingConfig(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -245,6 +252,7 @@ class Config(Section):
     portfolio: PortfolioConfig = PortfolioConfig()
     display: DisplayConfig = DisplayConfig()
     exchanges: ExchangesConfig = ExchangesConfig()
+    workers: WorkersConfig = WorkersConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @field_validator("team")

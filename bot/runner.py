@@ -33,6 +33,7 @@ async def run(config: Config) -> None:
     try:
         await register_commands(app.bot, app.i18n)
         runner = await _start_web(app)
+        await app.workers.start()
         if config.telegram.mode == "webhook":
             await _set_webhook(app)
             await app.dispatcher.emit_startup(bot=app.bot, **app.dispatcher.workflow_data)
@@ -55,6 +56,8 @@ async def _start_web(app: BotApp) -> web.AppRunner:
         bot=app.bot,
         redis=app.redis,
         metrics=app.metrics,
+        accounts=app.accounts,
+        workers=app.workers,
         dispatcher=app.dispatcher if webhook else None,
         webhook_path=telegram.webhook_path if webhook else None,
         webhook_secret=telegram.webhook_secret.get_secret_value() if webhook else None,
@@ -114,6 +117,7 @@ async def _shutdown(app: BotApp, runner: web.AppRunner | None, polling: asyncio.
         log.warning(
             "%d update(s) still running after %ss, stopping anyway", app.tracker.in_flight, DRAIN_TIMEOUT_S
         )
+    await app.workers.stop()
     if app.config.telegram.mode == "webhook":
         await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
     await app.storage.close()

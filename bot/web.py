@@ -1,4 +1,4 @@
-"""The process's HTTP server: health, metrics and (in webhook mode) the Telegram webhook."""
+"""The process's HTTP server: health, metrics, exchange callbacks and, in webhook mode, the webhook."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from redis.asyncio import Redis
 
 from bot.metrics import METRICS_CONTENT_TYPE, BotMetrics
+from bot.workers import Workers
+from services.accounts import AccountRegistry, UnknownAccount
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +36,46 @@ async def _ping(redis: Redis) -> None:
     await redis.ping()  # type: ignore[misc]
 
 
+async def _callback_params(request: web.Request) -> dict[str, str]:
+    """Exchanges post forms (Indodax) or JSON; either way a flat map of strings."""
+    if request.content_type == "application/json":
+        try:
+            body = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest(text="malformed JSON") from None
+        if not isinstance(body, dict):
+            raise web.HTTPBadRequest(text="expected a JSON object")
+        return {str(k): str(v) for k, v in body.items()}
+    return {k: str(v) for k, v in (await request.post()).items()}
+
+
+def exchange_callbacks(accounts: AccountRegistry) -> Handler:
+    """POST /callbacks/<exchange>/<account>: handed to the account's client, if that exchange calls back."""
+
+    async def handle(request: web.Request) -> web.Response:
+        exchange, name = request.match_info["exchange"], request.match_info["account"]
+        try:
+            account = accounts.get(name)
+        except UnknownAccount:
+            account = None
+        endpoint = account.client.callback_endpoint() if account and account.exchange == exchange else None
+        if endpoint is None:
+            log.warning("exchange callback for %s/%s: no such account taking callbacks", exchange, name[:64])
+            raise web.HTTPNotFound(text="no callbacks here")
+        reply = await endpoint.answer(await _callback_params(request))
+        log.info("exchange callback %s/%s answered %s %s", exchange, name, reply.status, reply.text)
+        return web.Response(status=reply.status, text=reply.text, content_type="text/plain")
+
+    return handle
+
+
 def build_web_app(
     *,
     bot: Bot,
     redis: Redis,
     metrics: BotMetrics,
+    accounts: AccountRegistry | None = None,
+    workers: Workers | None = None,
     dispatcher: Dispatcher | None = None,
     webhook_path: str | None = None,
     webhook_secret: str | None = None,
@@ -56,6 +94,8 @@ def build_web_app(
             "redis": "ok" if redis_ok else "unavailable",
             "telegram": "ok" if telegram_ok else "unavailable",
         }
+        if workers is not None:
+            body["leader"] = "this copy" if workers.leading else "another copy"
         return web.json_response(body, status=200 if healthy else 503)
 
     async def metrics_endpoint(request: web.Request) -> web.Response:
@@ -65,6 +105,8 @@ def build_web_app(
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_endpoint)
+    if accounts is not None:
+        app.router.add_post("/callbacks/{exchange}/{account}", exchange_callbacks(accounts))
     if dispatcher is not None and webhook_path:
         handler = SimpleRequestHandler(dispatcher, bot, secret_token=webhook_secret or None)
         # Not handler.register(app): it would close the bot session on app shutdown, while

@@ -20,6 +20,7 @@ import aiohttp
 from redis.asyncio import Redis
 
 from . import errors
+from .callbacks import CallbackEndpoint
 from .capabilities import Capability
 from .models import (
     AccountInfo,
@@ -95,6 +96,10 @@ class ExchangeClient:
         self._markets_at = 0.0
         self._transports: list[Transport] = []
         self._markets_lock = asyncio.Lock()
+
+    def callback_endpoint(self) -> CallbackEndpoint | None:
+        """What answers the exchange's POSTs to /callbacks/<exchange>/<account>; None: it makes none."""
+        return None
 
     # -- infrastructure ------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
+from services.exchanges.callbacks import CallbackEndpoint, RefuseAll
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import AccountInfo, Market, MarketLimits, Ticker
 from services.exchanges.symbols import unified
@@ -69,6 +70,10 @@ class ExchangerClient(ExchangeClient):
             signer=ApiKeyHeaders(config.credentials, config.language),
             error_hook=EnvelopeErrors(self.exchange, self.redactor),
         )
+
+    def callback_endpoint(self) -> CallbackEndpoint:
+        """Sites post bid status changes to a bid's callback_url; following bids comes with bids."""
+        return RefuseAll()
 
     # -- the wire -----------------------------------------------------------------------------------
 

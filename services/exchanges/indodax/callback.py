@@ -17,6 +17,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from redis.asyncio import Redis
 
+from services.exchanges.callbacks import CallbackReply
+
 OK = "ok"
 REFUSED = "refused"
 
@@ -68,8 +70,9 @@ class WithdrawalCallbacks:
             return False
         return all(_same(name, record[name], params.get(name, "")) for name in CHECKED_FIELDS)
 
-    async def answer(self, params: Mapping[str, str]) -> str:
-        return OK if await self.verify(params) else REFUSED
+    async def answer(self, params: Mapping[str, str]) -> CallbackReply:
+        # Indodax goes on only on exactly "ok"; any other text stops the withdrawal
+        return CallbackReply(200, OK if await self.verify(params) else REFUSED)
 
     def handler(self) -> Handler:
         """An aiohttp handler for the bot's web app: answers the callback POST with "ok" or "refused"."""
@@ -77,6 +80,7 @@ class WithdrawalCallbacks:
         async def handle(request: web.Request) -> web.Response:
             form = await request.post()
             params = {k: str(v) for k, v in form.items()}
-            return web.Response(text=await self.answer(params), content_type="text/plain")
+            reply = await self.answer(params)
+            return web.Response(status=reply.status, text=reply.text, content_type="text/plain")
 
         return handle

@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from services.exchanges import errors
+from services.exchanges.callbacks import CallbackEndpoint
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import AccountInfo, Balances, Deposit, DepositAddress, Withdrawal
 
@@ -43,6 +44,10 @@ class IndodaxClient(IndodaxTrading):
             Capability.FETCH_DEPOSIT_ADDRESS,
         }
     )
+
+    def callback_endpoint(self) -> CallbackEndpoint:
+        """Indodax asks before each withdrawCoin; only our own pending request is answered "ok"."""
+        return self.withdrawal_callbacks
 
     async def _info(self) -> schemas.Info:
         return await self.tapi_result(schemas.Info, "getInfo")

@@ -1,5 +1,6 @@
-"""/healthz and /metrics of the bot's web app."""
+"""/healthz, /metrics and the exchange callbacks of the bot's web app."""
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -9,16 +10,27 @@ from redis.asyncio import Redis
 
 from bot.metrics import BotMetrics
 from bot.web import build_web_app
+from bot.workers import Workers
 from sandbox.net import free_port
-from services.redis_client import create_redis
+from services.accounts import AccountRegistry
+from services.exchanges.base import ClientConfig, Credentials
+from services.leader import LeaderLease
+from services.redis_client import Keys, create_redis
 from tests.integration.bot.telegram_double import RecordingSession
 
 pytestmark = pytest.mark.integration
 
 
-async def _client(redis: Redis, metrics: BotMetrics | None = None) -> AsyncIterator[TestClient]:
+async def _client(
+    redis: Redis,
+    metrics: BotMetrics | None = None,
+    accounts: AccountRegistry | None = None,
+    workers: Workers | None = None,
+) -> AsyncIterator[TestClient]:
     bot = Bot("42:TEST", session=RecordingSession())
-    app = build_web_app(bot=bot, redis=redis, metrics=metrics or BotMetrics())
+    app = build_web_app(
+        bot=bot, redis=redis, metrics=metrics or BotMetrics(), accounts=accounts, workers=workers
+    )
     async with TestClient(TestServer(app)) as client:
         yield client
 
@@ -47,3 +59,79 @@ async def test_metrics_are_prometheus_text(redis: Redis) -> None:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/plain")
         assert 'chatops_updates_total{type="message"} 1.0' in await response.text()
+
+
+async def test_healthz_says_whether_this_copy_is_the_leader(redis: Redis, keys: Keys) -> None:
+    workers = Workers(LeaderLease(redis, keys("leader"), period_s=60))
+    async for client in _client(redis, workers=workers):
+        assert (await (await client.get("/healthz")).json())["leader"] == "another copy"
+        await workers.start()
+        try:
+            for _ in range(100):
+                if workers.leading:
+                    break
+                await asyncio.sleep(0.02)
+            assert (await (await client.get("/healthz")).json())["leader"] == "this copy"
+        finally:
+            await workers.stop()
+
+
+def _accounts(redis: Redis, keys: Keys) -> AccountRegistry:
+    credentials = Credentials(api_key="k", api_secret="s", api_login="l")
+    return AccountRegistry.build(
+        [
+            ("indodax", ClientConfig("indodax-main", credentials, redis=redis, redis_prefix=keys.prefix)),
+            ("exchanger", ClientConfig("exchanger-main", credentials, base_url="https://x.example")),
+            ("narkasa", ClientConfig("narkasa-main", credentials)),
+        ]
+    )
+
+
+async def test_indodax_callback_route_answers_ok_only_for_the_clients_own_pending_withdrawal(
+    redis: Redis, keys: Keys
+) -> None:
+    accounts = _accounts(redis, keys)
+    details = {
+        "withdraw_currency": "btc",
+        "withdraw_address": "bc1qours",
+        "withdraw_amount": "0.1",
+        "withdraw_memo": "",
+        "withdraw_username": "",
+    }
+    async for client in _client(redis, accounts=accounts):
+        forged = await client.post("/callbacks/indodax/indodax-main", data={"request_id": "x1", **details})
+        assert (forged.status, await forged.text()) == (200, "refused")
+        indodax = accounts.get("indodax-main").client
+        await indodax.callback_endpoint().expect("ours1", details)  # type: ignore[union-attr]
+        changed = {"request_id": "ours1", **details, "withdraw_address": "attacker"}
+        assert await (await client.post("/callbacks/indodax/indodax-main", data=changed)).text() == "refused"
+        await indodax.callback_endpoint().expect("ours2", details)  # type: ignore[union-attr]
+        ours = {"request_id": "ours2", **details}
+        assert await (await client.post("/callbacks/indodax/indodax-main", data=ours)).text() == "ok"
+        replay = await client.post("/callbacks/indodax/indodax-main", data=ours)
+        assert await replay.text() == "refused"
+    await accounts.close()
+
+
+async def test_exchanger_callbacks_are_refused_until_bids_are_followed(redis: Redis, keys: Keys) -> None:
+    accounts = _accounts(redis, keys)
+    async for client in _client(redis, accounts=accounts):
+        response = await client.post("/callbacks/exchanger/exchanger-main", json={"bid_id": "1"})
+        assert response.status == 403
+    await accounts.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/callbacks/indodax/nosuch",  # no such account
+        "/callbacks/incorex/indodax-main",  # an account of another exchange
+        "/callbacks/narkasa/narkasa-main",  # an exchange that never calls back
+    ],
+)
+async def test_callbacks_to_anything_else_are_not_found(redis: Redis, keys: Keys, path: str) -> None:
+    accounts = _accounts(redis, keys)
+    async for client in _client(redis, accounts=accounts):
+        assert (await client.post(path, data={"request_id": "1"})).status == 404
+        assert (await client.get(path)).status == 405
+    await accounts.close()

@@ -232,7 +232,7 @@ async def test_the_clients_callback_handler_approves_its_own_withdrawal(sim: Sim
 
 async def test_the_clients_callback_handler_refuses_a_stranger(sim: Sim) -> None:
     callbacks = WithdrawalCallbacks(None, "test")
-    assert await callbacks.answer({"request_id": "forged", "withdraw_address": "x"}) == "refused"
+    assert (await callbacks.answer({"request_id": "forged", "withdraw_address": "x"})).text == "refused"
 
 
 async def test_a_repeated_request_id_withdraws_once(sim: Sim) -> None:

@@ -29,22 +29,22 @@ async def expecting() -> WithdrawalCallbacks:
 
 
 async def test_our_withdrawal_is_approved() -> None:
-    assert await (await expecting()).answer(callback()) == OK
+    assert (await (await expecting()).answer(callback())).text == OK
 
 
 async def test_an_unknown_request_id_is_refused() -> None:
-    assert await (await expecting()).answer(callback(request_id="other")) == REFUSED
+    assert (await (await expecting()).answer(callback(request_id="other"))).text == REFUSED
 
 
 async def test_a_changed_address_is_refused() -> None:
-    assert await (await expecting()).answer(callback(withdraw_address="attacker")) == REFUSED
+    assert (await (await expecting()).answer(callback(withdraw_address="attacker"))).text == REFUSED
 
 
 async def test_a_changed_amount_is_refused() -> None:
-    assert await (await expecting()).answer(callback(withdraw_amount="1.1")) == REFUSED
+    assert (await (await expecting()).answer(callback(withdraw_amount="1.1"))).text == REFUSED
 
 
 async def test_each_request_is_approved_once() -> None:
     callbacks = await expecting()
     await callbacks.answer(callback())
-    assert await callbacks.answer(callback()) == REFUSED
+    assert (await callbacks.answer(callback())).text == REFUSED
