@@ -157,13 +157,18 @@ class PortfolioService:
             for ticker in by_symbol.values():
                 graph.add(ticker, exchange)
         holdings: list[Holding] = []
+        prices: dict[tuple[str, str], Price | None] = {}  # accounts on one exchange share their routes
         for result in balances:
             if result.value is None:
                 continue
+            exchange = result.account.exchange
             for balance in result.value.non_zero():
-                price = graph.price(
-                    balance.asset, quote, tolerance=self.price_tolerance, prefer=result.account.exchange
-                )
+                key = (balance.asset, exchange)
+                if key not in prices:
+                    prices[key] = graph.price(
+                        balance.asset, quote, tolerance=self.price_tolerance, prefer=exchange
+                    )
+                price = prices[key]
                 asset_places = places_of[result.account.name].get(balance.asset)
                 holdings.append(_holding(result.account.name, balance, price, asset_places))
         return PortfolioReport(
