@@ -173,12 +173,19 @@ class PortfolioService:
                 holdings.append(_holding(result.account.name, balance, price, asset_places))
         return PortfolioReport(
             quote=quote,
-            dust_threshold=self.dust_threshold,
+            dust_threshold=self._dust_in(quote, graph),
             holdings=holdings,
             failures=[r for r in balances if not r.ok],
             accounts=[a.name for a in selected],
             price_tolerance=self.price_tolerance,
         )
+
+    def _dust_in(self, quote: str, graph: PriceGraph) -> Decimal:
+        """The dust threshold (set in the configured quote) in ``quote``: 1 USDT is not 1 BTC. Where no
+        route converts it, nothing is dust: better shown than hidden."""
+        price = graph.price(self.quote, quote, tolerance=self.price_tolerance)
+        value = None if price is None else price.value
+        return Decimal(0) if value is None else self.dust_threshold * value
 
     def _with_balances(self, account: str | None) -> list[Account]:
         """A named account even if it has no balances (it says so); all accounts means those that do."""

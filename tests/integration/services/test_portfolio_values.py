@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 
 from bot.demo_exchanges import EXCHANGES, RunningExchange, add_history, create_simulator, demo_seed_for
+from bot.i18n import build_i18n
+from handlers.views.holdings import portfolio_blocks
 from sandbox.exchanges.common import running
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
@@ -57,3 +59,7 @@ async def test_totals_in_usdt_and_in_btc_agree_within_the_spread_and_every_coin_
     ltc = sum((h.total for h in in_btc.holdings if h.asset == "LTC"), Decimal(0))
     assert ltc > 0
     assert abs(in_btc.by_asset()["LTC"] * btc_usdt / (ltc * 80) - 1) <= spread
+    # and the BTC view lists it: the dust threshold (1 USDT) is not read as 1 BTC
+    with build_i18n().context():
+        by_asset = "\n".join(portfolio_blocks(in_btc)).split("By asset", 1)[1]
+    assert "<code>LTC</code>" in by_asset
