@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from bot.demo_exchanges import EXCHANGES, RunningExchange, add_history, create_simulator, demo_seed_for
+from bot.demo_exchanges import DEMO_ACCOUNT, EXCHANGES, add_history, create_simulator, demo_seed_for
 from bot.i18n import build_i18n
 from handlers.views.holdings import portfolio_blocks
-from sandbox.exchanges.common import running
+from sandbox.exchanges.common import STATE_KEY, SimExchangeState, running
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
 from services.portfolio import PortfolioService
@@ -22,30 +22,31 @@ pytestmark = pytest.mark.integration
 
 
 @contextlib.asynccontextmanager
-async def demo_accounts() -> AsyncIterator[AccountRegistry]:
+async def demo_accounts() -> AsyncIterator[tuple[AccountRegistry, dict[str, SimExchangeState]]]:
     """The demo's simulators (its seeds, balances and history) and one account on each, as the demo
     config names them; prices held still so the reports compared see the same market."""
     async with contextlib.AsyncExitStack() as stack:
-        specs = []
+        specs, states = [], {}
         for name in EXCHANGES:
             seed = demo_seed_for(name).replace(drift_interval=0.0)
             app = create_simulator(name, seed)
             add_history(name, app, rng=random.Random(f"demo:{name}"))
             base_url = await stack.enter_async_context(running(app))
-            sim = RunningExchange(name, base_url, seed.account("alice"), app)
-            credentials = Credentials(sim.account.api_key, sim.account.api_secret, sim.account.api_login)
+            states[name] = app[STATE_KEY]
+            demo = seed.account(DEMO_ACCOUNT)
+            credentials = Credentials(demo.api_key, demo.api_secret, demo.api_login)
             specs.append(
                 (name, ClientConfig(account=f"{name}-main", credentials=credentials, base_url=base_url))
             )
         accounts = AccountRegistry.build(specs)
         try:
-            yield accounts
+            yield accounts, states
         finally:
             await accounts.close()
 
 
 async def test_totals_in_usdt_and_in_btc_agree_within_the_spread_and_every_coin_counts() -> None:
-    async with demo_accounts() as accounts:
+    async with demo_accounts() as (accounts, _):
         service = PortfolioService(accounts, quote="USDT", dust_threshold=Decimal(1))
         in_usdt = await service.report()
         in_btc = await service.report("BTC")
@@ -63,3 +64,24 @@ async def test_totals_in_usdt_and_in_btc_agree_within_the_spread_and_every_coin_
     with build_i18n().context():
         by_asset = "\n".join(portfolio_blocks(in_btc)).split("By asset", 1)[1]
     assert "<code>LTC</code>" in by_asset
+
+
+async def test_a_market_gone_wrong_makes_the_price_uncertain_and_leaves_it_out_of_the_total() -> None:
+    async with demo_accounts() as (accounts, states):
+        # the demo's old mistake, made on a running simulator: LTC/IDR at 100 IDR
+        states["indodax"].reprice("LTC/IDR", Decimal(100))
+        service = PortfolioService(accounts, quote="USDT", dust_threshold=Decimal(1))
+        report = await service.report("IDR")
+    uncertain = report.uncertain()
+    assert {h.asset for h in uncertain} == {"LTC"}
+    assert len(uncertain) == len([h for h in report.holdings if h.asset == "LTC"]) > 1  # every account's
+    for holding in uncertain:
+        by_route = {v.path: v.value / holding.total for v in holding.disputed}
+        assert by_route[("LTC", "IDR")] < 101  # the direct market, trusted first
+        assert 1_300_000 < by_route[("LTC", "USDT", "IDR")] < 1_370_000  # the check that caught it
+    assert report.total == sum((h.value for h in report.holdings if h.value is not None), Decimal(0))
+    assert "LTC" not in report.by_asset()
+    with build_i18n().context():
+        text = "\n".join(portfolio_blocks(report))
+    assert f"{len(uncertain)} holdings whose price is uncertain" in text.split("By account", 1)[0]
+    assert text.count("price uncertain: ") == len(uncertain)
