@@ -83,6 +83,7 @@ def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
             quote=config.portfolio.quote,
             dust_threshold=config.portfolio.dust_threshold,
             timeout=per_account_s,
+            price_tolerance=config.portfolio.price_tolerance,
         ),
         history=HistoryService(accounts, timeout=per_account_s, lookback_days=config.exchanges.history_days),
         market_data=MarketDataService(accounts),

@@ -195,10 +195,35 @@ class AlertsConfig(Section):
     poll_interval_s: Annotated[int, Field(ge=1)] = 10
 
 
+def _parse_fraction(value: Any) -> Any:
+    """ "5%" or "5 %" -> 0.05; a number (or its text) is a fraction already. Floats go through str so
+    0.05 stays 0.05."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = value.strip()[:-1].strip()
+        try:
+            return Decimal(number) / 100
+        except ArithmeticError:
+            raise ValueError('must be a fraction such as 0.05 or a percent such as "5%"') from None
+    return value
+
+
+def _check_tolerance(value: Decimal) -> Decimal:
+    if not value.is_finite() or not 0 < value < 1:
+        raise ValueError('must be a fraction such as 0.05 or a percent such as "5%", above 0 and below 100 %')
+    return value
+
+
+PriceTolerance = Annotated[Decimal, BeforeValidator(_parse_fraction), AfterValidator(_check_tolerance)]
+
+
 class PortfolioConfig(Section):
     quote: Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")] = "USDT"
     # Holdings worth less than this (in `quote`) are left out of the portfolio view.
     dust_threshold: Annotated[Decimal, Field(ge=0)] = Decimal("1")
+    # Two price routes of an asset differing by more than this make its price "uncertain".
+    price_tolerance: PriceTolerance = Decimal("0.05")
 
     @field_validator("quote", mode="before")
     @classmethod

@@ -12,7 +12,16 @@ from services.accounts import Account, AccountRegistry, AccountResult, across
 from services.exchanges import errors
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Balance, Balances, Ticker
-from services.pricing import PriceGraph, Rate
+from services.pricing import DEFAULT_TOLERANCE, Price, PriceGraph
+
+
+@dataclass(frozen=True)
+class Valued:
+    """A holding's value by one route: the assets walked and the exchanges whose markets were used."""
+
+    value: Decimal
+    path: tuple[str, ...]
+    exchanges: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -21,9 +30,15 @@ class Holding:
     asset: str
     free: Decimal
     reserved: Decimal
-    value: Decimal | None  # in the report's quote; None when no price path exists
+    value: Decimal | None  # in the report's quote; None when no route prices it or its routes disagree
     path: tuple[str, ...] = ()
     places: int | None = None  # the asset's decimal places on its exchange, when its markets say
+    # when two routes disagree beyond the tolerance: the holding's value by each, most trusted first
+    disputed: tuple[Valued, ...] = ()
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(self.disputed)
 
     @property
     def total(self) -> Decimal:
@@ -37,6 +52,7 @@ class PortfolioReport:
     holdings: list[Holding]
     failures: list[AccountResult[Balances]] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)  # every account asked, in order
+    price_tolerance: Decimal = DEFAULT_TOLERANCE  # how far two routes may differ before "uncertain"
 
     @property
     def total(self) -> Decimal:
@@ -61,7 +77,12 @@ class PortfolioReport:
         ]
 
     def unpriced(self) -> list[Holding]:
-        return [h for h in self.holdings if h.value is None]
+        """Holdings no route prices (not those whose routes disagree: see ``uncertain``)."""
+        return [h for h in self.holdings if h.value is None and not h.uncertain]
+
+    def uncertain(self) -> list[Holding]:
+        """Holdings whose price routes disagree: shown with both figures, left out of every total."""
+        return [h for h in self.holdings if h.uncertain]
 
     def by_asset(self) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -110,10 +131,12 @@ class PortfolioService:
         dust_threshold: Decimal,
         timeout: float = 10.0,
         tickers: TickerCache | None = None,
+        price_tolerance: Decimal = DEFAULT_TOLERANCE,
     ) -> None:
         self.accounts = accounts
         self.quote = quote.upper()
         self.dust_threshold = dust_threshold
+        self.price_tolerance = price_tolerance
         self.timeout = timeout
         self.tickers = tickers or TickerCache()
 
@@ -129,22 +152,40 @@ class PortfolioService:
             across(selected, _asset_places, per_account_s=self.timeout),
         )
         places_of = {r.account.name: r.value or {} for r in places}
+        graph = PriceGraph()
+        for exchange, by_symbol in tickers.items():
+            for ticker in by_symbol.values():
+                graph.add(ticker, exchange)
         holdings: list[Holding] = []
+        prices: dict[tuple[str, str], Price | None] = {}  # accounts on one exchange share their routes
         for result in balances:
             if result.value is None:
                 continue
-            graph = self._graph_for(result.account, tickers)
+            exchange = result.account.exchange
             for balance in result.value.non_zero():
-                rate = graph.rate(balance.asset, quote)
+                key = (balance.asset, exchange)
+                if key not in prices:
+                    prices[key] = graph.price(
+                        balance.asset, quote, tolerance=self.price_tolerance, prefer=exchange
+                    )
+                price = prices[key]
                 asset_places = places_of[result.account.name].get(balance.asset)
-                holdings.append(_holding(result.account.name, balance, rate, asset_places))
+                holdings.append(_holding(result.account.name, balance, price, asset_places))
         return PortfolioReport(
             quote=quote,
-            dust_threshold=self.dust_threshold,
+            dust_threshold=self._dust_in(quote, graph),
             holdings=holdings,
             failures=[r for r in balances if not r.ok],
             accounts=[a.name for a in selected],
+            price_tolerance=self.price_tolerance,
         )
+
+    def _dust_in(self, quote: str, graph: PriceGraph) -> Decimal:
+        """The dust threshold (set in the configured quote) in ``quote``: 1 USDT is not 1 BTC. Where no
+        route converts it, nothing is dust: better shown than hidden."""
+        price = graph.price(self.quote, quote, tolerance=self.price_tolerance)
+        value = None if price is None else price.value
+        return Decimal(0) if value is None else self.dust_threshold * value
 
     def _with_balances(self, account: str | None) -> list[Account]:
         """A named account even if it has no balances (it says so); all accounts means those that do."""
@@ -159,18 +200,6 @@ class PortfolioService:
         one_per_exchange = {a.exchange: a for a in self.accounts if a.client.has(Capability.FETCH_BALANCE)}
         results = await across(one_per_exchange.values(), self.tickers.get, per_account_s=self.timeout)
         return {r.account.exchange: r.value for r in results if r.value is not None}
-
-    @staticmethod
-    def _graph_for(account: Account, tickers: dict[str, dict[str, Ticker]]) -> PriceGraph:
-        graph = PriceGraph()
-        # the account's own exchange prices its assets first; others only fill the gaps
-        for ticker in tickers.get(account.exchange, {}).values():
-            graph.add(ticker)
-        for exchange, by_symbol in tickers.items():
-            if exchange != account.exchange:
-                for ticker in by_symbol.values():
-                    graph.add(ticker)
-        return graph
 
 
 async def _fetch_balance(account: Account) -> Balances:
@@ -189,13 +218,20 @@ async def _asset_places(account: Account) -> dict[str, int]:
     return places
 
 
-def _holding(account: str, balance: Balance, rate: Rate | None, places: int | None) -> Holding:
+def _holding(account: str, balance: Balance, price: Price | None, places: int | None) -> Holding:
+    disputed: tuple[Valued, ...] = ()
+    if price is not None and price.uncertain and price.check is not None:
+        disputed = tuple(
+            Valued(balance.total * rate.value, rate.path, rate.exchanges)
+            for rate in (price.best, price.check)
+        )
     return Holding(
         account=account,
         asset=balance.asset,
         free=balance.free,
         reserved=balance.reserved,
-        value=None if rate is None else balance.total * rate.value,
-        path=() if rate is None else rate.path,
+        value=None if price is None or price.value is None else balance.total * price.value,
+        path=() if price is None else price.best.path,
         places=places,
+        disputed=disputed,
     )

@@ -14,7 +14,7 @@ from handlers.views.exchange_errors import reason_text
 from handlers.views.numbers import amount, moment, money
 from services.accounts import AccountResult
 from services.exchanges.models import Balances
-from services.portfolio import Holding, PortfolioReport
+from services.portfolio import Holding, PortfolioReport, Valued
 
 
 def failure_line(result: AccountResult[Balances]) -> str:
@@ -22,8 +22,22 @@ def failure_line(result: AccountResult[Balances]) -> str:
     return f"⚠️ <b>{html.escape(result.account.name)}</b>: {html.escape(reason_text(result.error))}"
 
 
+def _route_value(v: Valued, quote: str) -> str:
+    """One route's figure with the way it was reached: "0.0000001 BTC (LTC → IDR → BTC, indodax)"."""
+    route = " → ".join(v.path)
+    where = ", ".join(v.exchanges)
+    return html.escape(f"{amount(v.value)} {quote} ({route}{', ' + where if where else ''})")
+
+
+def _uncertain_text(h: Holding, quote: str) -> str:
+    first, second = (_route_value(v, quote) for v in h.disputed[:2])
+    return "⚠️ " + html.escape(_("price uncertain: {first} or {second}")).format(first=first, second=second)
+
+
 def _holding_line(h: Holding, quote: str) -> str:
     value = "" if h.value is None else f" ≈ {money(h.value)} {html.escape(quote)}"
+    if h.uncertain:
+        value = " " + _uncertain_text(h, quote)
     detail = ""
     if h.reserved:
         detail = (
@@ -71,11 +85,20 @@ def balance_header(tz: ZoneInfo) -> str:
 
 def portfolio_blocks(report: PortfolioReport) -> list[str]:
     quote = html.escape(report.quote)
-    blocks = [
-        "<b>{title}</b>: {total} {quote}".format(
-            title=html.escape(_("Total")), total=money(report.total), quote=quote
+    uncertain = report.uncertain()
+    total_line = "<b>{title}</b>: {total} {quote}".format(
+        title=html.escape(_("Total")), total=money(report.total), quote=quote
+    )
+    if uncertain:
+        # a treasury must never read a total that silently leaves something out
+        total_line += "\n⚠️ " + html.escape(
+            ngettext(
+                "without {count} holding whose price is uncertain (see below)",
+                "without {count} holdings whose price is uncertain (see below)",
+                len(uncertain),
+            ).format(count=len(uncertain))
         )
-    ]
+    blocks = [total_line]
     total = report.total
     by_account = [
         f"<b>{html.escape(name)}</b>: {money(value)} {quote}{_share(value, total)}"
@@ -97,6 +120,16 @@ def portfolio_blocks(report: PortfolioReport) -> list[str]:
             for h in unpriced
         ]
         note = _("Not priced (no market to {quote}), not in the total:").format(quote=report.quote)
+        blocks.append(html.escape(note) + "\n" + "\n".join(lines))
+    if uncertain:
+        lines = [
+            f"<code>{html.escape(h.asset)}</code> {amount(h.total)} ({html.escape(h.account)}): "
+            + _uncertain_text(h, report.quote)
+            for h in uncertain
+        ]
+        note = _("Price uncertain (two routes differ by more than {tolerance} %), not in the total:").format(
+            tolerance=amount(report.price_tolerance * 100)
+        )
         blocks.append(html.escape(note) + "\n" + "\n".join(lines))
     blocks += [failure_line(r) for r in report.failures]
     return blocks

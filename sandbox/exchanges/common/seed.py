@@ -84,19 +84,32 @@ class SeedMarket:
         return Decimal(1).scaleb(-self.amount_precision)
 
 
-_MIDS: dict[str, dict[str, tuple[Decimal, int]]] = {
-    # quote -> base -> (mid, price precision)
-    "USDT": {"BTC": (Decimal(60000), 2), "ETH": (Decimal(3000), 2), "LTC": (Decimal(80), 2)},
-    "IDR": {"BTC": (Decimal(1_000_000_000), 0), "ETH": (Decimal(50_000_000), 0), "USDT": (Decimal(16000), 0)},
-    "TRY": {"BTC": (Decimal(2_000_000), 0), "ETH": (Decimal(100_000), 0), "USDT": (Decimal(33), 2)},
+# Every mid is a price in USDT times the quote's rate, so a coin is worth the same whichever market
+# prices it: BTC/IDR over USDT/IDR is BTC/USDT, and a valuation's routes agree within the spread.
+_USDT_PRICES: dict[str, Decimal] = {"BTC": Decimal(60000), "ETH": Decimal(3000), "LTC": Decimal(80)}
+_UNLISTED_USDT_PRICE = Decimal(100)  # a coin the table does not name
+# quote -> (units per USDT, price precision, precision of prices from 10,000 up); the rates keep BTC
+# at 1,000,000,000 IDR and 2,000,000 TRY
+_QUOTES: dict[str, tuple[Decimal, int, int]] = {
+    "USDT": (Decimal(1), 2, 2),
+    "IDR": (Decimal(1_000_000_000) / 60000, 0, 0),
+    "TRY": (Decimal(2_000_000) / 60000, 2, 0),
 }
 
 
+def seed_mid(base: str, quote: str) -> tuple[Decimal, int]:
+    """The mid of BASE/QUOTE and its price precision (a quote the table does not name is like USDT)."""
+    rate, precision, big_precision = _QUOTES.get(quote, _QUOTES["USDT"])
+    mid = (Decimal(1) if base == "USDT" else _USDT_PRICES.get(base, _UNLISTED_USDT_PRICE)) * rate
+    if mid >= 10_000:
+        precision = big_precision
+    return mid.quantize(Decimal(1).scaleb(-precision)), precision
+
+
 def default_markets(quote: str = "USDT", bases: tuple[str, ...] = ("BTC", "ETH")) -> tuple[SeedMarket, ...]:
-    table = _MIDS.get(quote, _MIDS["USDT"])
     markets = []
     for base in bases:
-        mid, precision = table.get(base, (Decimal(100), 2))
+        mid, precision = seed_mid(base, quote)
         markets.append(
             SeedMarket(
                 symbol=f"{base}/{quote}",
@@ -173,7 +186,8 @@ def demo_seed(exchange: str) -> Seed:
     )
     return base.replace(
         accounts=(alice, *base.accounts[1:]),
-        markets=default_markets(quote, ("BTC", "ETH", "LTC")),
+        # a fiat exchange also lists USDT, so its money converts directly, not only through a coin
+        markets=default_markets(quote, ("BTC", "ETH", "LTC", *(("USDT",) if quote != "USDT" else ()))),
         maker_fee=Decimal("0.001"),
         taker_fee=Decimal("0.002"),
         withdrawal_delay=15.0,

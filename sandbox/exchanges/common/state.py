@@ -29,6 +29,9 @@ from sandbox.exchanges.common.ratelimit import (
 from sandbox.exchanges.common.seed import Seed, SeedAccount, SeedMarket
 from sandbox.exchanges.common.transfers import TransferBook
 
+PRICE_UNIT = "USDT"  # seeded prices are in USDT (see seed.py): it holds still while coins drift
+MAX_DRIFT_CATCH_UP = 100  # steps applied at once when the clock jumps ahead
+
 HISTORY_ACCOUNT = "history-taker"
 
 
@@ -223,16 +226,37 @@ class SimExchangeState:
             self._background.append(asyncio.create_task(self.drift_prices(self.seed.drift_interval)))
 
     async def drift_prices(self, interval: float) -> None:
-        """Random-walk every market's mid (``seed.drift_volatility`` per step) until cancelled."""
-        rng = random.Random(f"{self.seed.exchange}:drift")
+        """Random-walk every coin (``seed.drift_volatility`` per step of ``interval`` s) until cancelled."""
+        last = int(self.clock.now() // interval)
         while True:
             await asyncio.sleep(interval)
-            for symbol, maker in self.makers.items():
-                if maker.mid is None:
-                    continue
-                mid = maker.mid * (1 + Decimal(str(rng.uniform(-1, 1))) * self.seed.drift_volatility)
-                tick = self.books[symbol].price_step
-                self.reprice(symbol, mid.quantize(tick) if tick is not None else mid)
+            now = int(self.clock.now() // interval)
+            self.drift(range(max(last + 1, now - MAX_DRIFT_CATCH_UP), now + 1))
+            last = now
+
+    def drift(self, steps: range) -> None:
+        """Move every market by its two coins' moves over these steps. A coin's move is seeded by the
+        coin and the step's number on the clock, so every simulator moves it alike and its markets on
+        different exchanges keep agreeing (as a portfolio's price routes must)."""
+        if not steps:
+            return
+        for symbol, maker in self.makers.items():
+            if maker.mid is None:
+                continue
+            book = self.books[symbol]
+            mid = maker.mid
+            for step in steps:
+                mid *= self._coin_move(book.base, step) / self._coin_move(book.quote, step)
+            tick = book.price_step
+            self.reprice(symbol, mid.quantize(tick) if tick is not None else mid)
+
+    def _coin_move(self, asset: str, step: int) -> Decimal:
+        if asset == PRICE_UNIT:
+            return Decimal(1)
+        return (
+            1
+            + Decimal(str(random.Random(f"drift:{asset}:{step}").uniform(-1, 1))) * self.seed.drift_volatility
+        )
 
     async def _stop(self, app: web.Application) -> None:
         for task in self._background:

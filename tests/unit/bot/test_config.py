@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_monitoring
 from bot.config import (
     CONFIG_ENV_VAR,
     AccountConfig,
@@ -16,6 +17,7 @@ from bot.config import (
     parse_config,
     resolve_config_path,
 )
+from services.accounts import AccountRegistry
 from services.exchanges.registry import EXCHANGES
 from services.team import Role
 
@@ -328,3 +330,22 @@ def test_an_iqfinex_account_needs_only_its_key() -> None:
     ]
     assert isinstance(account, IqfinexAccount)
     assert account.api_key.get_secret_value() == "k"
+
+
+def test_portfolio_price_tolerance_defaults_to_5_percent_and_reads_a_percent_or_a_fraction() -> None:
+    assert parse_config(_base()).portfolio.price_tolerance == Decimal("0.05")
+    assert parse_config(_base(portfolio={"price_tolerance": "2.5 %"})).portfolio.price_tolerance == Decimal(
+        "0.025"
+    )
+    assert parse_config(_base(portfolio={"price_tolerance": 0.1})).portfolio.price_tolerance == Decimal("0.1")
+
+
+@pytest.mark.parametrize("value", ["150%", "0", 1, -0.1, "abc%", "nan"])
+def test_portfolio_price_tolerance_out_of_range_or_not_a_number_is_refused_by_name(value: object) -> None:
+    problems = _problems(_base(portfolio={"price_tolerance": value}))
+    assert len(problems) == 1 and problems[0].startswith("portfolio.price_tolerance: must be")
+
+
+def test_the_price_tolerance_reaches_the_portfolio() -> None:
+    config = parse_config(_base(portfolio={"price_tolerance": "2%"}))
+    assert build_monitoring(config, AccountRegistry.build([])).portfolio.price_tolerance == Decimal("0.02")

@@ -103,3 +103,15 @@ async def test_drift_moves_prices_in_the_background() -> None:
     await asyncio.sleep(0.1)
     task.cancel()
     assert state.makers["BTC/USDT"].mid != before
+
+
+def test_drift_moves_a_coin_alike_on_every_simulator() -> None:
+    usdt, idr = SimExchangeState(demo_seed("incorex")), SimExchangeState(demo_seed("indodax"))
+    for state in (usdt, idr):
+        state.drift(range(1000, 1300))
+    btc_usdt = usdt.makers["BTC/USDT"].mid
+    btc_idr, usdt_idr = idr.makers["BTC/IDR"].mid, idr.makers["USDT/IDR"].mid
+    assert btc_usdt is not None and btc_idr is not None and usdt_idr is not None
+    assert btc_usdt != 60000  # it moved
+    spread = usdt.seed.market("BTC/USDT").spread
+    assert abs(btc_idr / usdt_idr / btc_usdt - 1) <= spread
