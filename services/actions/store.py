@@ -45,6 +45,12 @@ for i = 1, #token, 2 do t[token[i]] = token[i + 1] end
 if t['member'] ~= ARGV[1] then return 'not_yours' end
 if t['chat'] ~= ARGV[2] then return 'not_yours' end
 if t['used'] == '1' then return 'used' end
+-- a guarded action (e.g. a price far from the market) needs a second, explicit Confirm
+if ARGV[3] == 'confirmed' and t['guard'] == '1' and t['acked'] ~= '1' then
+    if redis.call('HGET', KEYS[2], 'state') ~= 'pending' then return 'state:' end
+    redis.call('HSET', KEYS[1], 'acked', '1')
+    return 'again'
+end
 local state = redis.call('HGET', KEYS[2], 'state')
 if state ~= 'pending' then return 'state:' .. (state or '') end
 if redis.call('HGET', KEYS[2], 'hash') ~= t['hash'] then return 'changed' end
@@ -99,6 +105,7 @@ class Decision(StrEnum):
     USED = "used"  # pressed before
     EXPIRED = "expired"  # too late: the token or the action timed out
     CHANGED = "changed"  # the parameters are no longer those previewed
+    AGAIN = "again"  # a guarded action: the first Confirm asks for a second one
     DECIDED = "decided"  # the action already moved on (cancelled, executed...)
 
 
@@ -156,8 +163,10 @@ class ActionStore:
         params: Mapping[str, str],
         ttl_s: float,
         idempotency_key: str = "",
+        guarded: bool = False,
     ) -> tuple[Action, str]:
-        """A pending action and its single-use confirmation token (for the Confirm/Cancel buttons)."""
+        """A pending action and its single-use confirmation token (for the Confirm/Cancel buttons);
+        a ``guarded`` one is confirmed only by a second Confirm press."""
         now = time.time()
         action = Action(
             id=new_id(),
@@ -179,6 +188,7 @@ class ActionStore:
             "chat": str(chat_id),
             "hash": action.params_hash,
             "used": "0",
+            "guard": "1" if guarded else "0",
         }
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(self._action_key(action.id), mapping=action.to_redis())

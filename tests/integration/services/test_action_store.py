@@ -102,3 +102,21 @@ async def test_overdue_pending_actions_expire(redis: Redis, keys: Keys) -> None:
     await asyncio.sleep(0.2)
     assert [a.id for a in await store.expire_overdue()] == [stale]
     assert await state_of(store, fresh) is ActionState.PENDING
+
+
+async def test_a_guarded_action_needs_a_second_confirm(redis: Redis, keys: Keys) -> None:
+    store = ActionStore(redis, keys)
+    action, token = await store.create(
+        kind="order",
+        member_id=CAROL,
+        chat_id=CAROL,
+        account="incorex-main",
+        params=PARAMS,
+        ttl_s=60,
+        guarded=True,
+    )
+    assert await store.decide(token, presser_id=BOB, chat_id=CAROL, confirm=True) is Decision.NOT_YOURS
+    assert await store.decide(token, presser_id=CAROL, chat_id=CAROL, confirm=True) is Decision.AGAIN
+    assert await state_of(store, action.id) is ActionState.PENDING
+    assert await store.decide(token, presser_id=CAROL, chat_id=CAROL, confirm=True) is Decision.OK
+    assert await state_of(store, action.id) is ActionState.CONFIRMED
