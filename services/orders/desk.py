@@ -29,12 +29,6 @@ class Previewed:
     token: str  # goes into the Confirm and Cancel buttons
 
 
-@dataclass(frozen=True, slots=True)
-class Confirmed:
-    decision: Decision
-    outcome: Outcome | None = None  # set when the press confirmed it
-
-
 class OrderDesk:
     def __init__(
         self,
@@ -85,20 +79,26 @@ class OrderDesk:
                 raise  # a market order cannot be estimated without the market's prices
             return None
 
-    async def decide(self, token: str, presser_id: int, chat_id: int, *, confirm: bool) -> Confirmed:
+    async def decide(self, token: str, presser_id: int, chat_id: int, *, confirm: bool) -> Decision:
+        """A Confirm or Cancel press; quick (Redis only). A confirmed action is then ``execute``d."""
         decision = await self._store.decide(token, presser_id=presser_id, chat_id=chat_id, confirm=confirm)
         action = await self._store.token_action(token)
         if action is not None:
             kind = "order.confirm" if confirm else "order.cancel"
             await self._audit.record(presser_id, kind, {"action": action.id, "decision": decision.value})
-        if decision is not Decision.OK or not confirm or action is None:
-            return Confirmed(decision)
+        return decision
+
+    async def execute(self, token: str, presser_id: int) -> Outcome:
+        """Sends a confirmed action once; any other caller gets the action as it stands."""
+        action = await self._store.token_action(token)
+        if action is None:
+            return Outcome(None, executed_here=False)
         outcome = await self._engine.execute(action.id, self._send)
         if outcome.executed_here and outcome.action is not None:
             done = outcome.action
             details = {"action": done.id, "state": done.state.value, "order_id": done.exchange_id}
             await self._audit.record(presser_id, "order.result", {**details, "error": done.error})
-        return Confirmed(decision, outcome)
+        return outcome
 
     async def _send(self, action: Action) -> Executed:
         client = self._accounts.get(action.account).client

@@ -17,9 +17,7 @@ from services.exchanges.models import Balances, Market, OrderSide, OrderType, Ti
 
 
 class OrderProblem(StrEnum):
-    NOT_SUPPORTED = "not_supported"  # this order type on this exchange
     PAIR_INACTIVE = "pair_inactive"
-    PRICE_ON_MARKET = "price_on_market"
     PRICE_MISSING = "price_missing"
     AMOUNT_TOO_SMALL = "amount_too_small"
     AMOUNT_TOO_LARGE = "amount_too_large"

@@ -73,12 +73,12 @@ async def test_a_confirmed_order_reaches_the_exchange_once(desk: Desk) -> None:
     before = desk.orders_at_exchange()
     previewed = await desk.desk.preview(CAROL, CAROL, near_market_buy(desk))
     assert desk.orders_at_exchange() == before  # a preview sends nothing
-    confirmed = await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True)
-    assert confirmed.decision is Decision.OK and confirmed.outcome and confirmed.outcome.action
-    assert confirmed.outcome.action.state is ActionState.SUBMITTED
-    assert confirmed.outcome.action.exchange_id
-    again = await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True)
-    assert again.decision is Decision.USED
+    assert await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True) is Decision.OK
+    outcome = await desk.desk.execute(previewed.token, CAROL)
+    assert outcome.executed_here and outcome.action is not None
+    assert outcome.action.state is ActionState.SUBMITTED and outcome.action.exchange_id
+    assert await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True) is Decision.USED
+    assert not (await desk.desk.execute(previewed.token, CAROL)).executed_here
     assert desk.orders_at_exchange() == before + 1
     kinds = [entry.action for entry in await desk.audit.latest(10)]
     # newest first: the refused second press is on record too
@@ -87,9 +87,10 @@ async def test_a_confirmed_order_reaches_the_exchange_once(desk: Desk) -> None:
 
 async def test_someone_elses_press_and_a_cancel_send_nothing(desk: Desk) -> None:
     previewed = await desk.desk.preview(CAROL, CAROL, near_market_buy(desk))
-    assert (await desk.desk.decide(previewed.token, BOB, CAROL, confirm=True)).decision is Decision.NOT_YOURS
-    assert (await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=False)).decision is Decision.OK
-    assert (await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True)).decision is Decision.USED
+    assert await desk.desk.decide(previewed.token, BOB, CAROL, confirm=True) is Decision.NOT_YOURS
+    assert await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=False) is Decision.OK
+    assert await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True) is Decision.USED
+    assert not (await desk.desk.execute(previewed.token, CAROL)).executed_here
     assert desk.writes_at_exchange() == 0
 
 
@@ -117,7 +118,9 @@ async def test_a_price_far_from_the_market_needs_a_second_confirm(desk: Desk) ->
     request = OrderRequest(ACCOUNT, "BTC/USDT", OrderSide.BUY, Decimal("0.01"), Decimal(100))
     previewed = await desk.desk.preview(CAROL, CAROL, request)
     assert previewed.preview.needs_guard
-    assert (await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True)).decision is Decision.AGAIN
+    assert await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True) is Decision.AGAIN
+    assert not (await desk.desk.execute(previewed.token, CAROL)).executed_here  # not confirmed yet
     assert desk.writes_at_exchange() == 0
-    assert (await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True)).decision is Decision.OK
+    assert await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True) is Decision.OK
+    await desk.desk.execute(previewed.token, CAROL)
     assert desk.writes_at_exchange() == 1
