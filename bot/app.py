@@ -33,11 +33,14 @@ from handlers import get_routers
 from handlers.errors import on_error
 from handlers.screens import Monitoring
 from services.accounts import AccountRegistry
+from services.actions.engine import ActionEngine
+from services.actions.store import ActionStore
 from services.audit import AuditLog
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.leader import LeaderLease
 from services.market_data import MarketDataService
+from services.orders.desk import OrderDesk
 from services.portfolio import PortfolioService
 from services.redis_client import Keys, create_redis
 from services.team import TeamDirectory, TeamMember
@@ -62,6 +65,7 @@ class Services:
     audit: AuditLog
     user_settings: UserSettings
     monitoring: Monitoring
+    orders: OrderDesk
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -95,13 +99,24 @@ def build_services(
     config: Config, redis: Redis, keys: Keys | None = None, accounts: AccountRegistry | None = None
 ) -> Services:
     keys = keys or Keys(config.redis.prefix)
+    accounts = accounts or build_registry(config, redis)
+    audit = AuditLog(redis, keys)
+    actions = ActionStore(redis, keys)
     return Services(
         config=config,
         keys=keys,
         team=team_from_config(config),
-        audit=AuditLog(redis, keys),
+        audit=audit,
         user_settings=UserSettings(redis, keys),
-        monitoring=build_monitoring(config, accounts or build_registry(config, redis)),
+        monitoring=build_monitoring(config, accounts),
+        orders=OrderDesk(
+            accounts,
+            actions,
+            ActionEngine(actions),
+            audit,
+            price_guard=config.orders.price_guard,
+            confirm_ttl_s=config.orders.confirm_ttl_s,
+        ),
     )
 
 

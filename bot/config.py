@@ -255,6 +255,26 @@ class ExchangesConfig(Section):
     history_days: Annotated[int, Field(ge=1, le=30)] = 3
 
 
+def _fraction(value: Any) -> Any:
+    """0.1 or "10%": both a tenth."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return Decimal(value.strip()[:-1]) / 100
+        except ArithmeticError:
+            raise ValueError("must be a number, or a percentage like 10%") from None
+    return value
+
+
+Fraction = Annotated[Decimal, BeforeValidator(_fraction), Field(gt=0, le=10, allow_inf_nan=False)]
+
+
+class OrdersConfig(Section):
+    # a limit price further than this from the market's mid needs a second Confirm
+    price_guard: Fraction = Decimal("0.1")
+    # how long a preview's Confirm button works
+    confirm_ttl_s: Annotated[int, Field(ge=10, le=3600)] = 120
+
+
 class WorkersConfig(Section):
     """Background work (scheduler, watchers) runs in the one bot copy holding the leader lease."""
 
@@ -272,6 +292,7 @@ class Config(Section):
     web: WebConfig = WebConfig()
     team: Annotated[list[TeamMemberConfig], Field(min_length=1)]
     accounts: list[AccountConfig] = []
+    orders: OrdersConfig = OrdersConfig()
     withdrawals: WithdrawalsConfig = WithdrawalsConfig()
     alerts: AlertsConfig = AlertsConfig()
     portfolio: PortfolioConfig = PortfolioConfig()

@@ -21,11 +21,13 @@ class DemoMember:
     role: str  # a bot role, or "" for someone who is not in the team
 
 
-# Three roles, so a withdrawal by carol can be approved by bob, and alice sees the audit log.
+# Every role: carol trades and asks for withdrawals, bob approves them, alice sees the audit log,
+# dave may only look (and is refused when he tries to trade).
 TEAM = (
     DemoMember(1001, "alice", "admin"),
     DemoMember(1002, "bob", "approver"),
     DemoMember(1003, "carol", "trader"),
+    DemoMember(1005, "dave", "viewer"),
 )
 # Not in [[team]]: shows what a stranger gets (one short "not authorized").
 OUTSIDER = DemoMember(1004, "mallory", "")

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from bot.demo_config import demo_config_data
-from bot.demo_exchanges import RunningExchange
+from bot.demo_exchanges import RunningExchange, running_exchanges
+from sandbox.exchanges.common import STATE_KEY, SimExchangeState
+from sandbox.net import free_port
+from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulator
+from services.redis_client import create_redis
+from tests.conftest import REDIS_URL
+from tests.e2e.bot_process import BotProcess, BotSecrets
 
 
 def _toml_value(value: Any) -> str:
@@ -44,6 +51,7 @@ def write_monitoring_config(
     web_port: int,
     exchanges: list[RunningExchange],
     token: str,
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Path:
     data = demo_config_data(
         api_url=api_url,
@@ -58,6 +66,60 @@ def write_monitoring_config(
     # two days of transfer history: IncoreX serves one day per request, 10 requests a minute
     data["exchanges"] = {"request_timeout_s": 2, "history_days": 2}
     data["portfolio"] = {"quote": "USDT", "dust_threshold": "1"}
+    data.update({section: dict(values) for section, values in (extra or {}).items()})
     path = directory / "config.toml"
     path.write_text(to_toml(data), encoding="utf-8")
     return path
+
+
+class Stack:
+    """The bot process with the emulator and the five simulators, driven as team members would."""
+
+    def __init__(self, client: EmulatorClient, exchanges: dict[str, RunningExchange]) -> None:
+        self.client = client
+        self.exchanges = exchanges
+
+    async def ask(
+        self,
+        user_id: int,
+        text: str,
+        predicate: Callable[[SentMessage], bool] | None = None,
+        wait_s: float = 30,
+    ) -> SentMessage:
+        await self.client.send(user_id, text)
+        return await self.client.wait_for(user_id, predicate, timeout=wait_s)
+
+    def state(self, exchange: str) -> SimExchangeState:
+        return self.exchanges[exchange].app[STATE_KEY]
+
+
+@asynccontextmanager
+async def running_stack(
+    directory: Path, extra: Mapping[str, Mapping[str, Any]] | None = None
+) -> AsyncIterator[Stack]:
+    """Starts everything; ``extra`` adds config sections. At exit, stops the bot and removes its keys."""
+    secrets = BotSecrets()
+    prefix = f"test-e2e-stack-{secrets.env_var.lower()}"
+    port = free_port()
+    async with running_emulator() as (api_url, _app), running_exchanges() as exchanges:
+        config = write_monitoring_config(
+            directory,
+            api_url=api_url,
+            redis_url=REDIS_URL,
+            redis_prefix=prefix,
+            web_port=port,
+            exchanges=exchanges,
+            token=secrets.token,
+            extra=extra,
+        )
+        process = BotProcess(config, port, {})
+        await process.start()
+        try:
+            async with EmulatorClient(api_url) as client:
+                yield Stack(client, {e.name: e for e in exchanges})
+        finally:
+            await process.stop()
+            redis = create_redis(REDIS_URL)
+            async for key in redis.scan_iter(match=f"{prefix}:*", count=500):
+                await redis.delete(key)
+            await redis.aclose()

@@ -287,6 +287,7 @@ async def test_the_bot_config_has_the_team_and_one_account_per_simulator() -> No
             ("alice", "admin"),
             ("bob", "approver"),
             ("carol", "trader"),
+            ("dave", "viewer"),
         ]
         # The page also offers someone outside the team, to show the refusal.
         assert len(chat_users()) == len(config.team) + 1

@@ -1,0 +1,50 @@
+"""The life of an action, and which transitions exist.
+
+``pending`` (previewed, waiting for Confirm) -> ``confirmed`` -> ``submitting`` (the intent is written
+before the request leaves) -> ``submitted`` (the exchange took it) -> ``completed``; or ``failed`` (the
+exchange said no, definitely), ``cancelled`` (by the member before it left), ``expired`` (not confirmed
+in time), ``unknown`` (the request may have reached the exchange and no definite answer came back).
+An ``unknown`` action is never sent again: it is looked up and settled, or settled by an admin.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionState(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    SUBMITTING = "submitting"
+    SUBMITTED = "submitted"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+    @property
+    def final(self) -> bool:
+        return self in FINAL
+
+
+FINAL = frozenset({ActionState.COMPLETED, ActionState.FAILED, ActionState.CANCELLED, ActionState.EXPIRED})
+
+S = ActionState
+#: every allowed move; anything else is refused by the store, atomically
+TRANSITIONS: dict[ActionState, frozenset[ActionState]] = {
+    S.PENDING: frozenset({S.CONFIRMED, S.CANCELLED, S.EXPIRED}),
+    S.CONFIRMED: frozenset({S.SUBMITTING}),
+    S.SUBMITTING: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED, S.UNKNOWN}),
+    S.SUBMITTED: frozenset({S.COMPLETED, S.FAILED}),
+    S.UNKNOWN: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED}),
+    S.COMPLETED: frozenset(),
+    S.FAILED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.EXPIRED: frozenset(),
+}
+
+
+def sources_of(target: ActionState) -> frozenset[ActionState]:
+    """The states an action may be in to move to ``target``."""
+    return frozenset(state for state, targets in TRANSITIONS.items() if target in targets)
