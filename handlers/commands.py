@@ -40,9 +40,7 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("directions", __("Exchanger sites: directions, rates, reserves"), Role.VIEWER),
     CommandInfo("bids", __("Exchanger sites: recent bids and their status"), Role.VIEWER),
     CommandInfo("buy", __("Buy, after a preview: /buy ACCOUNT PAIR AMOUNT [PRICE]"), Role.TRADER),
-    CommandInfo(
-        "sell", __("Sell, after a preview: /sell ACCOUNT PAIR AMOUNT [PRICE]"), Role.TRADER
-    ),
+    CommandInfo("sell", __("Sell, after a preview: /sell ACCOUNT PAIR AMOUNT [PRICE]"), Role.TRADER),
     CommandInfo("audit", __("Show the latest audit log entries"), Role.ADMIN),
 )
 
