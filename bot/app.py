@@ -70,9 +70,10 @@ def team_from_config(config: Config) -> TeamDirectory:
     )
 
 
-def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
+def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, keys: Keys) -> Monitoring:
     # an account gets a little longer than one request, so a retried read can still answer
     per_account_s = config.exchanges.request_timeout_s * 1.5
+    exchanger = ExchangerDesk(accounts, redis, keys, timeout=per_account_s)
     return Monitoring(
         accounts=accounts,
         portfolio=PortfolioService(
@@ -82,8 +83,8 @@ def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
             timeout=per_account_s,
         ),
         history=HistoryService(accounts, timeout=per_account_s, lookback_days=config.exchanges.history_days),
-        market_data=MarketDataService(accounts),
-        exchanger=ExchangerDesk(accounts, timeout=per_account_s),
+        market_data=MarketDataService(accounts, exchanger),
+        exchanger=exchanger,
     )
 
 
@@ -97,7 +98,7 @@ def build_services(
         team=team_from_config(config),
         audit=AuditLog(redis, keys),
         user_settings=UserSettings(redis, keys),
-        monitoring=build_monitoring(config, accounts or build_registry(config, redis)),
+        monitoring=build_monitoring(config, accounts or build_registry(config, redis), redis, keys),
     )
 
 

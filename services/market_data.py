@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from services.accounts import AccountRegistry
+from services.exchanger_desk import ExchangerDesk
 from services.exchanges.base import INTERVALS
 from services.exchanges.capabilities import Capability
+from services.exchanges.exchanger.client import ExchangerClient
 from services.exchanges.models import Candle, Market, OrderBook, PublicTrade, Ticker
 
 INTERVAL_SECONDS = {
@@ -77,11 +79,16 @@ def candles_from_trades(trades: Iterable[PublicTrade], interval: str) -> list[Ca
 
 
 class MarketDataService:
-    def __init__(self, accounts: AccountRegistry) -> None:
+    def __init__(self, accounts: AccountRegistry, exchanger: ExchangerDesk) -> None:
         self.accounts = accounts
+        self.exchanger = exchanger
 
     async def price(self, account: str, pair: str) -> PriceView:
         acc = self.accounts.get(account)
+        if isinstance(acc.client, ExchangerClient):
+            # the site's markets are its directions: the desk reads only the one asked for
+            market, ticker = await self.exchanger.quote(acc.name, pair)
+            return PriceView(acc.name, market, ticker)
         market = await acc.client.market(pair)
         return PriceView(acc.name, market, await acc.client.fetch_ticker(market.symbol))
 
