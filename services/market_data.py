@@ -27,6 +27,8 @@ INTERVAL_SECONDS = {
 assert set(INTERVAL_SECONDS) == set(INTERVALS)
 
 CHART_CANDLES = 60
+#: fewer candles than this make a chart too thin to read: the caption then says why, and what helps
+READABLE_CANDLES = 12
 
 
 class UnknownInterval(ValueError):
@@ -49,6 +51,27 @@ class CandleSeries:
     interval: str
     candles: list[Candle]
     from_trades: bool  # built from public trades because the exchange has no candles
+    first_trade: datetime | None = None  # when built from trades: the data starts here, not at the bucket
+
+    @property
+    def readable(self) -> bool:
+        return len(self.candles) >= READABLE_CANDLES
+
+    @property
+    def data_since(self) -> datetime | None:
+        """The earliest moment the chart has data for."""
+        if self.first_trade is not None:
+            return self.first_trade
+        return min((c.timestamp for c in self.candles), default=None)
+
+    def shorter_interval(self, now: datetime | None = None) -> str | None:
+        """The longest interval that would draw a readable chart from the data there is, if any."""
+        if self.data_since is None:
+            return None
+        span = ((now or datetime.now(UTC)) - self.data_since).total_seconds()
+        fitting = [name for name, seconds in INTERVAL_SECONDS.items() if span / seconds >= READABLE_CANDLES]
+        shorter = [name for name in fitting if INTERVAL_SECONDS[name] < INTERVAL_SECONDS[self.interval]]
+        return shorter[-1] if shorter else None
 
 
 def normalize_interval(text: str | None) -> str:
@@ -106,6 +129,9 @@ class MarketDataService:
         if acc.client.has(Capability.FETCH_OHLCV):
             candles = await acc.client.fetch_ohlcv(market.symbol, interval, since=since, limit=CHART_CANDLES)
             return CandleSeries(acc.name, market, interval, candles[-CHART_CANDLES:], from_trades=False)
-        trades = await acc.client.fetch_trades(market.symbol)
-        built = candles_from_trades((t for t in trades if t.timestamp >= since), interval)
-        return CandleSeries(acc.name, market, interval, built[-CHART_CANDLES:], from_trades=True)
+        trades = [t for t in await acc.client.fetch_trades(market.symbol) if t.timestamp >= since]
+        built = candles_from_trades(trades, interval)[-CHART_CANDLES:]
+        first = min(
+            (t.timestamp for t in trades if built and t.timestamp >= built[0].timestamp), default=None
+        )
+        return CandleSeries(acc.name, market, interval, built, from_trades=True, first_trade=first)
