@@ -34,6 +34,7 @@ SLICES = 8  # the rest is folded into one "other" slice
 MIN_BODY = 1 / 150
 #: the price axis of a chart whose prices are all one spans this part of the price above and below it
 FLAT_PAD = Decimal("0.002")
+BODY_WIDTH = 0.7  # of the candle's interval
 DPI = 110
 GROUP = "\u202f"  # narrow no-break space: groups thousands the same way in every language
 
@@ -125,7 +126,17 @@ def candlestick_figure(
     frame, (bottom, top) = _frame(candles, zone)
     fig = mpf.figure(style=STYLE, figsize=(9, 4.5))
     ax = fig.add_subplot(1, 1, 1)
-    mpf.plot(frame, type="candle", ax=ax, show_nontrading=True, xrotation=0, warn_too_much_data=10_000)
+    mpf.plot(
+        frame,
+        type="candle",
+        ax=ax,
+        show_nontrading=True,  # a time axis: hours without trades keep their place
+        xrotation=0,
+        warn_too_much_data=10_000,
+        # mplfinance sizes bodies by the average gap between candles: zero for one candle, too wide with
+        # gaps; a body is BODY_WIDTH of its interval instead (x is in days)
+        update_width_config={"candle_width": interval_seconds / 86400 * BODY_WIDTH},
+    )
     half = timedelta(seconds=interval_seconds / 2)
     first = _wall(candles[0].timestamp, zone) - half
     last = _wall(candles[-1].timestamp, zone)

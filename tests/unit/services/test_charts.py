@@ -75,6 +75,19 @@ def test_a_chart_whose_candles_are_all_one_price_is_not_blank() -> None:
     assert low < 150 < high
 
 
+def test_a_single_weekly_candle_has_a_body_as_wide_as_its_week_allows() -> None:
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    week = 7 * 86400
+    fig = drawn(
+        candlestick_figure([candle(monday, "60000", "60500", "59700", "60200")], LABELS, week, UTC, NOW)
+    )
+    ax = fig.axes[0]
+    [body] = [p for c in ax.collections if isinstance(c, PolyCollection) for p in c.get_paths()]
+    width_days = float(body.vertices[:, 0].max() - body.vertices[:, 0].min())
+    plt.close(fig)
+    assert 0.5 * 7 <= width_days <= 7
+
+
 def test_the_time_axis_spans_the_candles_and_stops_at_now() -> None:
     start = NOW - timedelta(hours=3)
     candles = [candle(start + timedelta(minutes=5 * i), "10", "12", "9", "11") for i in range(12)]
