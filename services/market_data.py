@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from services.accounts import AccountRegistry
 from services.exchanger_desk import ExchangerDesk
-from services.exchanges.base import INTERVALS
+from services.exchanges import candles, errors
+from services.exchanges.base import INTERVALS, ExchangeClient
 from services.exchanges.capabilities import Capability
 from services.exchanges.exchanger.client import ExchangerClient
-from services.exchanges.models import Candle, Market, OrderBook, PublicTrade, Ticker
+from services.exchanges.models import Candle, Market, OrderBook, Ticker
 
 INTERVAL_SECONDS = {
     "1m": 60,
@@ -27,6 +26,8 @@ INTERVAL_SECONDS = {
 assert set(INTERVAL_SECONDS) == set(INTERVALS)
 
 CHART_CANDLES = 60
+#: an interval an exchange lacks, built from a shorter one it has
+MERGED_FROM = {"1w": "1d"}
 #: fewer candles than this make a chart too thin to read: the caption then says why, and what helps
 READABLE_CANDLES = 12
 
@@ -81,26 +82,6 @@ def normalize_interval(text: str | None) -> str:
     return interval
 
 
-def candles_from_trades(trades: Iterable[PublicTrade], interval: str) -> list[Candle]:
-    """OHLCV buckets from trades, for exchanges that publish trades but no candles."""
-    step = INTERVAL_SECONDS[interval]
-    buckets: dict[int, list[PublicTrade]] = {}
-    for trade in sorted(trades, key=lambda t: t.timestamp):
-        start = int(trade.timestamp.timestamp()) // step * step
-        buckets.setdefault(start, []).append(trade)
-    return [
-        Candle(
-            timestamp=datetime.fromtimestamp(start, UTC),
-            open=group[0].price,
-            high=max(t.price for t in group),
-            low=min(t.price for t in group),
-            close=group[-1].price,
-            volume=sum((t.amount for t in group), Decimal(0)),
-        )
-        for start, group in sorted(buckets.items())
-    ]
-
-
 class MarketDataService:
     def __init__(self, accounts: AccountRegistry, exchanger: ExchangerDesk) -> None:
         self.accounts = accounts
@@ -127,11 +108,24 @@ class MarketDataService:
         market = await acc.client.market(pair)
         since = datetime.now(UTC) - timedelta(seconds=INTERVAL_SECONDS[interval] * CHART_CANDLES)
         if acc.client.has(Capability.FETCH_OHLCV):
-            candles = await acc.client.fetch_ohlcv(market.symbol, interval, since=since, limit=CHART_CANDLES)
-            return CandleSeries(acc.name, market, interval, candles[-CHART_CANDLES:], from_trades=False)
+            ohlcv = await _ohlcv(acc.client, market.symbol, interval, since)
+            return CandleSeries(acc.name, market, interval, ohlcv[-CHART_CANDLES:], from_trades=False)
         trades = [t for t in await acc.client.fetch_trades(market.symbol) if t.timestamp >= since]
-        built = candles_from_trades(trades, interval)[-CHART_CANDLES:]
+        built = candles.from_trades(trades, INTERVAL_SECONDS[interval])[-CHART_CANDLES:]
         first = min(
             (t.timestamp for t in trades if built and t.timestamp >= built[0].timestamp), default=None
         )
         return CandleSeries(acc.name, market, interval, built, from_trades=True, first_trade=first)
+
+
+async def _ohlcv(client: ExchangeClient, symbol: str, interval: str, since: datetime) -> list[Candle]:
+    """The exchange's candles; an interval it lacks (Narkasa has no week) is merged from a shorter one."""
+    try:
+        return await client.fetch_ohlcv(symbol, interval, since=since, limit=CHART_CANDLES)
+    except errors.NotSupported:
+        finer = MERGED_FROM.get(interval)
+        if finer is None:
+            raise
+    factor = INTERVAL_SECONDS[interval] // INTERVAL_SECONDS[finer]
+    fine = await client.fetch_ohlcv(symbol, finer, since=since, limit=CHART_CANDLES * factor)
+    return candles.merge(fine, INTERVAL_SECONDS[interval])
