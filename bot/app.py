@@ -77,9 +77,10 @@ def team_from_config(config: Config) -> TeamDirectory:
     )
 
 
-def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
+def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, keys: Keys) -> Monitoring:
     # an account gets a little longer than one request, so a retried read can still answer
     per_account_s = config.exchanges.request_timeout_s * 1.5
+    exchanger = ExchangerDesk(accounts, redis, keys, timeout=per_account_s)
     return Monitoring(
         accounts=accounts,
         portfolio=PortfolioService(
@@ -90,8 +91,8 @@ def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
             price_tolerance=config.portfolio.price_tolerance,
         ),
         history=HistoryService(accounts, timeout=per_account_s, lookback_days=config.exchanges.history_days),
-        market_data=MarketDataService(accounts),
-        exchanger=ExchangerDesk(accounts, timeout=per_account_s),
+        market_data=MarketDataService(accounts, exchanger),
+        exchanger=exchanger,
     )
 
 
@@ -108,7 +109,7 @@ def build_services(
         team=team_from_config(config),
         audit=audit,
         user_settings=UserSettings(redis, keys),
-        monitoring=build_monitoring(config, accounts),
+        monitoring=build_monitoring(config, accounts, redis, keys),
         orders=OrderDesk(
             accounts,
             actions,

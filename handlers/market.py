@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.enums import ParseMode
@@ -19,13 +20,14 @@ from handlers.views.market import (
     accounts_keyboard,
     book_text,
     chart_caption,
+    chart_labels,
     choose_account_text,
     choose_pair_text,
     pairs_keyboard,
     price_text,
 )
 from services.accounts import UnknownAccount
-from services.charts import ChartLabels, candlestick_png
+from services.charts import candlestick_png
 from services.exchanges import errors
 from services.market_data import INTERVAL_SECONDS, UnknownInterval
 
@@ -40,7 +42,9 @@ class MarketRequest:
     interval: str | None = None
 
 
-async def on_market_command(message: Message, command: CommandObject, monitoring: Monitoring) -> None:
+async def on_market_command(
+    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
+) -> None:
     words = (command.args or "").split()
     request = MarketRequest(
         command.command.lower(),
@@ -48,17 +52,19 @@ async def on_market_command(message: Message, command: CommandObject, monitoring
         words[1] if len(words) > 1 else "",
         words[2] if len(words) > 2 else None,
     )
-    await answer_market(message, request, monitoring)
+    await answer_market(message, request, monitoring, tz)
 
 
-async def on_pick(query: CallbackQuery, callback_data: PickCb, monitoring: Monitoring) -> None:
+async def on_pick(query: CallbackQuery, callback_data: PickCb, monitoring: Monitoring, tz: ZoneInfo) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         request = MarketRequest(callback_data.command, callback_data.account, callback_data.pair)
-        await answer_market(query.message, request, monitoring)
+        await answer_market(query.message, request, monitoring, tz)
 
 
-async def answer_market(message: Message, request: MarketRequest, monitoring: Monitoring) -> None:
+async def answer_market(
+    message: Message, request: MarketRequest, monitoring: Monitoring, tz: ZoneInfo
+) -> None:
     """Asks for what is missing, else answers; every failure becomes a short reason."""
     if not request.account:
         keyboard = accounts_keyboard(request.command, monitoring.accounts.names)
@@ -75,7 +81,7 @@ async def answer_market(message: Message, request: MarketRequest, monitoring: Mo
             return
         assert message.bot is not None
         async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
-            await _answer(message, request, monitoring)
+            await _answer(message, request, monitoring, tz)
     except UnknownAccount as exc:
         await message.answer(unknown_account_text(exc.name, exc.known), parse_mode=ParseMode.HTML)
     except UnknownInterval as exc:
@@ -88,7 +94,7 @@ async def answer_market(message: Message, request: MarketRequest, monitoring: Mo
         await message.answer(html.escape(text), parse_mode=ParseMode.HTML)
 
 
-async def _answer(message: Message, request: MarketRequest, monitoring: Monitoring) -> None:
+async def _answer(message: Message, request: MarketRequest, monitoring: Monitoring, tz: ZoneInfo) -> None:
     data = monitoring.market_data
     if request.command == "price":
         view = await data.price(request.account, request.pair)
@@ -103,13 +109,10 @@ async def _answer(message: Message, request: MarketRequest, monitoring: Monitori
                 html.escape(_("No trades in this period to draw.")), parse_mode=ParseMode.HTML
             )
             return
-        labels = ChartLabels(
-            title=f"{series.market.symbol} · {series.interval}",
-            x_axis=_("time (UTC)"),
-            y_axis=_("price, {quote}").format(quote=series.market.quote),
-        )
-        png = await candlestick_png(series.candles, labels, INTERVAL_SECONDS[series.interval])
-        await message.answer_photo(BufferedInputFile(png, "chart.png"), caption=chart_caption(series))
+        labels = chart_labels(series, tz)
+        png = await candlestick_png(series.candles, labels, INTERVAL_SECONDS[series.interval], tz)
+        caption = chart_caption(series, tz)
+        await message.answer_photo(BufferedInputFile(png, "chart.png"), caption=caption)
 
 
 def build_router() -> Router:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.views.exchanger import bids_blocks, bids_title, directions_blocks, directions_title
+from handlers.views.exchanger import bids_blocks, bids_title, directions_text
 from handlers.views.history import history_blocks, kind_title
 from handlers.views.holdings import balance_blocks, balance_header, portfolio_blocks, portfolio_header
 from handlers.views.paging import Screen, page_of, split_pages
@@ -63,9 +63,9 @@ def history_screen(kind: HistoryKind, view: str) -> ScreenBuilder:
 
 
 async def directions_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:
-    blocks = directions_blocks(await m.exchanger.directions(arg or None))
-    text, index = page_of(pages := split_pages(blocks, header=directions_title()), page)
-    return Screen(text, "x", arg, index, len(pages))
+    # the desk pages the directions itself: a page reads the details of its own directions only
+    shown = await m.exchanger.directions(arg or None, page)
+    return Screen(directions_text(shown), "x", arg, shown.page, shown.pages)
 
 
 async def bids_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from services.accounts import AccountRegistry
-from services.exchanges.base import INTERVALS
+from services.exchanger_desk import ExchangerDesk
+from services.exchanges import candles, errors
+from services.exchanges.base import INTERVALS, ExchangeClient
 from services.exchanges.capabilities import Capability
-from services.exchanges.models import Candle, Market, OrderBook, PublicTrade, Ticker
+from services.exchanges.exchanger.client import ExchangerClient
+from services.exchanges.models import Candle, Market, OrderBook, Ticker
 
 INTERVAL_SECONDS = {
     "1m": 60,
@@ -25,6 +26,10 @@ INTERVAL_SECONDS = {
 assert set(INTERVAL_SECONDS) == set(INTERVALS)
 
 CHART_CANDLES = 60
+#: an interval an exchange lacks, built from a shorter one it has
+MERGED_FROM = {"1w": "1d"}
+#: fewer candles than this make a chart too thin to read: the caption then says why, and what helps
+READABLE_CANDLES = 12
 
 
 class UnknownInterval(ValueError):
@@ -47,6 +52,27 @@ class CandleSeries:
     interval: str
     candles: list[Candle]
     from_trades: bool  # built from public trades because the exchange has no candles
+    first_trade: datetime | None = None  # when built from trades: the data starts here, not at the bucket
+
+    @property
+    def readable(self) -> bool:
+        return len(self.candles) >= READABLE_CANDLES
+
+    @property
+    def data_since(self) -> datetime | None:
+        """The earliest moment the chart has data for."""
+        if self.first_trade is not None:
+            return self.first_trade
+        return min((c.timestamp for c in self.candles), default=None)
+
+    def shorter_interval(self, now: datetime | None = None) -> str | None:
+        """The longest interval that would draw a readable chart from the data there is, if any."""
+        if self.data_since is None:
+            return None
+        span = ((now or datetime.now(UTC)) - self.data_since).total_seconds()
+        fitting = [name for name, seconds in INTERVAL_SECONDS.items() if span / seconds >= READABLE_CANDLES]
+        shorter = [name for name in fitting if INTERVAL_SECONDS[name] < INTERVAL_SECONDS[self.interval]]
+        return shorter[-1] if shorter else None
 
 
 def normalize_interval(text: str | None) -> str:
@@ -56,32 +82,17 @@ def normalize_interval(text: str | None) -> str:
     return interval
 
 
-def candles_from_trades(trades: Iterable[PublicTrade], interval: str) -> list[Candle]:
-    """OHLCV buckets from trades, for exchanges that publish trades but no candles."""
-    step = INTERVAL_SECONDS[interval]
-    buckets: dict[int, list[PublicTrade]] = {}
-    for trade in sorted(trades, key=lambda t: t.timestamp):
-        start = int(trade.timestamp.timestamp()) // step * step
-        buckets.setdefault(start, []).append(trade)
-    return [
-        Candle(
-            timestamp=datetime.fromtimestamp(start, UTC),
-            open=group[0].price,
-            high=max(t.price for t in group),
-            low=min(t.price for t in group),
-            close=group[-1].price,
-            volume=sum((t.amount for t in group), Decimal(0)),
-        )
-        for start, group in sorted(buckets.items())
-    ]
-
-
 class MarketDataService:
-    def __init__(self, accounts: AccountRegistry) -> None:
+    def __init__(self, accounts: AccountRegistry, exchanger: ExchangerDesk) -> None:
         self.accounts = accounts
+        self.exchanger = exchanger
 
     async def price(self, account: str, pair: str) -> PriceView:
         acc = self.accounts.get(account)
+        if isinstance(acc.client, ExchangerClient):
+            # the site's markets are its directions: the desk reads only the one asked for
+            market, ticker = await self.exchanger.quote(acc.name, pair)
+            return PriceView(acc.name, market, ticker)
         market = await acc.client.market(pair)
         return PriceView(acc.name, market, await acc.client.fetch_ticker(market.symbol))
 
@@ -97,8 +108,24 @@ class MarketDataService:
         market = await acc.client.market(pair)
         since = datetime.now(UTC) - timedelta(seconds=INTERVAL_SECONDS[interval] * CHART_CANDLES)
         if acc.client.has(Capability.FETCH_OHLCV):
-            candles = await acc.client.fetch_ohlcv(market.symbol, interval, since=since, limit=CHART_CANDLES)
-            return CandleSeries(acc.name, market, interval, candles[-CHART_CANDLES:], from_trades=False)
-        trades = await acc.client.fetch_trades(market.symbol)
-        built = candles_from_trades((t for t in trades if t.timestamp >= since), interval)
-        return CandleSeries(acc.name, market, interval, built[-CHART_CANDLES:], from_trades=True)
+            ohlcv = await _ohlcv(acc.client, market.symbol, interval, since)
+            return CandleSeries(acc.name, market, interval, ohlcv[-CHART_CANDLES:], from_trades=False)
+        trades = [t for t in await acc.client.fetch_trades(market.symbol) if t.timestamp >= since]
+        built = candles.from_trades(trades, INTERVAL_SECONDS[interval])[-CHART_CANDLES:]
+        first = min(
+            (t.timestamp for t in trades if built and t.timestamp >= built[0].timestamp), default=None
+        )
+        return CandleSeries(acc.name, market, interval, built, from_trades=True, first_trade=first)
+
+
+async def _ohlcv(client: ExchangeClient, symbol: str, interval: str, since: datetime) -> list[Candle]:
+    """The exchange's candles; an interval it lacks (Narkasa has no week) is merged from a shorter one."""
+    try:
+        return await client.fetch_ohlcv(symbol, interval, since=since, limit=CHART_CANDLES)
+    except errors.NotSupported:
+        finer = MERGED_FROM.get(interval)
+        if finer is None:
+            raise
+    factor = INTERVAL_SECONDS[interval] // INTERVAL_SECONDS[finer]
+    fine = await client.fetch_ohlcv(symbol, finer, since=since, limit=CHART_CANDLES * factor)
+    return candles.merge(fine, INTERVAL_SECONDS[interval])

@@ -10,6 +10,8 @@ from aiogram.utils.i18n import gettext as _
 from handlers.views.exchange_errors import reason_text
 from handlers.views.numbers import amount, moment
 from services.accounts import AccountResult
+from services.exchanger_desk import DirectionsPage, SiteDirections, Skipped
+from services.exchanges import errors
 from services.exchanges.exchanger.models import BidRecord, Direction
 
 
@@ -27,17 +29,43 @@ def _direction_line(d: Direction) -> str:
     return f"<b>{pair}</b> · 1 = {rate} · {html.escape(reserve)} · {html.escape(limits)}"
 
 
-def directions_blocks(results: list[AccountResult[list[Direction]]]) -> list[str]:
-    blocks = []
-    for result in results:
-        failed = _failed(result)  # type: ignore[arg-type]
-        if failed:
-            blocks.append(failed)
-            continue
-        lines = [f"<b>{html.escape(result.account.name)}</b>"]
-        lines += [_direction_line(d) for d in result.value or []] or [html.escape(_("nothing here"))]
-        blocks.append("\n".join(lines))
-    return blocks
+def _skipped_line(skipped: Skipped) -> str:
+    s = skipped.summary
+    pair = f"{s.give_title} → {s.get_title}"
+    if isinstance(skipped.error, errors.UnknownPair):
+        text = _("Skipped {pair} (direction {id}): the site does not open it to the API.")
+    else:
+        text = _("Skipped {pair} (direction {id}): {reason}.")
+    return "⚠️ " + html.escape(text.format(pair=pair, id=s.id, reason=reason_text(skipped.error)))
+
+
+def _site_block(result: AccountResult[SiteDirections]) -> str:
+    failed = _failed(result)  # type: ignore[arg-type]
+    if failed:
+        return failed
+    site = result.value
+    assert site is not None
+    heading = f"<b>{html.escape(result.account.name)}</b>"
+    if not site.total:
+        return f"{heading}\n{html.escape(_('nothing here'))}"
+    shown = len(site.directions) + len(site.skipped)
+    span = _("directions {first}–{last} of {total}").format(
+        first=site.first + 1, last=site.first + shown, total=site.total
+    )
+    lines = [f"{heading} · {html.escape(span)}"]
+    lines += [_direction_line(d) for d in site.directions]
+    lines += [_skipped_line(s) for s in site.skipped]
+    return "\n".join(lines)
+
+
+def directions_text(page: DirectionsPage) -> str:
+    """One page as one message: the desk already cut it to what a message holds."""
+    parts = [directions_title(), *(_site_block(r) for r in page.sites)]
+    if not page.sites:
+        parts.append(html.escape(_("nothing here")))
+    if page.pages > 1:
+        parts.append(html.escape(_("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages)))
+    return "\n\n".join(parts)
 
 
 def _bid_line(bid: BidRecord, tz: ZoneInfo) -> str:

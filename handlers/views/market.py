@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from handlers.views.numbers import amount, percent
+from handlers.views.numbers import amount, moment, percent
+from services.charts import ChartLabels
 from services.exchanges.models import Market, OrderBook, PriceLevel
 from services.market_data import CandleSeries, PriceView
 
@@ -63,13 +65,30 @@ def _level(level: PriceLevel, price_places: int | None, amount_places: int | Non
     return f"<code>{amount(level.price, price_places):>14} {amount(level.amount, amount_places):>14}</code>"
 
 
-def chart_caption(series: CandleSeries) -> str:
+def chart_caption(series: CandleSeries, tz: ZoneInfo) -> str:
     caption = _("{pair} · {interval} · {account}").format(
         pair=series.market.symbol, interval=series.interval, account=series.account
     )
     if series.from_trades:
         caption += "\n" + _("Built from recent trades: the exchange publishes no candles.")
+    if series.candles and not series.readable:
+        since = moment(series.data_since, tz)
+        caption += "\n" + _("Only {count} candles: the data for this market starts at {since}.").format(
+            count=len(series.candles), since=since
+        )
+        shorter = series.shorter_interval()
+        if shorter:
+            caption += " " + _("Try {interval} for more.").format(interval=shorter)
     return caption
+
+
+def chart_labels(series: CandleSeries, tz: ZoneInfo) -> ChartLabels:
+    """Axis texts; the time axis names the member's time zone, which its times are in."""
+    return ChartLabels(
+        title=f"{series.market.symbol} · {series.interval}",
+        x_axis=_("time ({zone})").format(zone=tz.key),
+        y_axis=_("price, {quote}").format(quote=series.market.quote),
+    )
 
 
 def choose_account_text() -> str:

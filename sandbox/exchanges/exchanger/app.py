@@ -25,9 +25,10 @@ def _method(request: web.Request) -> str:
 
 def create_app(seed: Seed | None = None, **options: Any) -> web.Application:
     """Options: clock, reserves ({code: Decimal}), merchant_directions (ids whose pay is a merchant
-    link), pay_delay (merchant bids new -> payed after s), payout_delay (payed -> success after s,
-    default 5, None = never by itself), expire_after (unpaid new -> delete after s), partner_balance,
-    rate_limits (ServerLimits on bucket "api" per login, answered with 429; none by default)."""
+    link), refused_directions (ids listed but "Direction not found" to the API), pay_delay (merchant
+    bids new -> payed after s), payout_delay (payed -> success after s, default 5, None = never by
+    itself), expire_after (unpaid new -> delete after s), partner_balance, rate_limits (ServerLimits
+    on bucket "api" per login, answered with 429; none by default)."""
     site = ExchangerSite(seed, **options)
     app = web.Application(
         middlewares=site.core.middlewares(

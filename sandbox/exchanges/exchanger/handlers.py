@@ -31,7 +31,7 @@ class Call:
 
 def _direction(call: Call) -> SimDirection:
     direction = call.site.directions.get(call.text("direction_id"))
-    if direction is None:
+    if direction is None or direction.id in call.site.refused:
         raise SiteError(c.DIRECTION_NOT_FOUND)
     return direction
 

@@ -30,6 +30,7 @@ class ExchangerSite:
         clock: Clock | None = None,
         reserves: Mapping[str, Decimal] | None = None,
         merchant_directions: Collection[str] = (),
+        refused_directions: Collection[str] = (),
         pay_delay: float | None = None,
         payout_delay: float | None = 5.0,
         expire_after: float | None = None,
@@ -41,6 +42,8 @@ class ExchangerSite:
         # The document states no limit, so none is enforced unless a test asks for one.
         self.core = SimExchangeState(seed.replace(markets=()), clock=clock, limits=rate_limits)
         self.directions = {d.id: d for d in directions_from(seed, frozenset(merchant_directions))}
+        # listed by get_directions, but "Direction not found" to every call that names them
+        self.refused = frozenset(refused_directions)
         codes = {d.give.code for d in self.directions.values()}
         for code, amount in (reserves or {c: DEFAULT_RESERVES.get(c, OTHER_RESERVE) for c in codes}).items():
             self.core.ledger.credit(SITE, code, Decimal(amount))

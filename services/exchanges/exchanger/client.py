@@ -164,7 +164,7 @@ class ExchangerClient(ExchangeClient):
     async def fetch_markets(self) -> list[Market]:
         markets: dict[str, Market] = {}
         for direction in await self._all_directions():
-            market = _market(direction)
+            market = direction_market(direction)
             # two directions may share codes (same coin, two payment systems): the first one is the pair
             markets.setdefault(market.symbol, market)
         return list(markets.values())
@@ -172,13 +172,13 @@ class ExchangerClient(ExchangeClient):
     async def fetch_tickers(self) -> dict[str, Ticker]:
         tickers: dict[str, Ticker] = {}
         for direction in await self._all_directions():
-            ticker = _ticker(direction)
+            ticker = direction_ticker(direction)
             tickers.setdefault(ticker.symbol, ticker)
         return tickers
 
     async def fetch_ticker(self, pair: str) -> Ticker:
         market = await self.market(pair)
-        return _ticker(await self.get_direction(market.id))
+        return direction_ticker(await self.get_direction(market.id))
 
     # -- bids ---------------------------------------------------------------------------------------
 
@@ -334,7 +334,7 @@ def _id_order(direction_id: str) -> tuple[int, str]:
     return (int(direction_id), "") if direction_id.isdigit() else (0, direction_id)
 
 
-def _market(direction: Direction) -> Market:
+def direction_market(direction: Direction) -> Market:
     return Market(
         symbol=unified(direction.give_code, direction.get_code),
         id=direction.id,
@@ -345,7 +345,7 @@ def _market(direction: Direction) -> Market:
     )
 
 
-def _ticker(direction: Direction) -> Ticker:
+def direction_ticker(direction: Direction) -> Ticker:
     # the site's quote for selling one "give" unit: what it pays, i.e. its bid for the pair
     rate = direction.rate
     return Ticker(symbol=unified(direction.give_code, direction.get_code), last=rate, bid=rate)

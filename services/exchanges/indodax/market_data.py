@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 
 from services.exchanges import errors
+from services.exchanges.candles import merge as merge_candles
 from services.exchanges.models import Candle, Market, OrderBook, PublicTrade, Ticker
 
 from . import parsing, schemas
@@ -71,7 +72,7 @@ class IndodaxMarketData(IndodaxSession):
         if interval in AGGREGATED_TIMEFRAMES:
             finer, factor = AGGREGATED_TIMEFRAMES[interval]
             fine = await self.fetch_ohlcv(pair, finer, since, count * factor)
-            merged = parsing.aggregate(fine, TIMEFRAMES[finer][1] * factor)
+            merged = merge_candles(fine, TIMEFRAMES[finer][1] * factor)
             return merged[:count] if since is not None else merged[-count:]
         if interval not in TIMEFRAMES:
             raise errors.InvalidRequest(f"unknown interval {interval!r}", exchange=EXCHANGE, endpoint="ohlcv")

@@ -107,25 +107,6 @@ def candle(raw: schemas.CandleRaw) -> Candle:
     )
 
 
-def aggregate(candles: Sequence[Candle], seconds: int) -> list[Candle]:
-    """Merges consecutive candles into frames of ``seconds`` aligned on the epoch."""
-    frames: dict[int, list[Candle]] = {}
-    for c in candles:
-        start = int(c.timestamp.timestamp()) // seconds * seconds
-        frames.setdefault(start, []).append(c)
-    return [
-        Candle(
-            timestamp=datetime.fromtimestamp(start, UTC),
-            open=group[0].open,
-            high=max(c.high for c in group),
-            low=min(c.low for c in group),
-            close=group[-1].close,
-            volume=sum((c.volume for c in group), Decimal(0)),
-        )
-        for start, group in sorted(frames.items())
-    ]
-
-
 def balances(info: schemas.Info) -> Balances:
     assets = set(info.balance) | set(info.balance_hold)
     return Balances(
