@@ -209,13 +209,13 @@ def _parse_fraction(value: Any) -> Any:
     return value
 
 
-def _check_tolerance(value: Decimal) -> Decimal:
+def _check_fraction(value: Decimal) -> Decimal:
     if not value.is_finite() or not 0 < value < 1:
         raise ValueError('must be a fraction such as 0.05 or a percent such as "5%", above 0 and below 100 %')
     return value
 
 
-PriceTolerance = Annotated[Decimal, BeforeValidator(_parse_fraction), AfterValidator(_check_tolerance)]
+Fraction = Annotated[Decimal, BeforeValidator(_parse_fraction), AfterValidator(_check_fraction)]
 
 
 class PortfolioConfig(Section):
@@ -223,7 +223,7 @@ class PortfolioConfig(Section):
     # Holdings worth less than this (in `quote`) are left out of the portfolio view.
     dust_threshold: Annotated[Decimal, Field(ge=0)] = Decimal("1")
     # Two price routes of an asset differing by more than this make its price "uncertain".
-    price_tolerance: PriceTolerance = Decimal("0.05")
+    price_tolerance: Fraction = Decimal("0.05")
 
     @field_validator("quote", mode="before")
     @classmethod
@@ -253,19 +253,6 @@ class ExchangesConfig(Section):
     request_timeout_s: Annotated[float, Field(gt=0, le=120)] = 10.0
     # how far back /deposits and /withdrawals look
     history_days: Annotated[int, Field(ge=1, le=30)] = 3
-
-
-def _fraction(value: Any) -> Any:
-    """0.1 or "10%": both a tenth."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        try:
-            return Decimal(value.strip()[:-1]) / 100
-        except ArithmeticError:
-            raise ValueError("must be a number, or a percentage like 10%") from None
-    return value
-
-
-Fraction = Annotated[Decimal, BeforeValidator(_fraction), Field(gt=0, le=10, allow_inf_nan=False)]
 
 
 class OrdersConfig(Section):

@@ -19,7 +19,9 @@ from bot.config import (
 )
 from services.accounts import AccountRegistry
 from services.exchanges.registry import EXCHANGES
+from services.redis_client import Keys, create_redis
 from services.team import Role
+from tests.conftest import REDIS_URL
 
 MINIMAL = """
 [telegram]
@@ -348,4 +350,5 @@ def test_portfolio_price_tolerance_out_of_range_or_not_a_number_is_refused_by_na
 
 def test_the_price_tolerance_reaches_the_portfolio() -> None:
     config = parse_config(_base(portfolio={"price_tolerance": "2%"}))
-    assert build_monitoring(config, AccountRegistry.build([])).portfolio.price_tolerance == Decimal("0.02")
+    monitoring = build_monitoring(config, AccountRegistry.build([]), create_redis(REDIS_URL), Keys("t"))
+    assert monitoring.portfolio.price_tolerance == Decimal("0.02")
