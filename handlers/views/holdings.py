@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from handlers.views.exchange_errors import reason_text
-from handlers.views.numbers import amount, moment, money
+from handlers.views.numbers import amount, moment, money, share
 from services.accounts import AccountResult
 from services.exchanges.models import Balances
 from services.portfolio import Holding, PortfolioReport
@@ -110,6 +110,4 @@ def portfolio_header(report: PortfolioReport, tz: ZoneInfo) -> str:
 
 
 def _share(value: Decimal, total: Decimal) -> str:
-    if total <= 0:
-        return ""
-    return f" ({(value / total * 100).quantize(Decimal('0.1'))}%)"
+    return "" if total <= 0 else f" ({share(value, total)})"
