@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import accounts, audit, exchanger, help, history, holdings, lang, market, start, timezone
+from handlers import (
+    accounts,
+    audit,
+    exchanger,
+    fallback,
+    help,
+    history,
+    holdings,
+    lang,
+    market,
+    start,
+    timezone,
+)
 
 
 def get_routers() -> list[Router]:
@@ -23,4 +35,5 @@ def get_routers() -> list[Router]:
         market.build_router(),
         timezone.build_router(),
         exchanger.build_router(),
+        fallback.build_router(),  # last: it takes every message no other router did
     ]

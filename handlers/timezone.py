@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.enums import ParseMode
@@ -12,7 +12,7 @@ from aiogram.types import Message
 from handlers.views.timezone import current_timezone_text, timezone_set_text, unknown_timezone_text
 from services.audit import AuditLog
 from services.team import TeamMember
-from services.user_settings import UserSettings
+from services.user_settings import UserSettings, find_timezone
 
 
 async def set_timezone(
@@ -27,9 +27,8 @@ async def set_timezone(
     if not wanted:
         await message.answer(current_timezone_text(tz), parse_mode=ParseMode.HTML)
         return
-    try:
-        zone = ZoneInfo(wanted)
-    except (ZoneInfoNotFoundError, ValueError):
+    zone = find_timezone(wanted)
+    if zone is None:
         await message.answer(unknown_timezone_text(wanted), parse_mode=ParseMode.HTML)
         return
     await user_settings.set_timezone(member.telegram_id, zone)
