@@ -11,8 +11,9 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
+from handlers.arguments import BadArgument
 from handlers.monitoring_replies import answer_screen, send_screen
-from handlers.screens import BadArgument, Monitoring, check_argument, portfolio_screen_of
+from handlers.screens import Monitoring, check_argument, portfolio_screen_of
 from services.charts import portfolio_pies_png
 
 

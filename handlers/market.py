@@ -12,7 +12,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
+from handlers.arguments import BadArgument
+from handlers.arguments import words as split_words
 from handlers.screens import Monitoring, unknown_account_text
+from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from handlers.views.market import (
     PickCb,
@@ -30,6 +33,8 @@ from services.exchanges import errors
 from services.market_data import INTERVAL_SECONDS, UnknownInterval
 
 MARKET_COMMANDS = ("price", "book", "chart")
+# ACCOUNT PAIR, and /chart an INTERVAL
+MOST_WORDS = {"price": 2, "book": 2, "chart": 3}
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,14 @@ class MarketRequest:
 
 
 async def on_market_command(message: Message, command: CommandObject, monitoring: Monitoring) -> None:
-    words = (command.args or "").split()
+    name = command.command.lower()
+    try:
+        words = split_words(command.args, MOST_WORDS[name])
+    except BadArgument as exc:
+        await message.answer(str(exc), parse_mode=ParseMode.HTML)
+        return
     request = MarketRequest(
-        command.command.lower(),
+        name,
         words[0] if words else "",
         words[1] if len(words) > 1 else "",
         words[2] if len(words) > 2 else None,
@@ -79,13 +89,13 @@ async def answer_market(message: Message, request: MarketRequest, monitoring: Mo
     except UnknownAccount as exc:
         await message.answer(unknown_account_text(exc.name, exc.known), parse_mode=ParseMode.HTML)
     except UnknownInterval as exc:
-        text = _("Unknown interval {interval}. Use one of: {known}").format(
-            interval=exc.interval, known=", ".join(INTERVAL_SECONDS)
+        text = html.escape(_("Unknown interval {interval}. Use one of: {known}")).format(
+            interval=echo(exc.interval), known=html.escape(", ".join(INTERVAL_SECONDS))
         )
-        await message.answer(html.escape(text), parse_mode=ParseMode.HTML)
+        await message.answer(text, parse_mode=ParseMode.HTML)
     except errors.ExchangeError as exc:
-        text = f"{request.account}: {reason_text(exc)}"
-        await message.answer(html.escape(text), parse_mode=ParseMode.HTML)
+        text = f"{echo(request.account)}: {html.escape(reason_text(exc))}"
+        await message.answer(text, parse_mode=ParseMode.HTML)
 
 
 async def _answer(message: Message, request: MarketRequest, monitoring: Monitoring) -> None:

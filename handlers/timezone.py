@@ -9,6 +9,7 @@ from aiogram.enums import ParseMode
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from handlers.arguments import BadArgument, words
 from handlers.views.timezone import current_timezone_text, timezone_set_text, unknown_timezone_text
 from services.audit import AuditLog
 from services.team import TeamMember
@@ -23,7 +24,11 @@ async def set_timezone(
     user_settings: UserSettings,
     audit: AuditLog,
 ) -> None:
-    wanted = (command.args or "").strip()
+    try:
+        wanted = " ".join(words(command.args, 1))
+    except BadArgument as exc:
+        await message.answer(str(exc), parse_mode=ParseMode.HTML)
+        return
     if not wanted:
         await message.answer(current_timezone_text(tz), parse_mode=ParseMode.HTML)
         return

@@ -71,6 +71,10 @@ def balance_header(tz: ZoneInfo) -> str:
 
 def portfolio_blocks(report: PortfolioReport) -> list[str]:
     quote = html.escape(report.quote)
+    if report.holdings and not any(h.value is not None for h in report.holdings):
+        # a currency no market leads to: one line says so instead of listing every holding unpriced
+        text = _("Nothing the team holds has a price in {quote}: no market leads to it. Try USDT or BTC.")
+        return [html.escape(text.format(quote=report.quote)), *(failure_line(r) for r in report.failures)]
     blocks = [
         "<b>{title}</b>: {total} {quote}".format(
             title=html.escape(_("Total")), total=money(report.total), quote=quote

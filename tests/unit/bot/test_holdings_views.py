@@ -52,3 +52,15 @@ def test_balances_and_shares_follow_the_readers_locale(i18n: I18n) -> None:
         portfolio = "\n\n".join(portfolio_blocks(_report("1234.5")))
     assert "<code>BTC</code> 1\xa0234,5 ≈ 111\xa0105\xa0000,00 USDT" in balances
     assert "<b>plain</b>: 7\xa0500,00 USDT (0,0%)" in portfolio
+
+
+def test_a_quote_nothing_prices_is_said_plainly(i18n: I18n) -> None:
+    report = PortfolioReport(
+        quote="XYZ",
+        dust_threshold=Decimal("1"),
+        holdings=[Holding("plain", "ETH", Decimal("2.5"), Decimal(0), None)],
+        accounts=["plain"],
+    )
+    with i18n.context():
+        [text] = portfolio_blocks(report)
+    assert text == "Nothing the team holds has a price in XYZ: no market leads to it. Try USDT or BTC."
