@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+from contextlib import suppress
 from dataclasses import dataclass
 
 from aiogram import Router
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
@@ -24,17 +26,25 @@ from handlers.views.market import (
     chart_caption,
     choose_account_text,
     choose_pair_text,
+    no_capable_account_text,
     pairs_keyboard,
     price_text,
 )
 from services.accounts import UnknownAccount
 from services.charts import ChartLabels, candlestick_png
 from services.exchanges import errors
+from services.exchanges.capabilities import Capability
 from services.market_data import INTERVAL_SECONDS, UnknownInterval
 
 MARKET_COMMANDS = ("price", "book", "chart")
 # ACCOUNT PAIR, and /chart an INTERVAL
 MOST_WORDS = {"price": 2, "book": 2, "chart": 3}
+# an account serves a command if it has any of these (a chart is drawn from trades when there are no candles)
+NEEDS = {
+    "price": {Capability.FETCH_TICKERS},
+    "book": {Capability.FETCH_ORDER_BOOK},
+    "chart": {Capability.FETCH_OHLCV, Capability.FETCH_TRADES},
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,9 @@ async def on_market_command(message: Message, command: CommandObject, monitoring
 async def on_pick(query: CallbackQuery, callback_data: PickCb, monitoring: Monitoring) -> None:
     await query.answer()
     if isinstance(query.message, Message):
+        # a picker serves once: its buttons go, so a second press cannot start the step again
+        with suppress(TelegramBadRequest):
+            await query.message.edit_reply_markup(reply_markup=None)
         request = MarketRequest(callback_data.command, callback_data.account, callback_data.pair)
         await answer_market(query.message, request, monitoring)
 
@@ -71,7 +84,12 @@ async def on_pick(query: CallbackQuery, callback_data: PickCb, monitoring: Monit
 async def answer_market(message: Message, request: MarketRequest, monitoring: Monitoring) -> None:
     """Asks for what is missing, else answers; every failure becomes a short reason."""
     if not request.account:
-        keyboard = accounts_keyboard(request.command, monitoring.accounts.names)
+        needs = NEEDS[request.command]
+        capable = [a.name for a in monitoring.accounts if any(a.client.has(c) for c in needs)]
+        if not capable:
+            await message.answer(no_capable_account_text(request.command), parse_mode=ParseMode.HTML)
+            return
+        keyboard = accounts_keyboard(request.command, capable)
         await message.answer(choose_account_text(), reply_markup=keyboard)
         return
     try:
