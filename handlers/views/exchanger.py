@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers.views.exchange_errors import reason_text
 from handlers.views.numbers import amount, moment
 from services.accounts import AccountResult
-from services.exchanges.exchanger.models import BidRecord, Direction
+from services.exchanges.exchanger.models import BidRecord, BidStatus, Direction
 
 
 def _failed(result: AccountResult[object]) -> str | None:
@@ -40,12 +40,38 @@ def directions_blocks(results: list[AccountResult[list[Direction]]]) -> list[str
     return blocks
 
 
+def bid_status_text(status: BidStatus) -> str:
+    return {
+        BidStatus.COLDNEW: _("new, not yet confirmed"),
+        BidStatus.NEW: _("new"),
+        BidStatus.CANCEL: _("cancelled"),
+        BidStatus.DELETE: _("deleted"),
+        BidStatus.TECHPAY: _("client says paid"),
+        BidStatus.PAYED: _("paid"),
+        BidStatus.COLDPAY: _("payment being confirmed"),
+        BidStatus.PARTPAY: _("partly paid"),
+        BidStatus.REALPAY: _("payment received"),
+        BidStatus.VERIFY: _("under verification"),
+        BidStatus.AMLWAIT: _("waiting for the AML check"),
+        BidStatus.AMLERROR: _("AML check failed"),
+        BidStatus.MERCHWAIT: _("waiting for the merchant"),
+        BidStatus.MERCHERROR: _("merchant error"),
+        BidStatus.ERROR: _("error"),
+        BidStatus.PAYOUTERROR: _("payout failed"),
+        BidStatus.SCRPAYERROR: _("automatic payout failed"),
+        BidStatus.COLDSUCCESS: _("payout being confirmed"),
+        BidStatus.PARTPAYOUT: _("partly paid out"),
+        BidStatus.SUCCESS: _("completed"),
+    }[status]
+
+
 def _bid_line(bid: BidRecord, tz: ZoneInfo) -> str:
     mark = "✅" if bid.status.value == "success" else ("✖️" if bid.status.is_final else "⏳")
     give = f"{amount(bid.amount_give)} {html.escape(bid.give_code)}"
     get = f"{amount(bid.amount_get)} {html.escape(bid.get_code)}"
     when = moment(bid.time, tz)
-    status = f"<code>{html.escape(bid.status.value)}</code>"
+    # the site's own word stays beside the translation: it is what the site's admin panel shows
+    status = f"{html.escape(bid_status_text(bid.status))} <code>{html.escape(bid.status.value)}</code>"
     return f"<i>{when}</i> {mark} #{html.escape(bid.id)} {give} → {get} · {status}"
 
 
