@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 import pytest
-from aiogram.methods import EditMessageReplyMarkup, SendMessage
+from aiogram.methods import EditMessageReplyMarkup, SendMessage, SendPhoto
 from redis.asyncio import Redis
 
 from handlers.views.market import PickCb
@@ -40,11 +40,14 @@ class StandInSpot(ExchangeClient):
         return Balances(assets={a: Balance(asset=a, free=Decimal(v)) for a, v in self.holdings.items()})
 
     async def fetch_markets(self) -> list[Market]:
-        return [Market(symbol="BTC/USDT", id="btc_usdt", base="BTC", quote="USDT")]
+        return [
+            Market(symbol="BTC/USDT", id="btc_usdt", base="BTC", quote="USDT"),
+            Market(symbol="DOGE/USDT", id="doge_usdt", base="DOGE", quote="USDT"),
+        ]
 
     async def fetch_tickers(self) -> dict[str, Ticker]:
-        price = Decimal(90000)
-        return {"BTC/USDT": Ticker(symbol="BTC/USDT", last=price, bid=price, ask=price)}
+        prices = {"BTC/USDT": Decimal(90000), "DOGE/USDT": Decimal("0.1")}
+        return {s: Ticker(symbol=s, last=p, bid=p, ask=p) for s, p in prices.items()}
 
 
 class StandInSite(ExchangeClient):
@@ -86,8 +89,16 @@ async def test_a_huge_balance_on_one_account_leaves_the_others_readable(harness:
     await harness.feed(message_update(VIEWER_ID, "/balance"))
     [reply] = harness.session.sent_texts(VIEWER_ID)
     assert "<code>BTC</code> 1E26 ≈ 9E30 USDT" in reply
-    assert "<code>DOGE</code> 1E999" in reply
+    assert "<code>DOGE</code> 1E999 ≈ 1E998 USDT" in reply
     assert "<code>BTC</code> 2 ≈ 180,000.00 USDT" in reply
+
+
+async def test_a_huge_value_still_gets_its_portfolio_chart(harness: Harness) -> None:
+    await harness.feed(message_update(VIEWER_ID, "/portfolio"))
+    [reply] = harness.session.sent_texts(VIEWER_ID)
+    assert "<b>plain</b>: 180,010.00 USDT (0.0%)" in reply
+    [photo] = [c for c in harness.session.calls if isinstance(c, SendPhoto)]
+    assert photo.caption == "Portfolio split in USDT"
 
 
 async def test_extra_words_are_named_as_extra(harness: Harness) -> None:
