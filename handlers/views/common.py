@@ -33,9 +33,16 @@ def role_required_text(role: Role) -> str:
 ECHO_LIMIT = 40
 
 
+# What a reply quotes of an exchange's own error message.
+DETAIL_LIMIT = 200
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line, shortened with an ellipsis past ``limit`` characters."""
+    text = " ".join(text.split())
+    return text[: limit - 1] + "…" if len(text) > limit else text
+
+
 def echo(text: str, limit: int = ECHO_LIMIT) -> str:
     """The user's input, shortened with an ellipsis and HTML-escaped, for quoting in a reply."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return html.escape(text)
+    return html.escape(clip(text, limit))

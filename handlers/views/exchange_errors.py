@@ -6,6 +6,7 @@ import math
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.common import DETAIL_LIMIT, clip
 from services.exchanges import errors
 from services.exchanges.registry import display_name
 
@@ -33,7 +34,7 @@ def reason_text(exc: errors.ExchangeError) -> str:
     if isinstance(exc, errors.UnknownPair):
         return _("unknown pair")
     if isinstance(exc, errors.InvalidOrder):
-        return _("order rejected: {detail}").format(detail=exc.message)
+        return _("order rejected: {detail}").format(detail=clip(exc.message, DETAIL_LIMIT))
     if isinstance(exc, errors.OrderNotFound):
         return _("not found")
     if isinstance(exc, errors.NotSupported):

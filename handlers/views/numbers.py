@@ -26,6 +26,7 @@ _PRECISION = 80
 # English keeps the ISO form the team knows from logs; other locales use their own short date and time.
 _DATE_PATTERNS = {"en": "yyyy-MM-dd"}
 _TIME_PATTERNS = {"en": "HH:mm"}
+_TIME_PATTERNS_WITH_SECONDS = {"en": "HH:mm:ss"}
 
 
 def current_locale() -> str:
@@ -103,15 +104,19 @@ def percent(value: Decimal | None, locale: str | None = None) -> str:
         return format_percent(value / 100, format="+#,##0.00%;-#,##0.00%", locale=locale)
 
 
-def moment(value: datetime | None, tz: ZoneInfo, locale: str | None = None) -> str:
-    """Date and time in the reader's zone and locale: en "2026-01-01 19:00", ru "01.01.2026 19:00"."""
+def moment(value: datetime | None, tz: ZoneInfo, locale: str | None = None, *, seconds: bool = False) -> str:
+    """Date and time in the reader's zone and locale: en "2026-01-01 19:00", ru "01.01.2026 19:00";
+    with ``seconds`` (the audit log), en "2026-01-01 19:00:05", ru "01.01.2026 19:00:05"."""
     if value is None:
         return "—"
     locale = locale or current_locale()
     local = value.astimezone(tz)
     date = format_date(local, _DATE_PATTERNS.get(locale, "short"), locale=locale)
-    time = format_time(local, _TIME_PATTERNS.get(locale, "short"), tzinfo=tz, locale=locale)
-    return f"{date} {time}"
+    if seconds:
+        time_pattern = _TIME_PATTERNS_WITH_SECONDS.get(locale, "medium")
+    else:
+        time_pattern = _TIME_PATTERNS.get(locale, "short")
+    return f"{date} {format_time(local, time_pattern, tzinfo=tz, locale=locale)}"
 
 
 def share(part: Decimal, whole: Decimal, locale: str | None = None) -> str:

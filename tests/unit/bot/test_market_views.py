@@ -28,3 +28,12 @@ def test_short_labels_share_rows_and_a_long_one_gets_its_own_uncut() -> None:
 def test_not_supported_names_the_exchange_as_everywhere_else(i18n: I18n, exchange: str, name: str) -> None:
     with i18n.context():
         assert reason_text(NotSupported("x", exchange=exchange)) == f"not supported by {name}"
+
+
+def test_an_exchanges_long_rejection_is_quoted_shortened(i18n: I18n) -> None:
+    from services.exchanges.errors import InvalidOrder
+
+    with i18n.context():
+        text = reason_text(InvalidOrder("price out of band " * 1000))
+    assert text.startswith("order rejected: price out of band") and text.endswith("…")
+    assert len(text) < 300

@@ -80,3 +80,12 @@ def test_the_update_locale_is_used_when_none_is_given() -> None:
     i18n = build_i18n()
     with i18n.context(), i18n.use_locale("ru"):
         assert money(Decimal("1234.5")) == "1\xa0234,50"
+
+
+def test_moments_can_carry_seconds_for_the_audit_log() -> None:
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    istanbul = ZoneInfo("Europe/Istanbul")
+    assert moment(when, istanbul, locale="en", seconds=True) == "2026-01-02 06:04:05"
+    assert moment(when, istanbul, locale="ru", seconds=True) == "02.01.2026 06:04:05"
+    assert moment(when, istanbul, locale="id", seconds=True) == "2/1/26 06.04.05"
+    assert moment(when, istanbul, locale="tr", seconds=True) == "2.01.2026 06:04:05"
