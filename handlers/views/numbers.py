@@ -101,7 +101,9 @@ def percent(value: Decimal | None, locale: str | None = None) -> str:
         return odd + "%"
     with localcontext() as ctx:
         ctx.prec = _PRECISION
-        return format_percent(value / 100, format="+#,##0.00%;-#,##0.00%", locale=locale)
+        shown = value.quantize(Decimal("0.01"))
+        shown = shown.copy_abs() if shown.is_zero() else shown  # no "-0.00%"
+        return format_percent(shown / 100, format="+#,##0.00%;-#,##0.00%", locale=locale)
 
 
 def moment(value: datetime | None, tz: ZoneInfo, locale: str | None = None, *, seconds: bool = False) -> str:

@@ -44,6 +44,7 @@ def test_values_too_large_for_digits_show_an_exponent() -> None:
     assert amount(Decimal("1e999")) == "1E999"
     assert money(Decimal("1e26")) == "1E26"
     assert percent(Decimal("1e30")) == "1E30%"
+    assert percent(Decimal("-0.001")) == "+0.00%"
 
 
 def test_values_digits_cannot_show_still_render() -> None:
