@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 
 from handlers.views.exchange_errors import reason_text
-from handlers.views.numbers import amount, moment
+from handlers.views.numbers import amount, moment, quotient
 from services.accounts import AccountResult
 from services.exchanges.exchanger.models import BidRecord, BidStatus, Direction
 
@@ -20,7 +20,7 @@ def _failed(result: AccountResult[object]) -> str | None:
 
 
 def _direction_line(d: Direction) -> str:
-    rate = amount(d.course_get / d.course_give) if d.course_give else "—"
+    rate = amount(quotient(d.course_get, d.course_give))
     limits = _("min {min}, max {max}").format(min=amount(d.min_give), max=amount(d.max_give))
     reserve = _("reserve {reserve}").format(reserve=f"{amount(d.reserve)} {html.escape(d.get_code)}")
     pair = f"{html.escape(d.give_code)} → {html.escape(d.get_code)}"

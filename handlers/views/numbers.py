@@ -8,7 +8,7 @@ outside one), so jobs and other helpers' views can pass the recipient's locale e
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_DOWN, Decimal, localcontext
+from decimal import ROUND_DOWN, Decimal, InvalidOperation, Overflow, Underflow, localcontext
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n
@@ -127,3 +127,12 @@ def share(part: Decimal, whole: Decimal, locale: str | None = None) -> str:
     with localcontext() as ctx:
         ctx.prec = _PRECISION
         return format_percent(part / whole, format="#,##0.0%", locale=locale)
+
+
+def quotient(a: Decimal, b: Decimal) -> Decimal | None:
+    """a / b for display: None when b is zero, ±Infinity past what Decimal holds, never an exception."""
+    if b.is_zero():
+        return None
+    with localcontext() as ctx:
+        ctx.traps[Overflow] = ctx.traps[InvalidOperation] = ctx.traps[Underflow] = False
+        return a / b

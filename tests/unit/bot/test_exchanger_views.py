@@ -57,3 +57,23 @@ def test_bid_lines_use_the_readers_number_and_date_format(i18n: I18n) -> None:
     with i18n.context(), i18n.use_locale("ru"):
         text = _blocks(BidStatus.SUCCESS)
     assert "<i>01.01.2026 15:00</i>" in text and "0,5 BTC → 45\xa0000 USDT" in text
+
+
+@pytest.mark.parametrize(("give", "get"), [("1e-999999", "1e999999"), ("0", "5"), ("1", "1e26")])
+def test_a_direction_with_any_rate_renders(i18n: I18n, give: str, get: str) -> None:
+    from handlers.views.exchanger import _direction_line
+    from services.exchanges.exchanger.models import Direction
+
+    direction = Direction.model_validate(
+        {
+            "id": "1",
+            "currency_code_give": "BTC",
+            "currency_code_get": "USDT",
+            "course_give": give,
+            "course_get": get,
+            "reserve": "1e999",
+        }
+    )
+    with i18n.context():
+        line = _direction_line(direction)
+    assert line.startswith("<b>BTC → USDT</b> · 1 = ") and "reserve 1E999 USDT" in line

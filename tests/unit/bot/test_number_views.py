@@ -90,3 +90,12 @@ def test_moments_can_carry_seconds_for_the_audit_log() -> None:
     assert moment(when, istanbul, locale="ru", seconds=True) == "02.01.2026 06:04:05"
     assert moment(when, istanbul, locale="id", seconds=True) == "2/1/26 06.04.05"
     assert moment(when, istanbul, locale="tr", seconds=True) == "2.01.2026 06:04:05"
+
+
+def test_a_rate_of_any_two_values_renders() -> None:
+    from handlers.views.numbers import quotient
+
+    assert amount(quotient(Decimal("90000"), Decimal("1"))) == "90,000"
+    assert amount(quotient(Decimal("1"), Decimal("0"))) == "—"
+    assert amount(quotient(Decimal("1e999999"), Decimal("1e-999999"))) == "∞"
+    assert amount(quotient(Decimal("NaN"), Decimal("1"))) == "NaN"
