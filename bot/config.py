@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -32,6 +32,7 @@ from pydantic import (
 from bot.config_errors import ConfigError, field_problem, format_validation_error
 from bot.secrets import resolve_secret
 from services.team import Role
+from services.user_settings import find_timezone
 
 CONFIG_ENV_VAR = "CHATOPS_CONFIG"
 
@@ -232,11 +233,10 @@ class PortfolioConfig(Section):
 
 
 def _check_timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("must be an IANA time zone such as UTC or Europe/Istanbul") from None
-    return value
+    zone = find_timezone(value)
+    if zone is None:
+        raise ValueError("must be an IANA time zone such as UTC or Europe/Istanbul")
+    return str(zone)
 
 
 class DisplayConfig(Section):

@@ -11,6 +11,7 @@ from handlers import (
     accounts,
     audit,
     exchanger,
+    fallback,
     help,
     history,
     holdings,
@@ -36,4 +37,5 @@ def get_routers() -> list[Router]:
         timezone.build_router(),
         exchanger.build_router(),
         orders.build_router(),
+        fallback.build_router(),  # last: it takes every message no other router did
     ]

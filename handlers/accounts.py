@@ -17,8 +17,7 @@ async def show_accounts(message: Message, monitoring: Monitoring) -> None:
     assert message.bot is not None
     async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
         results = await check_reachability(monitoring.accounts, per_account_s=monitoring.portfolio.timeout)
-    names = {a.exchange: a.client.display_name for a in monitoring.accounts}
-    await message.answer(accounts_text(results, names), parse_mode=ParseMode.HTML)
+    await message.answer(accounts_text(results), parse_mode=ParseMode.HTML)
 
 
 def build_router() -> Router:

@@ -12,6 +12,7 @@ from aiogram.types import Message
 
 from handlers.monitoring_replies import send_screen
 from handlers.screens import Monitoring
+from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from services.exchanges import errors
 
@@ -24,8 +25,8 @@ async def show_exchanger(
     try:
         monitoring.exchanger.sites((command.args or "").strip() or None)
     except errors.NotSupported as exc:
-        text = f"{(command.args or '').strip()}: {reason_text(exc)}"
-        await message.answer(html.escape(text), parse_mode=ParseMode.HTML)
+        text = f"{echo(command.args or '')}: {html.escape(reason_text(exc))}"
+        await message.answer(text, parse_mode=ParseMode.HTML)
         return
     except LookupError:
         pass  # an unknown account: send_screen names the known ones

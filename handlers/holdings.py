@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -11,8 +12,9 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
+from handlers.arguments import BadArgument
 from handlers.monitoring_replies import answer_screen, send_screen
-from handlers.screens import BadArgument, Monitoring, check_argument, portfolio_screen_of
+from handlers.screens import Monitoring, check_argument, portfolio_screen_of
 from services.charts import portfolio_pies_png
 
 
@@ -37,11 +39,20 @@ async def show_portfolio(
     await answer_screen(message, portfolio_screen_of(report, quote, 0, tz))
     if report.total <= 0:
         return
+    # the pies need only proportions: shares of the total are numbers a float holds whatever the values
+    # (a 1e999 balance would be an infinite wedge)
     png = await portfolio_pies_png(
-        report.by_asset(), report.by_account(), (_("By asset"), _("By account")), _("other")
+        _shares(report.by_asset(), report.total),
+        _shares(report.by_account(), report.total),
+        (_("By asset"), _("By account")),
+        _("other"),
     )
     caption = _("Portfolio split in {quote}").format(quote=report.quote)
     await message.answer_photo(BufferedInputFile(png, "portfolio.png"), caption=caption)
+
+
+def _shares(parts: dict[str, Decimal], total: Decimal) -> dict[str, Decimal]:
+    return {name: value / total for name, value in parts.items()}
 
 
 def build_router() -> Router:

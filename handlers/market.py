@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import html
+from contextlib import suppress
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
+from handlers.arguments import BadArgument
+from handlers.arguments import words as split_words
 from handlers.screens import Monitoring, unknown_account_text
+from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from handlers.views.market import (
     PickCb,
@@ -23,15 +28,25 @@ from handlers.views.market import (
     chart_labels,
     choose_account_text,
     choose_pair_text,
+    no_capable_account_text,
     pairs_keyboard,
     price_text,
 )
 from services.accounts import UnknownAccount
 from services.charts import candlestick_png
 from services.exchanges import errors
+from services.exchanges.capabilities import Capability
 from services.market_data import INTERVAL_SECONDS, UnknownInterval
 
 MARKET_COMMANDS = ("price", "book", "chart")
+# ACCOUNT PAIR, and /chart an INTERVAL
+MOST_WORDS = {"price": 2, "book": 2, "chart": 3}
+# an account serves a command if it has any of these (a chart is drawn from trades when there are no candles)
+NEEDS = {
+    "price": {Capability.FETCH_TICKERS},
+    "book": {Capability.FETCH_ORDER_BOOK},
+    "chart": {Capability.FETCH_OHLCV, Capability.FETCH_TRADES},
+}
 
 
 @dataclass(frozen=True)
@@ -45,9 +60,14 @@ class MarketRequest:
 async def on_market_command(
     message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
 ) -> None:
-    words = (command.args or "").split()
+    name = command.command.lower()
+    try:
+        words = split_words(command.args, MOST_WORDS[name])
+    except BadArgument as exc:
+        await message.answer(str(exc), parse_mode=ParseMode.HTML)
+        return
     request = MarketRequest(
-        command.command.lower(),
+        name,
         words[0] if words else "",
         words[1] if len(words) > 1 else "",
         words[2] if len(words) > 2 else None,
@@ -58,6 +78,9 @@ async def on_market_command(
 async def on_pick(query: CallbackQuery, callback_data: PickCb, monitoring: Monitoring, tz: ZoneInfo) -> None:
     await query.answer()
     if isinstance(query.message, Message):
+        # a picker serves once: its buttons go, so a second press cannot start the step again
+        with suppress(TelegramBadRequest):
+            await query.message.edit_reply_markup(reply_markup=None)
         request = MarketRequest(callback_data.command, callback_data.account, callback_data.pair)
         await answer_market(query.message, request, monitoring, tz)
 
@@ -67,7 +90,12 @@ async def answer_market(
 ) -> None:
     """Asks for what is missing, else answers; every failure becomes a short reason."""
     if not request.account:
-        keyboard = accounts_keyboard(request.command, monitoring.accounts.names)
+        needs = NEEDS[request.command]
+        capable = [a.name for a in monitoring.accounts if any(a.client.has(c) for c in needs)]
+        if not capable:
+            await message.answer(no_capable_account_text(request.command), parse_mode=ParseMode.HTML)
+            return
+        keyboard = accounts_keyboard(request.command, capable)
         await message.answer(choose_account_text(), reply_markup=keyboard)
         return
     try:
@@ -85,13 +113,13 @@ async def answer_market(
     except UnknownAccount as exc:
         await message.answer(unknown_account_text(exc.name, exc.known), parse_mode=ParseMode.HTML)
     except UnknownInterval as exc:
-        text = _("Unknown interval {interval}. Use one of: {known}").format(
-            interval=exc.interval, known=", ".join(INTERVAL_SECONDS)
+        text = html.escape(_("Unknown interval {interval}. Use one of: {known}")).format(
+            interval=echo(exc.interval), known=html.escape(", ".join(INTERVAL_SECONDS))
         )
-        await message.answer(html.escape(text), parse_mode=ParseMode.HTML)
+        await message.answer(text, parse_mode=ParseMode.HTML)
     except errors.ExchangeError as exc:
-        text = f"{request.account}: {reason_text(exc)}"
-        await message.answer(html.escape(text), parse_mode=ParseMode.HTML)
+        text = f"{echo(request.account)}: {html.escape(reason_text(exc))}"
+        await message.answer(text, parse_mode=ParseMode.HTML)
 
 
 async def _answer(message: Message, request: MarketRequest, monitoring: Monitoring, tz: ZoneInfo) -> None:

@@ -10,7 +10,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
-from handlers.screens import SCREENS, BadArgument, Monitoring, check_argument
+from handlers.arguments import BadArgument
+from handlers.screens import SCREENS, Monitoring, check_argument
 from handlers.views.paging import Screen, ViewCb
 
 

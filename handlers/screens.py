@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.arguments import BadArgument, words
+from handlers.views.common import echo
 from handlers.views.exchanger import bids_blocks, bids_title, directions_text
 from handlers.views.history import history_blocks, kind_title
 from handlers.views.holdings import balance_blocks, balance_header, portfolio_blocks, portfolio_header
@@ -88,17 +90,13 @@ SCREENS: dict[str, ScreenBuilder] = {
 
 def unknown_account_text(name: str, known: list[str]) -> str:
     return _("Unknown account {name}. Accounts: {known}").format(
-        name=html.escape(name), known=html.escape(", ".join(known) or "—")
+        name=echo(name), known=html.escape(", ".join(known) or "—")
     )
-
-
-class BadArgument(ValueError):
-    """The command's argument is wrong; the message says how, in the user's language."""
 
 
 def check_argument(m: Monitoring, view: str, arg: str) -> str:
     """The argument as the screen expects it, or BadArgument with a message for the user."""
-    arg = arg.strip()
+    arg = " ".join(words(arg, 1))
     if not arg:
         return ""
     if view == "p":

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.enums import ParseMode
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from handlers.arguments import BadArgument, words
 from handlers.views.timezone import current_timezone_text, timezone_set_text, unknown_timezone_text
 from services.audit import AuditLog
 from services.team import TeamMember
-from services.user_settings import UserSettings
+from services.user_settings import UserSettings, find_timezone
 
 
 async def set_timezone(
@@ -23,13 +24,16 @@ async def set_timezone(
     user_settings: UserSettings,
     audit: AuditLog,
 ) -> None:
-    wanted = (command.args or "").strip()
+    try:
+        wanted = " ".join(words(command.args, 1))
+    except BadArgument as exc:
+        await message.answer(str(exc), parse_mode=ParseMode.HTML)
+        return
     if not wanted:
         await message.answer(current_timezone_text(tz), parse_mode=ParseMode.HTML)
         return
-    try:
-        zone = ZoneInfo(wanted)
-    except (ZoneInfoNotFoundError, ValueError):
+    zone = find_timezone(wanted)
+    if zone is None:
         await message.answer(unknown_timezone_text(wanted), parse_mode=ParseMode.HTML)
         return
     await user_settings.set_timezone(member.telegram_id, zone)

@@ -47,7 +47,13 @@ def _fetcher(kind: HistoryKind, since: datetime) -> Callable[[Account], Awaitabl
 
 
 def newest_first(rows: Sequence[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: r.timestamp or _EPOCH, reverse=True)
+    """By time, then by id (numbers as numbers), so rows of the same second keep one order whatever
+    order the exchange sent them in."""
+    return sorted(rows, key=lambda r: (r.timestamp or _EPOCH, _id_order(r.id)), reverse=True)
+
+
+def _id_order(row_id: str) -> tuple[int, int, str]:
+    return (1, int(row_id), "") if row_id.isdigit() else (0, 0, row_id)
 
 
 class HistoryService:

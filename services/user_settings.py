@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from redis.asyncio import Redis
 
 from services.redis_client import Keys
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def find_timezone(text: str) -> ZoneInfo | None:
+    """The zone named ``text`` in any case (asia/jakarta -> Asia/Jakarta), or None.
+
+    Only names from the zone database are looked up: ZoneInfo alone would open any path it is given
+    (a folder, ../../etc, a name too long for the file system) and fail in ways no user should see.
+    """
+    name = _zones_by_folded_name().get(text.strip().casefold())
+    return None if name is None else ZoneInfo(name)
 
 
 class UserSettings:
@@ -25,12 +41,7 @@ class UserSettings:
     async def get_timezone(self, user_id: int) -> ZoneInfo | None:
         """The zone the user chose with /tz, or None if they never chose (or it no longer exists)."""
         value: str | None = await self._redis.get(self._keys("tz", user_id))
-        if not value:
-            return None
-        try:
-            return ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            return None
+        return find_timezone(value) if value else None
 
     async def set_timezone(self, user_id: int, zone: ZoneInfo) -> None:
         await self._redis.set(self._keys("tz", user_id), str(zone))

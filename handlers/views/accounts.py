@@ -36,13 +36,13 @@ def _key_rights(info: AccountInfo) -> str:
     return ", ".join(rights)
 
 
-def accounts_text(results: list[AccountResult[AccountInfo]], display_names: dict[str, str]) -> str:
+def accounts_text(results: list[AccountResult[AccountInfo]]) -> str:
     if not results:
         return html.escape(_("No accounts are configured."))
     blocks = [f"<b>{html.escape(_('Accounts'))}</b>"]
     for result in results:
         account = result.account
-        exchange = html.escape(display_names.get(account.exchange, account.exchange))
+        exchange = html.escape(account.client.display_name)
         if result.value is not None:
             state = "✅ " + html.escape(_("reachable"))
             rights = _key_rights(result.value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from aiogram.utils.i18n import gettext as _
 
 from services.team import Role
@@ -24,3 +26,23 @@ def not_authorized_text() -> str:
 
 def role_required_text(role: Role) -> str:
     return _("This needs the {role} role.").format(role=role_title(role))
+
+
+# What a reply repeats of the user's own input: enough to recognise it, never enough to push the reply
+# past Telegram's limits, whatever was sent.
+ECHO_LIMIT = 40
+
+
+# What a reply quotes of an exchange's own error message.
+DETAIL_LIMIT = 200
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line, shortened with an ellipsis past ``limit`` characters."""
+    text = " ".join(text.split())
+    return text[: limit - 1] + "…" if len(text) > limit else text
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """The user's input, shortened with an ellipsis and HTML-escaped, for quoting in a reply."""
+    return html.escape(clip(text, limit))

@@ -6,7 +6,9 @@ import math
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.common import DETAIL_LIMIT, clip
 from services.exchanges import errors
+from services.exchanges.registry import display_name
 
 
 def reason_text(exc: errors.ExchangeError) -> str:
@@ -32,11 +34,12 @@ def reason_text(exc: errors.ExchangeError) -> str:
     if isinstance(exc, errors.UnknownPair):
         return _("unknown pair")
     if isinstance(exc, errors.InvalidOrder):
-        return _("order rejected: {detail}").format(detail=exc.message)
+        return _("order rejected: {detail}").format(detail=clip(exc.message, DETAIL_LIMIT))
     if isinstance(exc, errors.OrderNotFound):
         return _("not found")
     if isinstance(exc, errors.NotSupported):
-        return _("not supported by {exchange}").format(exchange=exc.exchange or _("this exchange"))
+        exchange = display_name(exc.exchange) if exc.exchange else _("this exchange")
+        return _("not supported by {exchange}").format(exchange=exchange)
     if isinstance(exc, errors.BadResponse):
         return _("the exchange sent an answer we could not read")
     return _("request failed")

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 
 from handlers.views.exchange_errors import reason_text
-from handlers.views.numbers import amount, moment
+from handlers.views.numbers import amount, moment, quotient
 from services.accounts import AccountResult
 from services.exchanger_desk import DirectionsPage, SiteDirections, Skipped
 from services.exchanges import errors
-from services.exchanges.exchanger.models import BidRecord, Direction
+from services.exchanges.exchanger.models import BidRecord, BidStatus, Direction
 
 
 def _failed(result: AccountResult[object]) -> str | None:
@@ -22,7 +22,7 @@ def _failed(result: AccountResult[object]) -> str | None:
 
 
 def _direction_line(d: Direction) -> str:
-    rate = amount(d.course_get / d.course_give) if d.course_give else "—"
+    rate = amount(quotient(d.course_get, d.course_give))
     limits = _("min {min}, max {max}").format(min=amount(d.min_give), max=amount(d.max_give))
     reserve = _("reserve {reserve}").format(reserve=f"{amount(d.reserve)} {html.escape(d.get_code)}")
     pair = f"{html.escape(d.give_code)} → {html.escape(d.get_code)}"
@@ -68,12 +68,38 @@ def directions_text(page: DirectionsPage) -> str:
     return "\n\n".join(parts)
 
 
+def bid_status_text(status: BidStatus) -> str:
+    return {
+        BidStatus.COLDNEW: _("new, not yet confirmed"),
+        BidStatus.NEW: _("new"),
+        BidStatus.CANCEL: _("cancelled"),
+        BidStatus.DELETE: _("deleted"),
+        BidStatus.TECHPAY: _("client says paid"),
+        BidStatus.PAYED: _("paid"),
+        BidStatus.COLDPAY: _("payment being confirmed"),
+        BidStatus.PARTPAY: _("partly paid"),
+        BidStatus.REALPAY: _("payment received"),
+        BidStatus.VERIFY: _("under verification"),
+        BidStatus.AMLWAIT: _("waiting for the AML check"),
+        BidStatus.AMLERROR: _("AML check failed"),
+        BidStatus.MERCHWAIT: _("waiting for the merchant"),
+        BidStatus.MERCHERROR: _("merchant error"),
+        BidStatus.ERROR: _("error"),
+        BidStatus.PAYOUTERROR: _("payout failed"),
+        BidStatus.SCRPAYERROR: _("automatic payout failed"),
+        BidStatus.COLDSUCCESS: _("payout being confirmed"),
+        BidStatus.PARTPAYOUT: _("partly paid out"),
+        BidStatus.SUCCESS: _("completed"),
+    }[status]
+
+
 def _bid_line(bid: BidRecord, tz: ZoneInfo) -> str:
     mark = "✅" if bid.status.value == "success" else ("✖️" if bid.status.is_final else "⏳")
     give = f"{amount(bid.amount_give)} {html.escape(bid.give_code)}"
     get = f"{amount(bid.amount_get)} {html.escape(bid.get_code)}"
     when = moment(bid.time, tz)
-    status = f"<code>{html.escape(bid.status.value)}</code>"
+    # the site's own word stays beside the translation: it is what the site's admin panel shows
+    status = f"{html.escape(bid_status_text(bid.status))} <code>{html.escape(bid.status.value)}</code>"
     return f"<i>{when}</i> {mark} #{html.escape(bid.id)} {give} → {get} · {status}"
 
 

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from handlers.views.exchange_errors import reason_text
-from handlers.views.numbers import amount, moment, money
+from handlers.views.numbers import amount, moment, money, share
 from services.accounts import AccountResult
 from services.exchanges.models import Balances
 from services.portfolio import Holding, PortfolioReport, Valued
@@ -85,6 +85,10 @@ def balance_header(tz: ZoneInfo) -> str:
 
 def portfolio_blocks(report: PortfolioReport) -> list[str]:
     quote = html.escape(report.quote)
+    if report.holdings and not report.uncertain() and not any(h.value is not None for h in report.holdings):
+        # a currency no market leads to: one line says so instead of listing every holding unpriced
+        text = _("Nothing the team holds has a price in {quote}: no market leads to it. Try USDT or BTC.")
+        return [html.escape(text.format(quote=report.quote)), *(failure_line(r) for r in report.failures)]
     uncertain = report.uncertain()
     total_line = "<b>{title}</b>: {total} {quote}".format(
         title=html.escape(_("Total")), total=money(report.total), quote=quote
@@ -143,6 +147,4 @@ def portfolio_header(report: PortfolioReport, tz: ZoneInfo) -> str:
 
 
 def _share(value: Decimal, total: Decimal) -> str:
-    if total <= 0:
-        return ""
-    return f" ({(value / total * 100).quantize(Decimal('0.1'))}%)"
+    return "" if total <= 0 else f" ({share(value, total)})"

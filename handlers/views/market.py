@@ -15,6 +15,8 @@ from services.exchanges.models import Market, OrderBook, PriceLevel
 from services.market_data import CandleSeries, PriceView
 
 PICKER_COLUMNS = 3
+# the longest label that a third of a phone screen shows whole
+NARROW_LABEL = 10
 PICKER_PAIRS = 12
 BOOK_DEPTH = 10
 
@@ -95,12 +97,29 @@ def choose_account_text() -> str:
     return _("Which account?")
 
 
+def no_capable_account_text(command: str) -> str:
+    return html.escape(_("No configured account can answer /{command}.").format(command=command))
+
+
 def choose_pair_text(account: str) -> str:
     return _("Which pair on {account}?").format(account=html.escape(account))
 
 
 def _grid(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
-    rows = [buttons[i : i + PICKER_COLUMNS] for i in range(0, len(buttons), PICKER_COLUMNS)]
+    """Short labels three to a row; a long one gets a row of its own, where Telegram does not cut it."""
+    rows: list[list[InlineKeyboardButton]] = []
+    row: list[InlineKeyboardButton] = []
+    for button in buttons:
+        if len(button.text) > NARROW_LABEL:
+            rows += [row, [button]] if row else [[button]]
+            row = []
+            continue
+        row.append(button)
+        if len(row) == PICKER_COLUMNS:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

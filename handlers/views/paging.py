@@ -81,16 +81,21 @@ def _join(header: str, blocks: list[str]) -> str:
 
 
 def _split_block(block: str, budget: int) -> list[str]:
+    """A block longer than a page, split between lines; every later piece repeats the block's first
+    line (the account heading), so page 2 still says whose rows it shows."""
     if len(block) <= budget:
         return [block]
+    heading, *rest = block.split("\n")
+    heading = heading[:budget]  # a single line longer than a page is the one thing that is cut
+    line_budget = max(1, budget - len(heading) - 1)
     pieces: list[str] = []
-    lines: list[str] = []
-    used = 0
-    for line in block.split("\n"):
-        line = line[:budget]  # a single line longer than a page is the one thing that is cut
-        if lines and used + len(line) + 1 > budget:
+    lines = [heading]
+    used = len(heading)
+    for line in rest:
+        line = line[:line_budget]
+        if len(lines) > 1 and used + len(line) + 1 > budget:
             pieces.append("\n".join(lines))
-            lines, used = [], 0
+            lines, used = [heading], len(heading)
         lines.append(line)
         used += len(line) + 1
     pieces.append("\n".join(lines))

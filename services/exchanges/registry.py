@@ -29,5 +29,10 @@ def client_class(exchange: str) -> type[ExchangeClient]:
     return cls
 
 
+def display_name(exchange: str) -> str:
+    """The one name users read for an exchange ("incorex" -> "IncoreX"); an unknown one as given."""
+    return client_class(exchange).display_name if exchange in CLIENTS else exchange
+
+
 def create_client(exchange: str, config: ClientConfig) -> ExchangeClient:
     return client_class(exchange)(config)

@@ -247,6 +247,17 @@ def test_portfolio_quote_is_upper_cased_and_dust_is_decimal() -> None:
     assert config.portfolio.dust_threshold == Decimal("0.5")
 
 
+@pytest.mark.parametrize("zone", ["Asia", "../../etc", "a/" * 500])
+def test_a_display_timezone_that_is_a_folder_or_a_path_is_refused_by_name(zone: str) -> None:
+    assert _problems(_base(display={"timezone": zone})) == [
+        "display.timezone: must be an IANA time zone such as UTC or Europe/Istanbul"
+    ]
+
+
+def test_display_timezone_is_found_in_any_case() -> None:
+    assert parse_config(_base(display={"timezone": "europe/istanbul"})).display.timezone == "Europe/Istanbul"
+
+
 def test_display_timezone_must_exist() -> None:
     assert _problems(_base(display={"timezone": "Mars/Olympus"})) == [
         "display.timezone: must be an IANA time zone such as UTC or Europe/Istanbul"

@@ -26,7 +26,7 @@ def test_pages_never_exceed_the_budget_and_lose_nothing() -> None:
 
 
 def test_a_block_longer_than_a_page_is_split_between_lines() -> None:
-    block = "\n".join(f"line {i:03d}" for i in range(200))
+    block = "\n".join(["heading", *(f"line {i:03d}" for i in range(200))])
     pages = split_pages([block], budget=300)
     assert len(pages) > 1
     assert all(len(page) <= 300 for page in pages)
@@ -49,3 +49,12 @@ def test_buttons_offer_prev_and_next_only_where_there_is_a_page(english: None) -
 def test_callback_data_fits_telegrams_64_bytes_with_the_longest_account_name() -> None:
     data = ViewCb(view="w", arg="a" * 32, page=999).pack()
     assert len(data.encode()) <= 64
+
+
+def test_a_block_split_over_pages_repeats_its_heading_on_each() -> None:
+    block = "\n".join(["<b>incorex-main</b>", *(f"line {i:03d}" for i in range(200))])
+    pages = split_pages([block], header="Trades", budget=300)
+    assert len(pages) > 1
+    assert all(page.startswith("Trades\n\n<b>incorex-main</b>\nline ") for page in pages)
+    assert all(len(page) <= 300 for page in pages)
+    assert sum(page.count("line ") for page in pages) == 200
