@@ -64,7 +64,8 @@ def _limits_for(limits: Sequence[RateLimit], buckets: Sequence[str]) -> list[tup
 class MemoryRateLimiter:
     def __init__(self, limits: Sequence[RateLimit]) -> None:
         self._limits = list(limits)
-        self._sent: dict[str, deque[float]] = {}
+        # one window per (bucket, limit): two limits declared on one bucket must both hold
+        self._sent: dict[tuple[str, RateLimit], deque[float]] = {}
         self._blocked: dict[str, float] = {}
         self._lock = asyncio.Lock()
 
@@ -75,14 +76,14 @@ class MemoryRateLimiter:
                 now = time.monotonic()
                 wait = max((self._blocked.get(b, 0.0) - now for b in buckets), default=0.0)
                 for bucket, limit in checks:
-                    sent = self._sent.setdefault(bucket, deque())
+                    sent = self._sent.setdefault((bucket, limit), deque())
                     while sent and sent[0] <= now - limit.period:
                         sent.popleft()
                     if len(sent) >= limit.limit:
                         wait = max(wait, sent[0] + limit.period - now)
                 if wait <= 0:
-                    for bucket, _ in checks:
-                        self._sent[bucket].append(now)
+                    for check in checks:
+                        self._sent[check].append(now)
                     return
                 if max_wait is not None and wait > max_wait:
                     raise WaitTooLong(wait)
