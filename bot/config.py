@@ -160,6 +160,8 @@ class IndodaxAccount(_Account):
     exchange: Literal["indodax"]
     api_key: RequiredSecret
     api_secret: RequiredSecret
+    # Indodax limits trading "per account and pair": keys with the same account_id share that window
+    account_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.@-]{1,64}$")] | None = None
 
 
 class ExchangerAccount(_Account):

@@ -93,6 +93,20 @@ class MemoryRateLimiter:
         self._blocked[bucket] = max(self._blocked.get(bucket, 0.0), time.monotonic() + seconds)
 
 
+class LimiterPool:
+    """In-process windows shared by the clients that name the same owner (one pool per account registry):
+    an exchange counting per IP or per account must see one window, not one per key."""
+
+    def __init__(self) -> None:
+        self._limiters: dict[tuple[str, tuple[RateLimit, ...]], MemoryRateLimiter] = {}
+
+    def get(self, owner: str, limits: Sequence[RateLimit]) -> MemoryRateLimiter:
+        key = (owner, tuple(limits))
+        if key not in self._limiters:
+            self._limiters[key] = MemoryRateLimiter(limits)
+        return self._limiters[key]
+
+
 # KEYS: the window keys (one per bucket and limit), then the block keys (one per bucket)
 # ARGV: number of windows, number of blocks, the limits, the periods in ms, a unique member id
 # Returns 0 when the request was counted, else the milliseconds to wait before asking again.

@@ -52,6 +52,7 @@ from .constants import (
     PAIR_SETTINGS,
     POSITION_WORD,
     RATE_LIMITS,
+    RATE_OWNER,
     RATE_PERIOD,
     REQUIRED_AMOUNT,
     TICKER,
@@ -114,6 +115,10 @@ class IncorexClient(ExchangeClient):
         # long enough for a request with its retries and a full rate-limit window of waiting
         hold = config.timeout * (config.retry.attempts + 1) + RATE_PERIOD
         self._turns = SigningTurns(config.redis, self._redis_key("signing", credentials.fingerprint()), hold)
+
+    def rate_owner(self) -> str:
+        """IncoreX counts "from one IP address or from one user": all our accounts share the IP's window."""
+        return RATE_OWNER
 
     def _raise_for_error(self, request: Request, response: Response) -> None:
         raise_for_error(self._transport, request, response)

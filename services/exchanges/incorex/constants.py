@@ -59,6 +59,8 @@ WALLET_BUCKET = "wallet"
 REQUESTS_PER_MINUTE = 180
 WALLET_REQUESTS_PER_MINUTE = 10
 RATE_PERIOD = 60.0
+# the bot is one IP address: every IncoreX account in it counts against one window
+RATE_OWNER = "ip"
 DOCUMENTED_RATE_LIMITS = (
     RateLimit(ALL_BUCKET, REQUESTS_PER_MINUTE, RATE_PERIOD),
     RateLimit(WALLET_BUCKET, WALLET_REQUESTS_PER_MINUTE, RATE_PERIOD),
