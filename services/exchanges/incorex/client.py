@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -73,6 +74,7 @@ from .models import OrderExecution, RequiredAmount, WalletDay, WithdrawalTxid
 from .ordering import SigningTurns
 
 Shape = TypeVar("Shape", bound=BaseModel)
+log = logging.getLogger(__name__)
 Params = Sequence[tuple[str, str]]
 
 
@@ -114,6 +116,7 @@ class IncorexClient(ExchangeClient):
         )
         # long enough for a request with its retries and a full rate-limit window of waiting
         hold = config.timeout * (config.retry.attempts + 1) + RATE_PERIOD
+        self._crossed_ticker_logged = False
         self._turns = SigningTurns(config.redis, self._redis_key("signing", credentials.fingerprint()), hold)
 
     def rate_owner(self) -> str:
@@ -177,8 +180,20 @@ class IncorexClient(ExchangeClient):
 
     async def fetch_tickers(self) -> dict[str, Ticker]:
         raw = await self._public(TICKER, schemas.Tickers)
-        tickers = (mapping.ticker(pair_id, row) for pair_id, row in raw.root.items())
+        tickers = (self._uncrossed(mapping.ticker(pair_id, row)) for pair_id, row in raw.root.items())
         return {ticker.symbol: ticker for ticker in tickers}
+
+    def _uncrossed(self, ticker: Ticker) -> Ticker:
+        """The document's labels and its example disagree on which of bid and ask comes first: we follow
+        the example, and should the server ever follow the labels, an ask below the bid tells."""
+        if ticker.ask is None or ticker.bid is None or ticker.ask >= ticker.bid:
+            return ticker
+        if not self._crossed_ticker_logged:
+            self._crossed_ticker_logged = True
+            log.warning(
+                "incorex ticker has ask below bid (%s): reading its columns the other way", ticker.symbol
+            )
+        return ticker.model_copy(update={"bid": ticker.ask, "ask": ticker.bid})
 
     async def fetch_order_book(self, pair: str, limit: int | None = None) -> OrderBook:
         market = await self.market(pair)
@@ -298,8 +313,10 @@ class IncorexClient(ExchangeClient):
             if price is None:
                 raise _invalid_order("a limit order needs a price")
             params.append(("price", _wire(price)))
-        elif price is not None:
-            params.append(("price", _wire(price)))
+        else:  # market: the document's example sends a price; the current best one unless given
+            params.append(
+                ("price", _wire(price if price is not None else await self._best_price(market, side)))
+            )
         params += [("position", POSITION_WORD[side]), ("type", WIRE_BY_ORDER_TYPE[type])]
         created = await self._private(ORDER_CREATE, schemas.OrderCreated, params, write=True)
         return Order(
@@ -314,6 +331,13 @@ class IncorexClient(ExchangeClient):
             stop_price=stop_price,
             timestamp=datetime.now(UTC),
         )
+
+    async def _best_price(self, market: Market, side: OrderSide) -> Decimal:
+        ticker = await self.fetch_ticker(market.symbol)
+        best = ticker.ask if side is OrderSide.BUY else ticker.bid
+        if not best:
+            raise _invalid_order(f"no {'ask' if side is OrderSide.BUY else 'bid'} to price a market order at")
+        return best
 
     async def cancel_order(self, order_id: str, pair: str | None = None) -> Order | None:
         """IncoreX answers only ok: there is no order to return."""

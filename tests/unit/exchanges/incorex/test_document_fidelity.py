@@ -1,0 +1,76 @@
+"""Where incorex.txt's words and examples decide what the client reads and sends."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sized
+from decimal import Decimal
+
+import pytest
+from aioresponses import aioresponses
+
+from services.exchanges.incorex.client import IncorexClient
+from services.exchanges.models import OrderSide, OrderType
+
+from .conftest import url
+from .test_parsing import ORDER_CREATE, TICKER, sent_form
+
+
+async def test_ticker_follows_the_example_where_its_labels_disagree(
+    client: IncorexClient, mock: aioresponses
+) -> None:
+    # labels: "2. price of last lowest ask", "3. price of last highest bid"; example:
+    # "BTC/USD", "7478.24", "7503.9", ... with last deal "7503.9": an ask below the bid would be a crossed
+    # book, so the example has the bid second and the ask third
+    mock.get(url("ticker"), payload=TICKER)
+    ticker = (await client.fetch_tickers())["BTC/USD"]
+    assert (ticker.bid, ticker.ask) == (Decimal("7478.24"), Decimal("7503.9"))
+
+
+async def test_a_crossed_ticker_is_swapped_and_logged_once(
+    client: IncorexClient, mock: aioresponses, caplog: pytest.LogCaptureFixture
+) -> None:
+    row = list(TICKER["BTC_USD"])
+    row[1], row[2] = "7503.9", "7478.24"  # the order the labels give
+    mock.get(url("ticker"), payload={"BTC_USD": row}, repeat=True)
+    with caplog.at_level(logging.WARNING):
+        first = (await client.fetch_tickers())["BTC/USD"]
+        second = (await client.fetch_tickers())["BTC/USD"]
+    for ticker in (first, second):
+        assert (ticker.bid, ticker.ask) == (Decimal("7478.24"), Decimal("7503.9"))
+    assert len([r for r in caplog.records if "ask below bid" in r.getMessage()]) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "call"),
+    [
+        ("user_open_orders", lambda c: c.fetch_open_orders()),
+        ("user_trades", lambda c: c.fetch_my_trades()),
+        ("deposit_address", lambda c: c.deposit_addresses()),
+    ],
+)
+async def test_an_empty_list_where_an_object_is_documented_means_none(
+    client: IncorexClient, mock: aioresponses, method: str, call: Callable[[IncorexClient], Awaitable[Sized]]
+) -> None:
+    # user_open_orders: "Returnable response: { "BTC_USD": [ ... ] }"; with nothing to list the server's
+    # JSON encoder writes an empty object as []
+    mock.post(url(method), payload=[])
+    assert len(await call(client)) == 0
+
+
+async def test_user_info_with_no_balances_as_empty_lists(client: IncorexClient, mock: aioresponses) -> None:
+    # "balances - available user balance", "reserved - user balance in orders": objects, [] when none
+    mock.post(url("user_info"), payload={"uid": 1, "server_time": 1, "balances": [], "reserved": []})
+    assert not (await client.fetch_balance()).assets
+
+
+async def test_a_market_order_sends_a_price_as_the_documents_example(
+    client: IncorexClient, mock: aioresponses
+) -> None:
+    # "api_query("order_create", Array( "pair" => "BTC_USD", "quantity" => 1, "price" => 100,
+    #  "position" => "buy", "type" => "market" ))"
+    mock.get(url("ticker"), payload=TICKER)
+    mock.post(url("order_create"), payload=ORDER_CREATE)
+    await client.create_order("BTC/USD", OrderSide.BUY, OrderType.MARKET, Decimal(1))
+    form = sent_form(mock, "order_create")
+    assert (form["type"], form["price"]) == ("market", "7503.9")  # a buy is priced at the ask
