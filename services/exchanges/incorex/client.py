@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -44,7 +45,7 @@ from .constants import (
     DEPOSIT_ADDRESS,
     EXCHANGE,
     HISTORY_DEFAULT_LIMIT,
-    MAX_HISTORY_DAYS,
+    MAX_LOOKBACK_DAYS,
     ORDER_BOOK,
     ORDER_BOOK_DEFAULT_LIMIT,
     ORDER_CANCEL,
@@ -56,6 +57,7 @@ from .constants import (
     RATE_OWNER,
     RATE_PERIOD,
     REQUIRED_AMOUNT,
+    SERVER_DAY,
     TICKER,
     TRADES,
     USER_CANCELLED_ORDERS,
@@ -400,21 +402,29 @@ class IncorexClient(ExchangeClient):
         )
 
     async def _history_days(self, since: datetime | None) -> list[WalletDay]:
+        """The server's days from its current one back to the one holding ``since``. Days are the
+        server's, not ours: ask for the day beginning at B with date B - 1, as the document's example
+        does (date 1528239599 gives begin 1528239600, end 1528325999)."""
+        days = [await self.wallet_history()]
         if since is None:
-            return [await self.wallet_history()]
-        today = datetime.now(UTC).date()
-        first = since.astimezone(UTC).date()
-        days = (today - first).days + 1
-        if days > MAX_HISTORY_DAYS:
+            return days
+        cutoff = since.timestamp()
+        if math.ceil((days[0].begin - cutoff) / SERVER_DAY) > MAX_LOOKBACK_DAYS:
             raise errors.InvalidRequest(
-                f"wallet history is read one day per request: ask for at most {MAX_HISTORY_DAYS} days",
+                f"wallet history is read one day per request: look back at most {MAX_LOOKBACK_DAYS} days",
                 exchange=EXCHANGE,
                 endpoint=WALLET_HISTORY,
             )
-        starts = (
-            datetime(first.year, first.month, first.day, tzinfo=UTC) + timedelta(days=n) for n in range(days)
-        )
-        return [await self.wallet_history(start) for start in starts]
+        while days[-1].begin > cutoff and len(days) <= MAX_LOOKBACK_DAYS:
+            wanted = days[-1].begin - SERVER_DAY
+            day = await self.wallet_history(datetime.fromtimestamp(wanted - 1, UTC))
+            if day.begin >= days[-1].begin:  # the server did not go back: stop rather than loop
+                log.warning(
+                    "incorex wallet_history: asked for the day before %s, got %s", days[-1].begin, day.begin
+                )
+                break
+            days.append(day)
+        return days
 
     async def fetch_deposits(
         self, asset: str | None = None, since: datetime | None = None, limit: int | None = None

@@ -113,6 +113,10 @@ WITHDRAWAL = "withdrawal"
 # How many days fetch_deposits/fetch_withdrawals may walk back: one wallet_history call per day at
 # 10 calls a minute, so a longer span would stall the caller for minutes.
 MAX_HISTORY_DAYS = WALLET_REQUESTS_PER_MINUTE
+# A look-back of N days touches N + 1 of the server's days: [exchanges] history_days may be at most this.
+MAX_LOOKBACK_DAYS = MAX_HISTORY_DAYS - 1
+# wallet_history's days are the server's (the document's example: begin 1528239600, end 1528325999)
+SERVER_DAY = 86_400
 
 
 class ErrorCode(IntEnum):

@@ -328,3 +328,13 @@ def test_an_iqfinex_account_needs_only_its_key() -> None:
     ]
     assert isinstance(account, IqfinexAccount)
     assert account.api_key.get_secret_value() == "k"
+
+
+def test_history_days_stays_within_what_the_incorex_client_reads() -> None:
+    # incorex.txt, Wallet API: "limited to 10 requests per minute from one IP address"; wallet_history
+    # answers one day ("begin", "end") per request, and a look-back of N days touches N + 1 of them
+    incorex = {"name": "ix", "exchange": "incorex", "api_key": "k", "api_secret": "s"}
+    problems = _problems(_base(accounts=[incorex], exchanges={"history_days": 10}))
+    assert any(p.startswith("exchanges.history_days") and "at most 9" in p for p in problems), problems
+    assert parse_config(_base(accounts=[incorex], exchanges={"history_days": 9})).exchanges.history_days == 9
+    assert parse_config(_base(exchanges={"history_days": 10})).exchanges.history_days == 10  # no IncoreX

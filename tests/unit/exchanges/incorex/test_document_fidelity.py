@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sized
+from datetime import UTC, datetime
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 import pytest
 from aioresponses import aioresponses
+from yarl import URL
 
 from services.exchanges.incorex.client import IncorexClient
 from services.exchanges.models import OrderSide, OrderType
 
-from .conftest import url
+from .conftest import BASE, url
 from .test_parsing import ORDER_CREATE, TICKER, sent_form
 
 
@@ -74,3 +77,21 @@ async def test_a_market_order_sends_a_price_as_the_documents_example(
     await client.create_order("BTC/USD", OrderSide.BUY, OrderType.MARKET, Decimal(1))
     form = sent_form(mock, "order_create")
     assert (form["type"], form["price"]) == ("market", "7503.9")  # a buy is priced at the ask
+
+
+def _day(begin: int) -> dict[str, object]:
+    return {"name": "wallet_history", "status": "ok", "id": 0, "msg": "Ok", "begin": str(begin),
+            "end": str(begin + 86399), "history": []}  # fmt: skip
+
+
+async def test_wallet_history_asks_for_the_servers_days_as_the_example_does(
+    client: IncorexClient, mock: aioresponses
+) -> None:
+    # "api_query("wallet_history", Array( "date" => 1528239599 ))" answers "begin": "1528239600",
+    # "end": "1528325999": the day beginning at B is asked for with date B - 1
+    mock.post(url("wallet_history"), payload=_day(1528239600 + 86400))  # the server's current day
+    mock.post(url("wallet_history"), payload=_day(1528239600))
+    await client.fetch_deposits(since=datetime.fromtimestamp(1528239600 + 3600, UTC))
+    calls = mock.requests[("POST", URL(f"{BASE}/wallet_history"))]
+    sent = [dict(parse_qsl(call.kwargs["data"].decode())).get("date") for call in calls]
+    assert sent == [None, "1528239599"]
