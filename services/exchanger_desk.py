@@ -45,5 +45,4 @@ async def _directions(account: Account) -> list[Direction]:
 async def _recent_bids(account: Account) -> list[BidRecord]:
     client = account.client
     assert isinstance(client, ExchangerClient)
-    bids = await client.get_exchanges(limit=RECENT_BIDS)
-    return sorted(bids, key=lambda b: b.time, reverse=True)
+    return await client.fetch_recent_bids(RECENT_BIDS)
