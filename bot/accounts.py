@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from bot.config import AccountConfig, Config, ExchangerAccount, NarkasaAccount
+from bot.config import AccountConfig, Config, ExchangerAccount, IndodaxAccount, NarkasaAccount
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.ratelimit import LimiterPool
 
 
 def credentials_of(account: AccountConfig) -> Credentials:
@@ -19,7 +20,9 @@ def credentials_of(account: AccountConfig) -> Credentials:
     )
 
 
-def client_config(account: AccountConfig, config: Config, redis: Redis | None) -> ClientConfig:
+def client_config(
+    account: AccountConfig, config: Config, redis: Redis | None, limiters: LimiterPool | None = None
+) -> ClientConfig:
     return ClientConfig(
         account=account.name,
         credentials=credentials_of(account),
@@ -29,9 +32,15 @@ def client_config(account: AccountConfig, config: Config, redis: Redis | None) -
         timeout=config.exchanges.request_timeout_s,
         redis=redis,
         redis_prefix=config.redis.prefix,
+        account_id=account.account_id if isinstance(account, IndodaxAccount) else None,
+        limiters=limiters,
     )
 
 
 def build_registry(config: Config, redis: Redis | None) -> AccountRegistry:
-    """Nonces and rate-limit windows go through ``redis`` so every bot copy shares them."""
-    return AccountRegistry.build((a.exchange, client_config(a, config, redis)) for a in config.accounts)
+    """Nonces and rate-limit windows go through ``redis`` so every bot copy shares them; without it the
+    clients of this registry still share the windows their exchange counts together (IP, account)."""
+    limiters = LimiterPool()
+    return AccountRegistry.build(
+        (a.exchange, client_config(a, config, redis, limiters)) for a in config.accounts
+    )

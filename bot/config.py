@@ -31,6 +31,7 @@ from pydantic import (
 
 from bot.config_errors import ConfigError, field_problem, format_validation_error
 from bot.secrets import resolve_secret
+from services.exchanges.incorex.constants import MAX_LOOKBACK_DAYS as INCOREX_MAX_LOOKBACK_DAYS
 from services.team import Role
 from services.user_settings import find_timezone
 
@@ -161,6 +162,8 @@ class IndodaxAccount(_Account):
     exchange: Literal["indodax"]
     api_key: RequiredSecret
     api_secret: RequiredSecret
+    # Indodax limits trading "per account and pair": keys with the same account_id share that window
+    account_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.@-]{1,64}$")] | None = None
 
 
 class ExchangerAccount(_Account):
@@ -299,6 +302,19 @@ class Config(Section):
     def _unique_account_names(cls, accounts: list[AccountConfig]) -> list[AccountConfig]:
         _reject_duplicates([account.name for account in accounts], "accounts", "name")
         return accounts
+
+    @model_validator(mode="after")
+    def _history_days_within_incorex_reach(self) -> Config:
+        # IncoreX serves wallet history one server day per request, 10 requests a minute
+        if self.exchanges.history_days > INCOREX_MAX_LOOKBACK_DAYS and any(
+            isinstance(account, IncorexAccount) for account in self.accounts
+        ):
+            raise field_problem(
+                ("exchanges", "history_days"),
+                f"at most {INCOREX_MAX_LOOKBACK_DAYS} with an IncoreX account (one wallet_history request"
+                " per day, 10 a minute)",
+            )
+        return self
 
     def secret_values(self) -> list[str]:
         """Every non-empty secret in the config, for the log redaction filter."""

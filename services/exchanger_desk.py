@@ -222,5 +222,4 @@ def _names(title: str, code: str) -> bool:
 
 async def _recent_bids(account: Account) -> list[BidRecord]:
     client = _client(account)
-    bids = await client.get_exchanges(limit=RECENT_BIDS)
-    return sorted(bids, key=lambda b: b.time, reverse=True)
+    return await client.fetch_recent_bids(RECENT_BIDS)

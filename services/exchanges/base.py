@@ -39,7 +39,7 @@ from .models import (
     Withdrawal,
 )
 from .nonce import MemoryNonceSource, NonceSource, RedisNonceSource
-from .ratelimit import MemoryRateLimiter, RateLimit, RateLimiter, RedisRateLimiter
+from .ratelimit import LimiterPool, MemoryRateLimiter, RateLimit, RateLimiter, RedisRateLimiter
 from .redaction import Redactor
 from .symbols import MarketIndex
 from .transport import ErrorHook, RetryPolicy, Signer, Transport
@@ -73,6 +73,10 @@ class ClientConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     redis: Redis | None = None  # shared nonces and rate-limit windows across bot copies
     redis_prefix: str = "chatops"
+    # keys of one exchange account (Indodax counts trading "per account and pair"); None: the key alone
+    account_id: str | None = None
+    # in-process windows shared between clients when there is no Redis (one pool per bot)
+    limiters: LimiterPool | None = None
     markets_ttl: float = 300.0
     session: aiohttp.ClientSession | None = None
 
@@ -106,13 +110,23 @@ class ExchangeClient:
     def _redis_key(self, *parts: str) -> str:
         return ":".join((self.config.redis_prefix, "exchange", self.exchange, *parts))
 
+    def rate_owner(self) -> str:
+        """Whose requests the exchange counts together: the account when the config names one, else
+        the API key. A client whose exchange counts per IP overrides this."""
+        if self.config.account_id:
+            return f"account:{self.config.account_id}"
+        return self.config.credentials.fingerprint()
+
     def make_limiter(self, limits: Sequence[RateLimit] | None = None, scope: str = "") -> RateLimiter:
-        """Rate-limit windows are per API key (what exchanges count), shared through Redis if given."""
+        """One window per owner (``scope`` or ``rate_owner()``), shared through Redis if given, else
+        through the config's pool of in-process limiters."""
         declared = self.rate_limits if limits is None else limits
-        if self.config.redis is None:
-            return MemoryRateLimiter(declared)
-        owner = scope or self.config.credentials.fingerprint()
-        return RedisRateLimiter(self.config.redis, self._redis_key("rl", owner), declared)
+        owner = scope or self.rate_owner()
+        if self.config.redis is not None:
+            return RedisRateLimiter(self.config.redis, self._redis_key("rl", owner), declared)
+        if self.config.limiters is not None:
+            return self.config.limiters.get(f"{self.exchange}:{owner}", declared)
+        return MemoryRateLimiter(declared)
 
     def make_nonce_source(self) -> NonceSource:
         if self.config.redis is None:

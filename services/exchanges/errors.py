@@ -7,6 +7,7 @@ the transport redacts them before an error is built.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 
@@ -124,3 +125,11 @@ class UnknownPair(InvalidRequest):
     """The pair is not listed on this exchange."""
 
     reason = "unknown_pair"
+
+
+class NetworkRequired(InvalidRequest):
+    """The asset leaves on several networks and none was chosen: the user picks one of ``networks``."""
+
+    def __init__(self, message: str, *, networks: Sequence[str] = (), **kw: str) -> None:
+        super().__init__(message, **kw)
+        self.networks = list(networks)

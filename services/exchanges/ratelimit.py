@@ -64,7 +64,8 @@ def _limits_for(limits: Sequence[RateLimit], buckets: Sequence[str]) -> list[tup
 class MemoryRateLimiter:
     def __init__(self, limits: Sequence[RateLimit]) -> None:
         self._limits = list(limits)
-        self._sent: dict[str, deque[float]] = {}
+        # one window per (bucket, limit): two limits declared on one bucket must both hold
+        self._sent: dict[tuple[str, RateLimit], deque[float]] = {}
         self._blocked: dict[str, float] = {}
         self._lock = asyncio.Lock()
 
@@ -75,14 +76,14 @@ class MemoryRateLimiter:
                 now = time.monotonic()
                 wait = max((self._blocked.get(b, 0.0) - now for b in buckets), default=0.0)
                 for bucket, limit in checks:
-                    sent = self._sent.setdefault(bucket, deque())
+                    sent = self._sent.setdefault((bucket, limit), deque())
                     while sent and sent[0] <= now - limit.period:
                         sent.popleft()
                     if len(sent) >= limit.limit:
                         wait = max(wait, sent[0] + limit.period - now)
                 if wait <= 0:
-                    for bucket, _ in checks:
-                        self._sent[bucket].append(now)
+                    for check in checks:
+                        self._sent[check].append(now)
                     return
                 if max_wait is not None and wait > max_wait:
                     raise WaitTooLong(wait)
@@ -90,6 +91,20 @@ class MemoryRateLimiter:
 
     async def block(self, bucket: str, seconds: float) -> None:
         self._blocked[bucket] = max(self._blocked.get(bucket, 0.0), time.monotonic() + seconds)
+
+
+class LimiterPool:
+    """In-process windows shared by the clients that name the same owner (one pool per account registry):
+    an exchange counting per IP or per account must see one window, not one per key."""
+
+    def __init__(self) -> None:
+        self._limiters: dict[tuple[str, tuple[RateLimit, ...]], MemoryRateLimiter] = {}
+
+    def get(self, owner: str, limits: Sequence[RateLimit]) -> MemoryRateLimiter:
+        key = (owner, tuple(limits))
+        if key not in self._limiters:
+            self._limiters[key] = MemoryRateLimiter(limits)
+        return self._limiters[key]
 
 
 # KEYS: the window keys (one per bucket and limit), then the block keys (one per bucket)

@@ -42,25 +42,25 @@ def create_app(seed: Seed | None = None, **options: Any) -> web.Application:
 
     async def api(request: web.Request) -> web.Response:
         login = request.headers.get(c.HEADER_LOGIN, "")
+        locale = request.headers.get(c.HEADER_LANG) or DEFAULT_LOCALE
         if (wait := site.core.limiter.check([c.BUCKET], scope=login)) is not None:
             return web.Response(
                 status=429, text="Too Many Requests", headers={"Retry-After": str(math.ceil(wait))}
             )
         account = site.core.account_by_login(login, request.headers.get(c.HEADER_KEY, ""))
         if account is None:
-            return failure(SiteError(c.API_DISABLED))
+            return failure(SiteError(c.API_DISABLED), locale)
         method = request.match_info["method"]
         handler = HANDLERS.get(method)
         if handler is None or PERMISSION[method] not in account.permissions:
-            return failure(SiteError(c.METHOD_NOT_SUPPORTED))
+            return failure(SiteError(c.METHOD_NOT_SUPPORTED), locale)
         form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
         site.bids.advance_due()
-        locale = request.headers.get(c.HEADER_LANG) or DEFAULT_LOCALE
         call = Call(site, account.name, form, str(request.url.origin()), request.remote or "", locale)
         try:
             return ok(handler(call))
         except SiteError as error:
-            return failure(error)
+            return failure(error, locale)
 
     app.router.add_post(c.API_PATH + "{method}", api)
     return app

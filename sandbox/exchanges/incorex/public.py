@@ -66,8 +66,9 @@ def ticker(state: IncorexState, params: Params) -> dict[str, Any]:
         reference = book.reference_price()
         answer[pid] = [
             market.symbol,
-            num(book.best_ask),
+            # the document's example order: highest bid, then lowest ask (its labels say the reverse)
             num(book.best_bid),
+            num(book.best_ask),
             num(stats.change or ZERO),
             num(stats.change_percent or ZERO),
             num(stats.last or reference),

@@ -56,6 +56,8 @@ def order_create(state: IncorexState, account: SeedAccount, params: Params) -> d
         stop, price = decimal_param(params, "price"), decimal_param(params, "limitprice")
     elif kind == "limit":
         price = decimal_param(params, "price")
+    else:  # market: the document's example sends a price too; the book decides what it gets
+        decimal_param(params, "price")
     book = state.book(market.symbol)
     estimate = price or (book.best_ask if side == "buy" else book.best_bid) or book.reference_price()
     _check_limits(state.pair_limits[pid], quantity, [p for p in (price, stop) if p is not None], estimate)

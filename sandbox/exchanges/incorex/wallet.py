@@ -14,6 +14,17 @@ from .state import IncorexState
 from .wire import Params, Refusal, decimal_param, num, ok, required
 
 DAY = 86_400
+# The document's example: "date" => 1528239599 answers "begin": "1528239600", "end": "1528325999". The
+# server's days begin at 23:00 UTC (its own midnight, UTC+1), and it serves the day holding date + 1 s.
+SERVER_UTC_OFFSET = 3_600
+
+
+def server_day(moment: int) -> tuple[int, int]:
+    """The server's day (begin, end) that holds ``moment``."""
+    begin = (moment + SERVER_UTC_OFFSET) // DAY * DAY - SERVER_UTC_OFFSET
+    return begin, begin + DAY - 1
+
+
 MIN_ADDRESS_LENGTH = 8
 # the simulator's transfer states in IncoreX's words
 STATUS_WORD = {"pending": "processing", "done": "success", "cancelled": "cancelled", "failed": "error"}
@@ -60,9 +71,7 @@ def wallet_history(state: IncorexState, account: SeedAccount, params: Params) ->
     date = params.get("date", "").strip()
     if date and not date.isdigit():
         raise Refusal(ErrorCode.BAD_PARAMETER, name="date")
-    moment = int(date) if date else int(state.clock.now())
-    begin = moment - moment % DAY
-    end = begin + DAY - 1
+    begin, end = server_day(int(date) + 1 if date else int(state.clock.now()))
     transfers = [t for t in state.transfers.query(account.name) if begin <= t.created_at <= end]
     return ok(WALLET_HISTORY, begin=str(begin), end=str(end), history=[_entry(t) for t in transfers])
 

@@ -19,6 +19,6 @@ class ApiKeyHeaders:
     async def __call__(self, request: Request) -> SignedRequest:
         plain = await unsigned(request)
         headers = {**plain.headers, HEADER_LOGIN: self._login, HEADER_KEY: self._key}
-        if self._language:
+        if self._language and HEADER_LANG not in headers:  # a request that names its language keeps it
             headers[HEADER_LANG] = self._language
         return SignedRequest(plain.method, plain.url_path, plain.body, headers)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlencode
@@ -78,16 +79,31 @@ class ExchangerClient(ExchangeClient):
     # -- the wire -----------------------------------------------------------------------------------
 
     async def _call(self, method: str, params: Params = ()) -> Any:
+        """Errors are told by their text, which the site writes in API-LANG's language: a write asks
+        for English (it is sent once, so its error must be understood the first time); a read whose
+        error text is not one we know is asked again in English."""
+        write = method in c.WRITE_METHODS
         request = Request(
             "POST",
             c.API_PATH + method,
             method,
             form=[(name, _wire(value)) for name, value in params if value is not None],
-            write=method in c.WRITE_METHODS,
+            headers={c.HEADER_LANG: c.ENGLISH} if write else {},
+            write=write,
             buckets=(c.BUCKET,),
             signed=True,
         )
-        return self._parse(Envelope, await self._transport.request(request), method).data
+        try:
+            answer = await self._transport.request(request)
+        except errors.ExchangeError as exc:
+            if type(exc) is not errors.ExchangeError or write or not self._foreign_language:
+                raise
+            answer = await self._transport.request(replace(request, headers={c.HEADER_LANG: c.ENGLISH}))
+        return self._parse(Envelope, answer, method).data
+
+    @property
+    def _foreign_language(self) -> bool:
+        return bool(self.config.language) and self.config.language != c.ENGLISH
 
     def _parse(self, shape: type[M], data: Any, method: str) -> M:
         try:
@@ -272,6 +288,16 @@ class ExchangerClient(ExchangeClient):
         ]
         return await self._items(c.GET_EXCHANGES, BidRecord, params)
 
+    async def fetch_recent_bids(self, limit: int) -> list[BidRecord]:
+        """The ``limit`` newest bids, newest first, whatever order the site lists them in."""
+        now = datetime.now(UTC)
+        found: list[BidRecord] = []
+        for days in c.RECENT_BID_WINDOWS_DAYS:
+            found = await self.get_exchanges(start_time=None if days is None else now - timedelta(days=days))
+            if len(found) >= limit:
+                break
+        return newest_first(found)[:limit]
+
     async def find_bid_by_api_id(self, api_id: str) -> BidRecord | None:
         """Settles a create_bid whose outcome is unknown: the bid exists if and only if this finds it."""
         records = await self.get_exchanges(api_id=api_id, status_history=True)
@@ -328,6 +354,10 @@ class ExchangerClient(ExchangeClient):
         """Requests a payout of the partner balance; returns the payout id."""
         data = await self._call(c.ADD_PARTNER_PAYOUT, [("method_id", method_id), ("account", account)])
         return self._parse(PayoutCreated, data, c.ADD_PARTNER_PAYOUT).payout_id
+
+
+def newest_first(bids: Sequence[BidRecord]) -> list[BidRecord]:
+    return sorted(bids, key=lambda b: (b.time, _id_order(b.id)), reverse=True)
 
 
 def _id_order(direction_id: str) -> tuple[int, str]:

@@ -63,6 +63,13 @@ LIST_METHODS = frozenset({GET_EXCHANGES, GET_PARTNER_LINKS, GET_PARTNER_EXCHANGE
 BUCKET = "api"
 RATE_LIMITS = (RateLimit(BUCKET, 3, 1.0), RateLimit(BUCKET, 90, 60.0))
 
+# error_text values the document lists, in the English the site answers in when API-LANG asks for it:
+# in any other language the texts are the site's translations, which no table can know
+ENGLISH = "en_US"
+# windows looked back through for the newest bids (the document does not say in which order the site
+# lists them, so a "limit" alone may pick the oldest): the last day, week, month, then everything
+RECENT_BID_WINDOWS_DAYS: tuple[int | None, ...] = (1, 7, 30, None)
+
 # error_text values the document lists (English site language)
 API_DISABLED = "Api disabled"  # wrong login/key, or the API not enabled for the user
 METHOD_NOT_SUPPORTED = "Method not supported"  # the method is not enabled for this key

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -43,7 +45,7 @@ from .constants import (
     DEPOSIT_ADDRESS,
     EXCHANGE,
     HISTORY_DEFAULT_LIMIT,
-    MAX_HISTORY_DAYS,
+    MAX_LOOKBACK_DAYS,
     ORDER_BOOK,
     ORDER_BOOK_DEFAULT_LIMIT,
     ORDER_CANCEL,
@@ -52,8 +54,10 @@ from .constants import (
     PAIR_SETTINGS,
     POSITION_WORD,
     RATE_LIMITS,
+    RATE_OWNER,
     RATE_PERIOD,
     REQUIRED_AMOUNT,
+    SERVER_DAY,
     TICKER,
     TRADES,
     USER_CANCELLED_ORDERS,
@@ -72,6 +76,7 @@ from .models import OrderExecution, RequiredAmount, WalletDay, WithdrawalTxid
 from .ordering import SigningTurns
 
 Shape = TypeVar("Shape", bound=BaseModel)
+log = logging.getLogger(__name__)
 Params = Sequence[tuple[str, str]]
 
 
@@ -113,7 +118,12 @@ class IncorexClient(ExchangeClient):
         )
         # long enough for a request with its retries and a full rate-limit window of waiting
         hold = config.timeout * (config.retry.attempts + 1) + RATE_PERIOD
+        self._crossed_ticker_logged = False
         self._turns = SigningTurns(config.redis, self._redis_key("signing", credentials.fingerprint()), hold)
+
+    def rate_owner(self) -> str:
+        """IncoreX counts "from one IP address or from one user": all our accounts share the IP's window."""
+        return RATE_OWNER
 
     def _raise_for_error(self, request: Request, response: Response) -> None:
         raise_for_error(self._transport, request, response)
@@ -172,8 +182,20 @@ class IncorexClient(ExchangeClient):
 
     async def fetch_tickers(self) -> dict[str, Ticker]:
         raw = await self._public(TICKER, schemas.Tickers)
-        tickers = (mapping.ticker(pair_id, row) for pair_id, row in raw.root.items())
+        tickers = (self._uncrossed(mapping.ticker(pair_id, row)) for pair_id, row in raw.root.items())
         return {ticker.symbol: ticker for ticker in tickers}
+
+    def _uncrossed(self, ticker: Ticker) -> Ticker:
+        """The document's labels and its example disagree on which of bid and ask comes first: we follow
+        the example, and should the server ever follow the labels, an ask below the bid tells."""
+        if ticker.ask is None or ticker.bid is None or ticker.ask >= ticker.bid:
+            return ticker
+        if not self._crossed_ticker_logged:
+            self._crossed_ticker_logged = True
+            log.warning(
+                "incorex ticker has ask below bid (%s): reading its columns the other way", ticker.symbol
+            )
+        return ticker.model_copy(update={"bid": ticker.ask, "ask": ticker.bid})
 
     async def fetch_order_book(self, pair: str, limit: int | None = None) -> OrderBook:
         market = await self.market(pair)
@@ -293,8 +315,10 @@ class IncorexClient(ExchangeClient):
             if price is None:
                 raise _invalid_order("a limit order needs a price")
             params.append(("price", _wire(price)))
-        elif price is not None:
-            params.append(("price", _wire(price)))
+        else:  # market: the document's example sends a price; the current best one unless given
+            params.append(
+                ("price", _wire(price if price is not None else await self._best_price(market, side)))
+            )
         params += [("position", POSITION_WORD[side]), ("type", WIRE_BY_ORDER_TYPE[type])]
         created = await self._private(ORDER_CREATE, schemas.OrderCreated, params, write=True)
         return Order(
@@ -309,6 +333,13 @@ class IncorexClient(ExchangeClient):
             stop_price=stop_price,
             timestamp=datetime.now(UTC),
         )
+
+    async def _best_price(self, market: Market, side: OrderSide) -> Decimal:
+        ticker = await self.fetch_ticker(market.symbol)
+        best = ticker.ask if side is OrderSide.BUY else ticker.bid
+        if not best:
+            raise _invalid_order(f"no {'ask' if side is OrderSide.BUY else 'bid'} to price a market order at")
+        return best
 
     async def cancel_order(self, order_id: str, pair: str | None = None) -> Order | None:
         """IncoreX answers only ok: there is no order to return."""
@@ -371,21 +402,29 @@ class IncorexClient(ExchangeClient):
         )
 
     async def _history_days(self, since: datetime | None) -> list[WalletDay]:
+        """The server's days from its current one back to the one holding ``since``. Days are the
+        server's, not ours: ask for the day beginning at B with date B - 1, as the document's example
+        does (date 1528239599 gives begin 1528239600, end 1528325999)."""
+        days = [await self.wallet_history()]
         if since is None:
-            return [await self.wallet_history()]
-        today = datetime.now(UTC).date()
-        first = since.astimezone(UTC).date()
-        days = (today - first).days + 1
-        if days > MAX_HISTORY_DAYS:
+            return days
+        cutoff = since.timestamp()
+        if math.ceil((days[0].begin - cutoff) / SERVER_DAY) > MAX_LOOKBACK_DAYS:
             raise errors.InvalidRequest(
-                f"wallet history is read one day per request: ask for at most {MAX_HISTORY_DAYS} days",
+                f"wallet history is read one day per request: look back at most {MAX_LOOKBACK_DAYS} days",
                 exchange=EXCHANGE,
                 endpoint=WALLET_HISTORY,
             )
-        starts = (
-            datetime(first.year, first.month, first.day, tzinfo=UTC) + timedelta(days=n) for n in range(days)
-        )
-        return [await self.wallet_history(start) for start in starts]
+        while days[-1].begin > cutoff and len(days) <= MAX_LOOKBACK_DAYS:
+            wanted = days[-1].begin - SERVER_DAY
+            day = await self.wallet_history(datetime.fromtimestamp(wanted - 1, UTC))
+            if day.begin >= days[-1].begin:  # the server did not go back: stop rather than loop
+                log.warning(
+                    "incorex wallet_history: asked for the day before %s, got %s", days[-1].begin, day.begin
+                )
+                break
+            days.append(day)
+        return days
 
     async def fetch_deposits(
         self, asset: str | None = None, since: datetime | None = None, limit: int | None = None

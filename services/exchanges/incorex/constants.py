@@ -59,6 +59,8 @@ WALLET_BUCKET = "wallet"
 REQUESTS_PER_MINUTE = 180
 WALLET_REQUESTS_PER_MINUTE = 10
 RATE_PERIOD = 60.0
+# the bot is one IP address: every IncoreX account in it counts against one window
+RATE_OWNER = "ip"
 DOCUMENTED_RATE_LIMITS = (
     RateLimit(ALL_BUCKET, REQUESTS_PER_MINUTE, RATE_PERIOD),
     RateLimit(WALLET_BUCKET, WALLET_REQUESTS_PER_MINUTE, RATE_PERIOD),
@@ -111,6 +113,10 @@ WITHDRAWAL = "withdrawal"
 # How many days fetch_deposits/fetch_withdrawals may walk back: one wallet_history call per day at
 # 10 calls a minute, so a longer span would stall the caller for minutes.
 MAX_HISTORY_DAYS = WALLET_REQUESTS_PER_MINUTE
+# A look-back of N days touches N + 1 of the server's days: [exchanges] history_days may be at most this.
+MAX_LOOKBACK_DAYS = MAX_HISTORY_DAYS - 1
+# wallet_history's days are the server's (the document's example: begin 1528239600, end 1528325999)
+SERVER_DAY = 86_400
 
 
 class ErrorCode(IntEnum):

@@ -70,7 +70,7 @@ def market(pair_id: str, raw: schemas.RawPairSettings) -> Market:
 
 
 def ticker(pair_id: str, raw: schemas.RawTicker) -> Ticker:
-    _, ask, bid, _change, change_pct, last, volume, high, low, updated = raw
+    _, bid, ask, _change, change_pct, last, volume, high, low, updated = raw
     return Ticker(
         symbol=symbol_of(pair_id),
         ask=ask,

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, RootModel, ValidationError
 
 from services.exchanges import errors
 
 from .constants import EXCHANGE
+
+
+def _none_as_empty_list(value: Any) -> Any:
+    # the server's JSON encoder writes an empty object as []: where an object is documented, [] is "none"
+    return {} if value == [] else value
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+#: an object keyed by pair, currency, ...; ``[]`` when there is none
+Obj = Annotated[dict[K, V], BeforeValidator(_none_as_empty_list)]
 
 
 class _Raw(BaseModel):
@@ -26,7 +37,7 @@ class RawTrade(_Raw):
     date: int
 
 
-class Trades(RootModel[dict[str, list[RawTrade]]]):
+class Trades(RootModel[Obj[str, list[RawTrade]]]):
     pass
 
 
@@ -41,15 +52,16 @@ class RawBook(_Raw):
     bid_top: Decimal
 
 
-class OrderBooks(RootModel[dict[str, RawBook]]):
+class OrderBooks(RootModel[Obj[str, RawBook]]):
     pass
 
 
-# name, lowest ask, highest bid, 24h change, 24h change %, last, 24h volume, 24h high, 24h low, updated
+# name, highest bid, lowest ask (the document's example; its labels say the reverse), 24h change,
+# 24h change %, last, 24h volume, 24h high, 24h low, updated
 RawTicker = tuple[str, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, int]
 
 
-class Tickers(RootModel[dict[str, RawTicker]]):
+class Tickers(RootModel[Obj[str, RawTicker]]):
     pass
 
 
@@ -62,7 +74,7 @@ class RawPairSettings(_Raw):
     max_amount: Decimal
 
 
-class PairSettings(RootModel[dict[str, RawPairSettings]]):
+class PairSettings(RootModel[Obj[str, RawPairSettings]]):
     pass
 
 
@@ -73,8 +85,8 @@ class Currencies(RootModel[list[str]]):
 class UserInfo(_Raw):
     uid: int
     server_time: int
-    balances: dict[str, Decimal]
-    reserved: dict[str, Decimal]
+    balances: Obj[str, Decimal]
+    reserved: Obj[str, Decimal]
 
 
 class Envelope(_Raw):
@@ -101,7 +113,7 @@ class RawOrder(_Raw):
     amount: Decimal
 
 
-class OpenOrders(RootModel[dict[str, list[RawOrder]]]):
+class OpenOrders(RootModel[Obj[str, list[RawOrder]]]):
     pass
 
 
@@ -120,7 +132,7 @@ class RawUserTrade(_Raw):
     amount: Decimal
 
 
-class UserTrades(RootModel[dict[str, list[RawUserTrade]]]):
+class UserTrades(RootModel[Obj[str, list[RawUserTrade]]]):
     pass
 
 
@@ -141,7 +153,7 @@ class RawRequiredAmount(_Raw):
     avg_price: Decimal
 
 
-class DepositAddresses(RootModel[dict[str, str]]):
+class DepositAddresses(RootModel[Obj[str, str]]):
     pass
 
 

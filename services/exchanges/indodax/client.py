@@ -3,6 +3,8 @@ on top of trading and market data."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import uuid
 from datetime import datetime
@@ -11,13 +13,22 @@ from decimal import Decimal
 from services.exchanges import errors
 from services.exchanges.callbacks import CallbackEndpoint
 from services.exchanges.capabilities import Capability
-from services.exchanges.models import AccountInfo, Balances, Deposit, DepositAddress, Withdrawal
+from services.exchanges.models import (
+    AccountInfo,
+    Balances,
+    Deposit,
+    DepositAddress,
+    Market,
+    Trade,
+    Withdrawal,
+)
 
 from . import history, parsing, schemas
 from .constants import EXCHANGE, REQUEST_ID_MAX
 from .session import amount_text
 from .trading import IndodaxTrading
 
+log = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9]+$")
 
 
@@ -70,8 +81,7 @@ class IndodaxClient(IndodaxTrading):
             raise errors.InvalidRequest(
                 f"no deposit address for {asset}", exchange=EXCHANGE, endpoint="getInfo"
             )
-        offered = info.network.get(key, [])
-        networks = [offered] if isinstance(offered, str) else list(offered)
+        networks = _networks(info, key)
         if network is not None and networks and network not in networks:
             raise errors.InvalidRequest(
                 f"{asset} has no network {network!r}; one of {', '.join(networks)}",
@@ -81,13 +91,51 @@ class IndodaxClient(IndodaxTrading):
         chosen = network or (networks[0] if networks else None)
         return DepositAddress(asset=asset.upper(), address=address, network=chosen)
 
+    async def fetch_my_trades(self, pair: str | None = None, limit: int | None = None) -> list[Trade]:
+        """tradeHistory takes one pair; without one, every pair of a coin the account touched is read
+        (``traded_pairs``), so a coin sold to zero still shows its trades."""
+        if pair is None:
+            markets = await self.traded_pairs()
+            log.info(
+                "indodax %s: own trades searched in %s", self.account, ", ".join(m.symbol for m in markets)
+            )
+            per_pair = await asyncio.gather(*(self.fetch_my_trades(m.symbol, limit) for m in markets))
+            return [trade for trades in per_pair for trade in trades]
+        m = await self.market(pair)
+        params = [("pair", m.id)] + ([("count", str(limit))] if limit else [])
+        raw = await self.tapi_result(schemas.MyTrades, "tradeHistory", params)
+        return [parsing.my_trade(m, row) for row in raw.trades]
+
+    async def traded_pairs(self) -> list[Market]:
+        """The pairs whose base coin the account holds, has open orders in, or moved in or out
+        (transHistory's last 7 days): a balance now zero does not hide a pair traded lately."""
+        balances, open_orders, moved = await asyncio.gather(
+            self.fetch_balance(), self.fetch_open_orders(), self._trans_history(None)
+        )
+        coins = {b.asset for b in balances.non_zero()}
+        coins |= {
+            c.upper()
+            for page in moved
+            for groups in (page.deposit, page.withdraw)
+            for c, rows in groups.items()
+            if rows
+        }
+        coins |= {o.symbol.partition("/")[0] for o in open_orders}
+        return [m for m in (await self.load_markets()).markets if m.base in coins]
+
     # -- deposits and withdrawals --------------------------------------------------------------------
 
     async def _trans_history(self, since: datetime | None) -> list[schemas.TransHistory]:
-        return [
-            await self.tapi_result(schemas.TransHistory, "transHistory", history.window_params(window))
-            for window in history.windows(since, history.today())
-        ]
+        pages = []
+        for window in history.windows(since, history.today()):
+            part: history.Window | None = window
+            while True:  # a window whose list came back full is read again up to its oldest day
+                params = history.window_params(part)
+                pages.append(await self.tapi_result(schemas.TransHistory, "transHistory", params))
+                part = history.older_part(part, pages[-1])
+                if part is None:
+                    break
+        return pages
 
     async def fetch_deposits(
         self, asset: str | None = None, since: datetime | None = None, limit: int | None = None
@@ -117,9 +165,25 @@ class IndodaxClient(IndodaxTrading):
         request_id: str | None = None,
     ) -> Withdrawal:
         """``request_id`` is Indodax's idempotency key (generated when not given); the callback the
-        exchange makes before executing is answered by ``self.withdrawal_callbacks``."""
-        target = [("withdraw_address", address)] + ([("network", network)] if network else [])
+        exchange makes before executing is answered by ``self.withdrawal_callbacks``. ``network`` is
+        always sent ("network | string | yes"): when not given it is the asset's only network in
+        getInfo, and NetworkRequired lists them when there are several."""
+        network = network or await self._only_network(asset)
+        target = [("withdraw_address", address), ("network", network)]
         return await self._withdraw(asset, amount, target, memo, request_id, network)
+
+    async def _only_network(self, asset: str) -> str:
+        networks = _networks(await self._info(), asset.lower())
+        if len(networks) == 1:
+            return networks[0]
+        where = {"exchange": EXCHANGE, "endpoint": "withdrawCoin"}
+        if not networks:
+            raise errors.InvalidRequest(f"Indodax lists no network for {asset.upper()}", **where)
+        raise errors.NetworkRequired(
+            f"{asset.upper()} leaves on several networks: choose one of {', '.join(networks)}",
+            networks=networks,
+            **where,
+        )
 
     async def withdraw_to_username(
         self,
@@ -174,3 +238,9 @@ class IndodaxClient(IndodaxTrading):
             timestamp=parsing.when(raw.submit_time),
             raw_status=raw.status,
         )
+
+
+def _networks(info: schemas.Info, asset: str) -> list[str]:
+    """getInfo's network map gives one name or a list ("eth": ["eth", "arb", "op", "base"])."""
+    offered = info.network.get(asset, [])
+    return [offered] if isinstance(offered, str) else list(offered)

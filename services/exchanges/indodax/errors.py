@@ -47,7 +47,9 @@ class IndodaxErrorHook:
         if not isinstance(data, dict):
             return  # not JSON or a list: the transport's status mapping and the schemas decide
         body = ErrorBody.model_validate(data)
-        failed = body.error is not None or body.success in (0, "0") or response.status == 429
+        # a non-empty error fails even with success 1 (withdrawCoin's documented answers); "error": ""
+        # beside success 1 is no error (real answers carry it)
+        failed = bool(body.error) or body.success in (0, "0") or response.status == 429
         if not failed:
             return
         message = self._redactor.text(body.error or body.message or f"HTTP {response.status}")

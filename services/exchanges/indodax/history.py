@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta, timezone
 from typing import TypeVar
 
 from services.exchanges.models import Deposit, Transfer
 
 from . import schemas
-from .constants import TRANS_HISTORY_MAX_DAYS
+from .constants import TRANS_HISTORY_MAX_DAYS, TRANS_HISTORY_MAX_RECORDS
 from .parsing import transfer_status, when
 
 # Indodax counts days in Jakarta time (WIB, no daylight saving)
@@ -16,6 +17,8 @@ WIB = timezone(timedelta(hours=7), "WIB")
 DATE_FORMAT = "%Y-%m-%d"
 
 T = TypeVar("T", bound=Transfer)
+Window = tuple[date, date]
+log = logging.getLogger(__name__)
 
 
 def today() -> date:
@@ -37,6 +40,33 @@ def windows(since: datetime | None, last_day: date) -> list[tuple[date, date] | 
         if start <= first:
             return found
         end = start - timedelta(days=1)
+
+
+def older_part(window: Window | None, page: schemas.TransHistory) -> Window | None:
+    """What is left to read of ``window`` after ``page``: "Max limit per fetch is 500 records (per
+    deposit coin, withdraw coin, ...)", "Order descending by submit_time", so a list that came back full
+    may have older records, up to the day of its oldest one (read again: that day may hold more)."""
+    start, end = window or (today() - timedelta(days=TRANS_HISTORY_MAX_DAYS), today())
+    full = [
+        rows
+        for groups in (page.deposit, page.withdraw)
+        for rows in groups.values()
+        if len(rows) >= TRANS_HISTORY_MAX_RECORDS
+    ]
+    if not full:
+        return None
+    cut = max(min(_day(row, end) for row in rows) for rows in full)
+    if cut >= end:
+        log.warning(
+            "indodax transHistory: over %d records on %s; older ones are out of reach", len(full[0]), end
+        )
+        return None
+    return min(start, cut - timedelta(days=1)), cut
+
+
+def _day(row: schemas.TransferRaw, default: date) -> date:
+    seconds = row.submit_time or row.success_time
+    return datetime.fromtimestamp(seconds, WIB).date() if seconds else default
 
 
 def window_params(window: tuple[date, date] | None) -> list[tuple[str, str]]:

@@ -18,6 +18,13 @@ def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
+def _null_is_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+# "orders": null when there are none (seen from the exchange by other public clients)
+NoneIsEmpty = BeforeValidator(_null_is_empty)
+
 # times and amounts that may come as "" (an open order's finish_time)
 Seconds = Annotated[int | None, BeforeValidator(_blank_is_none)]
 MaybeDecimal = Annotated[Decimal | None, BeforeValidator(_blank_is_none)]
@@ -171,11 +178,11 @@ class OrderRaw(Raw):
 
 
 class OpenOrders(Raw):
-    orders: list[OrderRaw] | dict[str, list[OrderRaw]]
+    orders: Annotated[list[OrderRaw] | dict[str, list[OrderRaw]], NoneIsEmpty]
 
 
 class OrderList(Raw):
-    orders: list[OrderRaw]
+    orders: Annotated[list[OrderRaw], NoneIsEmpty]
 
 
 class OneOrder(Raw):

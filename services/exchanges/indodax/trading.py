@@ -3,14 +3,13 @@ order queries, cancels, and our own trade history."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 
 from services.exchanges import errors
-from services.exchanges.models import Market, Order, OrderSide, OrderStatus, OrderType, Trade
+from services.exchanges.models import Market, Order, OrderSide, OrderStatus, OrderType
 
 from . import parsing, schemas
 from .constants import CANCEL_BUCKET, CLIENT_ORDER_ID_MAX, EXCHANGE, TRADE_BUCKET
@@ -160,34 +159,33 @@ class IndodaxTrading(IndodaxMarketData):
         orders = [parsing.order(m, row) for row in raw.orders]
         return [o for o in orders if o.status is not OrderStatus.OPEN]
 
-    async def fetch_my_trades(self, pair: str | None = None, limit: int | None = None) -> list[Trade]:
-        """tradeHistory takes one pair; without one, every pair of a coin the account holds is read."""
-        if pair is None:
-            return await self._my_trades_of_held_coins(limit)
-        m = await self.market(pair)
-        params = [("pair", m.id)] + ([("count", str(limit))] if limit else [])
-        raw = await self.tapi_result(schemas.MyTrades, "tradeHistory", params)
-        return [parsing.my_trade(m, row) for row in raw.trades]
-
-    async def _my_trades_of_held_coins(self, limit: int | None) -> list[Trade]:
-        held = {b.asset for b in (await self.fetch_balance()).non_zero()}
-        markets = [m for m in (await self.load_markets()).markets if m.base in held and m.quote in held]
-        per_pair = await asyncio.gather(*(self.fetch_my_trades(m.symbol, limit) for m in markets))
-        return [trade for trades in per_pair for trade in trades]
-
     async def cancel_order(
-        self, order_id: str, pair: str | None = None, *, side: OrderSide | None = None
+        self,
+        order_id: str,
+        pair: str | None = None,
+        *,
+        side: OrderSide | None = None,
+        type: OrderType | None = None,
     ) -> Order | None:
-        """cancelOrder needs the side; without ``side`` the order is looked up first (one read)."""
+        """cancelOrder needs the side and, for a stop-limit order, ``order_type=stoplimit``; what the
+        caller does not give is looked up first (one read)."""
         m = await self.market(self._need_pair(pair, "cancelOrder"))
         known: Order | None = None
-        if side is None:
-            known = await self.fetch_order(order_id, m.symbol)
-            side = known.side
-        order_type = "stoplimit" if known is not None and known.type is OrderType.STOP_LIMIT else "limit"
+        if side is None or type is None:
+            known = await self._order_to_cancel(m, order_id)
+            side, type = side or known.side, type or known.type
+        order_type = "stoplimit" if type is OrderType.STOP_LIMIT else "limit"
         params = [("pair", m.id), ("order_id", order_id), ("type", side.value), ("order_type", order_type)]
         data = await self.tapi("cancelOrder", params, write=True, buckets=(CANCEL_BUCKET,))
         return self._cancelled(data, "cancelOrder", known)
+
+    async def _order_to_cancel(self, m: Market, order_id: str) -> Order:
+        """openOrders names an open order's type (getOrder's documented answer does not), so look there
+        first; getOrder for an order that is no longer open."""
+        for order in await self.fetch_open_orders(m.symbol):
+            if order.id == order_id:
+                return order
+        return await self.fetch_order(order_id, m.symbol)
 
     async def cancel_order_by_client_order_id(self, client_order_id: str) -> Order:
         params = [("client_order_id", client_order_id)]

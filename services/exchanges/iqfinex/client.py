@@ -46,6 +46,8 @@ from .schemas import (
     RawPublicTrade,
     RawTicker,
     RawTrade,
+    listed,
+    listing,
 )
 
 
@@ -155,10 +157,8 @@ class IqfinexClient(ExchangeClient):
     # -- public --------------------------------------------------------------------------------------
 
     async def fetch_currencies(self) -> list[Currency]:
-        shape = list[RawCurrency] | dict[str, RawCurrency]
-        raw = await self._get(c.CURRENCIES, "currencies", shape)
-        rows = raw.values() if isinstance(raw, dict) else raw
-        return [parsing.currency(row) for row in rows]
+        raw = await self._get(c.CURRENCIES, "currencies", listing(RawCurrency))
+        return [parsing.currency(row) for _, row in listed(raw)]
 
     async def fetch_currency(self, code: str) -> Currency:
         if not code.isalnum():
@@ -167,9 +167,8 @@ class IqfinexClient(ExchangeClient):
         return parsing.currency(raw)
 
     async def fetch_markets(self) -> list[Market]:
-        raw = await self._get(c.ASSETS, "assets", list[RawAsset] | dict[str, RawAsset])
-        rows = raw.values() if isinstance(raw, dict) else raw
-        return [parsing.market(row) for row in rows]
+        raw = await self._get(c.ASSETS, "assets", listing(RawAsset))
+        return [parsing.market(row) for _, row in listed(raw)]
 
     async def fetch_asset(self, pair: str) -> Market:
         """One pair's current limits straight from /v1/asset (fetch_markets answers from a cache)."""
@@ -177,13 +176,12 @@ class IqfinexClient(ExchangeClient):
         return parsing.market(await self._get(c.ASSET.format(name=market.id), "asset", RawAsset))
 
     async def fetch_tickers(self) -> dict[str, Ticker]:
-        raw = await self._get(c.TICKERS, "tickers", dict[str, RawTicker] | list[RawTicker])
-        if isinstance(raw, list):
-            if any(row.asset is None for row in raw):
-                raise self._bad("tickers", "a ticker row names no asset")
-            raw = {row.asset: row for row in raw}
+        rows = listed(await self._get(c.TICKERS, "tickers", listing(RawTicker)))
+        by_asset = {key or row.asset: row for key, row in rows}
+        if None in by_asset:
+            raise self._bad("tickers", "a ticker row names no asset")
         markets = await self.load_markets()
-        tickers = (parsing.ticker(parsing.symbol_of(markets, asset), row) for asset, row in raw.items())
+        tickers = (parsing.ticker(parsing.symbol_of(markets, a), row) for a, row in by_asset.items() if a)
         return {ticker.symbol: ticker for ticker in tickers}
 
     async def fetch_ticker(self, pair: str) -> Ticker:

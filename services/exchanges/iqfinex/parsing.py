@@ -166,9 +166,12 @@ def order(markets: MarketIndex, raw: RawOrder) -> Order:
 
 
 def trade(markets: MarketIndex, raw: RawTrade) -> Trade:
+    # "id integer id of opened order": every fill of an order carries it, so a fill is told apart by
+    # its time, price and volume too
+    when_closed = raw.close_time if raw.close_time is not None else raw.open_time
     return Trade(
-        id=str(raw.id),
-        order_id=None if raw.order_id is None else str(raw.order_id),
+        id=f"{raw.id}:{when_closed}:{raw.price}:{raw.volume}",
+        order_id=str(raw.order_id if raw.order_id is not None else raw.id),
         symbol=symbol_of(markets, raw.asset),
         side=OrderSide(raw.cmd),
         price=raw.price,
@@ -176,5 +179,5 @@ def trade(markets: MarketIndex, raw: RawTrade) -> Trade:
         cost=raw.price * raw.volume,
         fee=raw.commission,
         fee_asset=raw.commission_currency.upper() if raw.commission_currency else None,
-        timestamp=when(raw.close_time if raw.close_time is not None else raw.open_time),
+        timestamp=when(when_closed),
     )

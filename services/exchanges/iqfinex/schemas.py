@@ -43,6 +43,26 @@ class Page(_Raw, Generic[T]):
     rows: list[T] = Field(default_factory=list)
 
 
+class Rows(_Raw, Generic[T]):
+    """A {count, rows} page with its rows present: told apart from an object keyed by id."""
+
+    count: int | None = None
+    rows: list[T]
+
+
+def listing(item: type[T]) -> Any:
+    """The shapes a list may take where the document shows none: a plain list, an object keyed by id, or
+    the {count, rows} page its other lists come in."""
+    return list[item] | Rows[item] | dict[str, item]  # type: ignore[valid-type]
+
+
+def listed(raw: list[T] | Rows[T] | dict[str, T]) -> list[tuple[str | None, T]]:
+    """(key, row) pairs of any ``listing`` shape; the key is None where the shape has none."""
+    if isinstance(raw, dict):
+        return list(raw.items())
+    return [(None, row) for row in (raw.rows if isinstance(raw, Rows) else raw)]
+
+
 class RawCurrency(_Raw):
     name: str
     alias: str = ""

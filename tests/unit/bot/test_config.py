@@ -363,3 +363,13 @@ def test_the_price_tolerance_reaches_the_portfolio() -> None:
     config = parse_config(_base(portfolio={"price_tolerance": "2%"}))
     monitoring = build_monitoring(config, AccountRegistry.build([]), create_redis(REDIS_URL), Keys("t"))
     assert monitoring.portfolio.price_tolerance == Decimal("0.02")
+
+
+def test_history_days_stays_within_what_the_incorex_client_reads() -> None:
+    # incorex.txt, Wallet API: "limited to 10 requests per minute from one IP address"; wallet_history
+    # answers one day ("begin", "end") per request, and a look-back of N days touches N + 1 of them
+    incorex = {"name": "ix", "exchange": "incorex", "api_key": "k", "api_secret": "s"}
+    problems = _problems(_base(accounts=[incorex], exchanges={"history_days": 10}))
+    assert any(p.startswith("exchanges.history_days") and "at most 9" in p for p in problems), problems
+    assert parse_config(_base(accounts=[incorex], exchanges={"history_days": 9})).exchanges.history_days == 9
+    assert parse_config(_base(exchanges={"history_days": 10})).exchanges.history_days == 10  # no IncoreX

@@ -44,3 +44,17 @@ async def test_a_wait_longer_than_allowed_is_refused_at_once() -> None:
         await limiter.acquire(["wallet"], max_wait=1)
     assert time.monotonic() - started < 0.5
     assert 59 < caught.value.wait <= 60
+
+
+async def test_two_limits_on_one_bucket_both_hold() -> None:
+    # the exchanger's own declaration: "at most 3 calls a second and 90 a minute per key"
+    limiter = MemoryRateLimiter([RateLimit("api", 3, 0.3), RateLimit("api", 5, 60)])
+    started = time.monotonic()
+    for _ in range(3):  # the short window admits 3 at once (it admitted only 2 when both shared one)
+        await limiter.acquire(["api"])
+    assert time.monotonic() - started < 0.2
+    await limiter.acquire(["api"])
+    await limiter.acquire(["api"])  # 5 in the minute: the long window is now full
+    with pytest.raises(WaitTooLong) as caught:  # (it was never enforced: the short window forgot)
+        await limiter.acquire(["api"], max_wait=1)
+    assert caught.value.wait > 59

@@ -173,8 +173,8 @@ async def test_ticker_rows_become_tickers_for_every_pair_in_one_call(
     mock.get(url("ticker"), payload=TICKER)
     tickers = await client.fetch_tickers()
     ticker = tickers["BTC/USD"]
-    assert ticker.ask == Decimal("7478.24")
-    assert ticker.bid == Decimal("7503.9")
+    assert ticker.bid == Decimal("7478.24")  # the example's order (see test_document_fidelity)
+    assert ticker.ask == Decimal("7503.9")
     assert ticker.change_pct == Decimal("0.0065")
     assert ticker.last == Decimal("7503.9")
     assert ticker.base_volume == Decimal("21.34288258")

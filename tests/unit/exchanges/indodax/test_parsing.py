@@ -197,11 +197,11 @@ async def test_cancel_by_client_order_id(client: IndodaxClient, mock: aiorespons
     )
 
 
-async def test_cancel_order_with_known_side_sends_one_request(
+async def test_cancel_order_with_known_side_and_type_sends_one_request(
     client: IndodaxClient, mock: aioresponses
 ) -> None:
     mock.post(TAPI, body=examples.CANCEL)
-    order = await client.cancel_order("666883", "BTC/IDR", side=OrderSide.SELL)
+    order = await client.cancel_order("666883", "BTC/IDR", side=OrderSide.SELL, type=OrderType.LIMIT)
     assert order is not None and order.status is OrderStatus.CANCELED
 
 
@@ -212,7 +212,9 @@ async def test_withdraw_fee(client: IndodaxClient, mock: aioresponses) -> None:
 
 async def test_withdraw_coin_answer_has_no_return_key(client: IndodaxClient, mock: aioresponses) -> None:
     mock.post(TAPI, body=examples.WITHDRAW_COIN)
-    withdrawal = await client.withdraw("DOGE", Decimal(10), "D9iCdBLBosJzGSvpQGMSobwtdgB2rS1zam")
+    withdrawal = await client.withdraw(
+        "DOGE", Decimal(10), "D9iCdBLBosJzGSvpQGMSobwtdgB2rS1zam", network="doge"
+    )
     assert (withdrawal.id, withdrawal.fee, withdrawal.status) == (
         "doge-1941965",
         Decimal(5),

@@ -192,4 +192,5 @@ async def test_trades_by_order_example(http: aioresponses, client: IqfinexClient
 async def test_my_trades_example(http: aioresponses, client: IqfinexClient) -> None:
     http.get(re.compile(rf"{BASE}/v1/trades\?.*"), body=doc_examples.MY_TRADES)
     [trade] = await client.fetch_my_trades(limit=1)
-    assert (trade.id, trade.price, trade.amount) == ("17967861", Decimal("0.001"), Decimal("5249.418"))
+    assert (trade.order_id, trade.price, trade.amount) == ("17967861", Decimal("0.001"), Decimal("5249.418"))
+    assert trade.id.startswith("17967861:")  # the order's id, told apart per fill (test_document_fidelity)
