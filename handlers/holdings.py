@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers.monitoring_replies import answer_screen, send_screen
 from handlers.screens import BadArgument, Monitoring, check_argument, portfolio_screen_of
 from services.charts import portfolio_pies_png
+from services.team import Role
 
 
 async def show_balance(
@@ -46,6 +47,6 @@ async def show_portfolio(
 
 def build_router() -> Router:
     router = Router(name="holdings")
-    router.message.register(show_balance, Command("balance"))
-    router.message.register(show_portfolio, Command("portfolio"))
+    router.message.register(show_balance, Command("balance"), flags={"role": Role.VIEWER})
+    router.message.register(show_portfolio, Command("portfolio"), flags={"role": Role.VIEWER})
     return router

@@ -14,7 +14,7 @@ from handlers.views.lang import (
     unknown_language_text,
 )
 from services.audit import AuditLog
-from services.team import TeamMember
+from services.team import Role, TeamMember
 from services.user_settings import UserSettings
 
 
@@ -48,6 +48,6 @@ async def choose_language(
 
 def build_router() -> Router:
     router = Router(name="lang")
-    router.message.register(ask_language, Command("lang"))
-    router.callback_query.register(choose_language, LanguageChoice.filter())
+    router.message.register(ask_language, Command("lang"), flags={"role": Role.VIEWER})
+    router.callback_query.register(choose_language, LanguageChoice.filter(), flags={"role": Role.VIEWER})
     return router

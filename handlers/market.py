@@ -28,6 +28,7 @@ from services.accounts import UnknownAccount
 from services.charts import ChartLabels, candlestick_png
 from services.exchanges import errors
 from services.market_data import INTERVAL_SECONDS, UnknownInterval
+from services.team import Role
 
 MARKET_COMMANDS = ("price", "book", "chart")
 
@@ -114,6 +115,6 @@ async def _answer(message: Message, request: MarketRequest, monitoring: Monitori
 
 def build_router() -> Router:
     router = Router(name="market")
-    router.message.register(on_market_command, Command(*MARKET_COMMANDS))
-    router.callback_query.register(on_pick, PickCb.filter())
+    router.message.register(on_market_command, Command(*MARKET_COMMANDS), flags={"role": Role.VIEWER})
+    router.callback_query.register(on_pick, PickCb.filter(), flags={"role": Role.VIEWER})
     return router

@@ -24,3 +24,7 @@ def not_authorized_text() -> str:
 
 def role_required_text(role: Role) -> str:
     return _("This needs the {role} role.").format(role=role_title(role))
+
+
+def not_available_text() -> str:
+    return _("This is not available.")
