@@ -21,6 +21,7 @@ from bot.accounts import build_registry
 from bot.config import Config
 from bot.i18n import build_i18n
 from bot.metrics import BotMetrics
+from bot.middlewares.callbacks import UnmatchedButtonMiddleware
 from bot.middlewares.i18n import UserLanguageMiddleware
 from bot.middlewares.redis_outage import RedisOutageMiddleware
 from bot.middlewares.roles import RoleMiddleware
@@ -129,6 +130,7 @@ def build_dispatcher(
     roles = RoleMiddleware(services.audit, metrics)
     dp.message.middleware(roles)
     dp.callback_query.middleware(roles)
+    dp.callback_query.outer_middleware(UnmatchedButtonMiddleware())
 
     dp.include_routers(*get_routers())
     # error handlers run after the update's middlewares have returned: they need the language again

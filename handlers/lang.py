@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import LOCALES
+from handlers.errors import is_not_modified
 from handlers.views.lang import (
     LanguageChoice,
     choose_language_text,
@@ -41,7 +43,11 @@ async def choose_language(
         text = language_set_text(code)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(text)
+        try:
+            await query.message.edit_text(text)
+        except TelegramBadRequest as exc:
+            if not is_not_modified(exc):  # a double tap: the first one already said so
+                raise
     elif query.bot is not None:  # the menu message is too old to edit
         await query.bot.send_message(member.telegram_id, text)
 

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.metrics import BotMetrics
-from bot.middlewares.replies import notify
+from bot.middlewares.replies import acknowledge, notify
 from services.redis_client import REDIS_UNAVAILABLE_ERRORS
 from services.team import TeamDirectory
 
@@ -74,6 +74,8 @@ class RedisOutageMiddleware(BaseMiddleware):
                     locale=telegram_locale(user),
                 )
                 await notify(event, data, text)
+            else:
+                await acknowledge(event)
             return None
 
 

@@ -10,7 +10,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
 from bot.metrics import BotMetrics
-from bot.middlewares.replies import notify
+from bot.middlewares.replies import acknowledge, notify
 from handlers.views.common import not_authorized_text
 from services.audit import AuditLog
 from services.team import TeamDirectory
@@ -55,6 +55,8 @@ class TeamMiddleware(BaseMiddleware):
         await self._audit.record(user.id, "unauthorized", _attempt_details(event, user))
         if await self._throttle.allow(user.id):
             await notify(event, data, not_authorized_text())
+        else:
+            await acknowledge(event)
         return None
 
 

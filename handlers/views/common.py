@@ -28,3 +28,7 @@ def role_required_text(role: Role) -> str:
 
 def not_available_text() -> str:
     return _("This is not available.")
+
+
+def outdated_button_text() -> str:
+    return _("This button is too old, send the command again.")

@@ -74,7 +74,9 @@ async def test_a_stranger_is_refused_in_their_telegram_language(harness: Harness
 async def test_a_strangers_button_press_runs_no_handler(harness: Harness) -> None:
     await harness.feed(callback_update(STRANGER_ID, LanguageChoice(code="ru").pack()))
     assert await harness.services.user_settings.get_language(STRANGER_ID) is None
-    assert harness.session.sent_texts(STRANGER_ID) == ["Sorry, you are not authorized to use this bot."]
+    # to the presser only, as an alert: never into the chat the button is in
+    assert harness.session.alerts() == ["Sorry, you are not authorized to use this bot."]
+    assert harness.session.sent_texts() == []
 
 
 async def test_unsupported_telegram_language_falls_back_to_english(harness: Harness) -> None:
