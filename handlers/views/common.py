@@ -18,8 +18,15 @@ def role_title(role: Role) -> str:
     return titles[role]
 
 
-def not_authorized_text() -> str:
-    return _("Sorry, you are not authorized to use this bot.")
+def not_authorized_text(telegram_id: int) -> str:
+    return _(
+        "Sorry, you are not authorized to use this bot. Your Telegram id is {id}: "
+        "an admin of the team can add you with it."
+    ).format(id=telegram_id)
+
+
+def write_privately_text() -> str:
+    return _("I answer commands in a private chat only: write to me privately.")
 
 
 def role_required_text(role: Role) -> str:

@@ -84,8 +84,14 @@ _update_ids = itertools.count(1)
 
 
 def message_update(
-    user_id: int, text: str, *, language_code: str | None = "en", first_name: str = "U"
+    user_id: int,
+    text: str,
+    *,
+    language_code: str | None = "en",
+    first_name: str = "U",
+    chat: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A message from `user_id`, in their private chat unless `chat` says otherwise."""
     entities = (
         [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
     )
@@ -94,7 +100,7 @@ def message_update(
         "message": {
             "message_id": next(_update_ids),
             "date": int(datetime.now(UTC).timestamp()),
-            "chat": {"id": user_id, "type": "private"},
+            "chat": chat or {"id": user_id, "type": "private"},
             "from": {
                 "id": user_id,
                 "is_bot": False,
