@@ -71,7 +71,9 @@ def build_web_app(
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_endpoint)
-    if dispatcher is not None and webhook_path and keys is not None:
+    if dispatcher is not None and webhook_path:
+        if keys is None:
+            raise ValueError("the webhook needs `keys`: the update ids it has seen are kept in Redis")
         seen = Throttle(redis, keys, "update", window_s=SEEN_UPDATE_WINDOW_S)
         handler = WebhookHandler(dispatcher, bot, secret_token=webhook_secret or None, seen=seen)
         # Not handler.register(app): it would close the bot session on app shutdown, while
