@@ -21,7 +21,9 @@ from bot.accounts import build_registry
 from bot.config import Config
 from bot.i18n import build_i18n
 from bot.metrics import BotMetrics
+from bot.middlewares.callbacks import UnmatchedButtonMiddleware
 from bot.middlewares.i18n import UserLanguageMiddleware
+from bot.middlewares.private_chats import PrivateChatsOnly
 from bot.middlewares.redis_outage import RedisOutageMiddleware
 from bot.middlewares.roles import RoleMiddleware
 from bot.middlewares.team import TeamMiddleware
@@ -47,8 +49,10 @@ from services.team import TeamDirectory, TeamMember
 from services.throttle import Throttle
 from services.user_settings import UserSettings
 
-# How often a stranger, or anyone during a Redis outage, gets a reply.
+# How often anyone gets a reply during a Redis outage, and a group the "write to me privately" line.
 NOTICE_WINDOW_S = 60
+# A stranger is refused once per window; their attempts within it make one audit entry.
+STRANGER_WINDOW_S = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,19 +140,23 @@ def build_dispatcher(
     dp = Dispatcher(storage=storage, disable_fsm=True)
     dp.workflow_data.update(services.workflow_data())
 
-    unauthorized_throttle = Throttle(redis, services.keys, "unauthorized", window_s=NOTICE_WINDOW_S)
+    group_notice = Throttle(redis, services.keys, "group-notice", window_s=NOTICE_WINDOW_S)
     # Outer update middlewares run in registration order, after aiogram's user context one.
     dp.update.outer_middleware(tracker)
     dp.update.outer_middleware(RedisOutageMiddleware(i18n, metrics, services.team, window_s=NOTICE_WINDOW_S))
     dp.update.outer_middleware(dp.fsm)
     language = UserLanguageMiddleware(i18n, services.user_settings)
     dp.update.outer_middleware(language)
-    dp.update.outer_middleware(TeamMiddleware(services.team, services.audit, unauthorized_throttle, metrics))
+    dp.update.outer_middleware(PrivateChatsOnly(group_notice))
+    dp.update.outer_middleware(
+        TeamMiddleware(services.team, services.audit, metrics, window_s=STRANGER_WINDOW_S)
+    )
     dp.update.outer_middleware(UserTimezoneMiddleware(services.user_settings, services.config.display.tzinfo))
     # Inner middlewares on the root router also wrap the handlers of every included router.
     roles = RoleMiddleware(services.audit, metrics)
     dp.message.middleware(roles)
     dp.callback_query.middleware(roles)
+    dp.callback_query.outer_middleware(UnmatchedButtonMiddleware())
 
     dp.include_routers(*get_routers())
     # error handlers run after the update's middlewares have returned: they need the language again

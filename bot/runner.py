@@ -14,6 +14,7 @@ from bot.app import BotApp
 from bot.commands import register_commands
 from bot.config import Config
 from bot.web import build_web_app
+from services.redis_client import Keys
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ async def _start_web(app: BotApp) -> web.AppRunner:
         dispatcher=app.dispatcher if webhook else None,
         webhook_path=telegram.webhook_path if webhook else None,
         webhook_secret=telegram.webhook_secret.get_secret_value() if webhook else None,
+        keys=Keys(app.config.redis.prefix),
     )
     # handle_signals=False: signals belong to run(); access_log=None: request lines add noise only.
     runner = web.AppRunner(web_app, handle_signals=False, access_log=None)

@@ -8,18 +8,22 @@ from collections.abc import Awaitable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from redis.asyncio import Redis
 
 from bot.metrics import METRICS_CONTENT_TYPE, BotMetrics
+from bot.webhook import SEEN_UPDATE_WINDOW_S, WebhookHandler
 from bot.workers import Workers
 from services.accounts import AccountRegistry, UnknownAccount
+from services.redis_client import Keys
+from services.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
 HEALTH_CHECK_TIMEOUT_S = 5.0
+# the webhook's handler, for whoever needs to wait until the updates it took are handled
+WEBHOOK_HANDLER = web.AppKey("webhook_handler", WebhookHandler)
 
 
 async def _reachable(name: str, check: Awaitable[Any]) -> bool:
@@ -79,8 +83,10 @@ def build_web_app(
     dispatcher: Dispatcher | None = None,
     webhook_path: str | None = None,
     webhook_secret: str | None = None,
+    keys: Keys | None = None,
 ) -> web.Application:
-    """Pass `dispatcher` and `webhook_path` to serve the webhook (checked against `webhook_secret`)."""
+    """Pass `dispatcher`, `webhook_path` and `keys` to serve the webhook (checked against
+    `webhook_secret`; the update ids seen are kept in Redis under `keys`)."""
     app = web.Application()
 
     async def healthz(request: web.Request) -> web.Response:
@@ -108,8 +114,12 @@ def build_web_app(
     if accounts is not None:
         app.router.add_post("/callbacks/{exchange}/{account}", exchange_callbacks(accounts))
     if dispatcher is not None and webhook_path:
-        handler = SimpleRequestHandler(dispatcher, bot, secret_token=webhook_secret or None)
+        if keys is None:
+            raise ValueError("the webhook needs `keys`: the update ids it has seen are kept in Redis")
+        seen = Throttle(redis, keys, "update", window_s=SEEN_UPDATE_WINDOW_S)
+        handler = WebhookHandler(dispatcher, bot, secret_token=webhook_secret or None, seen=seen)
         # Not handler.register(app): it would close the bot session on app shutdown, while
         # updates still in flight need it; bot.runner closes the session last.
         app.router.add_post(webhook_path, handler.handle)
+        app[WEBHOOK_HANDLER] = handler
     return app

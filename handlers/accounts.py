@@ -11,6 +11,7 @@ from aiogram.utils.chat_action import ChatActionSender
 from handlers.screens import Monitoring
 from handlers.views.accounts import accounts_text
 from services.accounts import check_reachability
+from services.team import Role
 
 
 async def show_accounts(message: Message, monitoring: Monitoring) -> None:
@@ -22,5 +23,5 @@ async def show_accounts(message: Message, monitoring: Monitoring) -> None:
 
 def build_router() -> Router:
     router = Router(name="accounts")
-    router.message.register(show_accounts, Command("accounts"))
+    router.message.register(show_accounts, Command("accounts"), flags={"role": Role.VIEWER})
     return router

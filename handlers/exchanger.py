@@ -15,6 +15,7 @@ from handlers.screens import Monitoring
 from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from services.exchanges import errors
+from services.team import Role
 
 COMMAND_VIEWS = {"directions": "x", "bids": "y"}
 
@@ -35,5 +36,5 @@ async def show_exchanger(
 
 def build_router() -> Router:
     router = Router(name="exchanger")
-    router.message.register(show_exchanger, Command(*COMMAND_VIEWS))
+    router.message.register(show_exchanger, Command(*COMMAND_VIEWS), flags={"role": Role.VIEWER})
     return router

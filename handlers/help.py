@@ -6,7 +6,7 @@ from aiogram.types import Message
 
 from handlers.commands import commands_for
 from handlers.views.help import help_text
-from services.team import TeamMember
+from services.team import Role, TeamMember
 
 
 async def show_help(message: Message, member: TeamMember) -> None:
@@ -15,5 +15,5 @@ async def show_help(message: Message, member: TeamMember) -> None:
 
 def build_router() -> Router:
     router = Router(name="help")
-    router.message.register(show_help, Command("help"))
+    router.message.register(show_help, Command("help"), flags={"role": Role.VIEWER})
     return router

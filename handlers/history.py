@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from handlers.monitoring_replies import redraw_screen, send_screen
 from handlers.screens import Monitoring
 from handlers.views.paging import ViewCb
+from services.team import Role
 
 COMMAND_VIEWS = {"orders": "o", "trades": "t", "deposits": "d", "withdrawals": "w"}
 
@@ -29,7 +30,7 @@ async def turn_page(
 
 def build_router() -> Router:
     router = Router(name="history")
-    router.message.register(show_history, Command(*COMMAND_VIEWS))
+    router.message.register(show_history, Command(*COMMAND_VIEWS), flags={"role": Role.VIEWER})
     # every paged screen (balance and portfolio too) turns its pages here
-    router.callback_query.register(turn_page, ViewCb.filter())
+    router.callback_query.register(turn_page, ViewCb.filter(), flags={"role": Role.VIEWER})
     return router

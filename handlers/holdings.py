@@ -16,6 +16,7 @@ from handlers.arguments import BadArgument
 from handlers.monitoring_replies import answer_screen, send_screen
 from handlers.screens import Monitoring, check_argument, portfolio_screen_of
 from services.charts import portfolio_pies_png
+from services.team import Role
 
 
 async def show_balance(
@@ -57,6 +58,6 @@ def _shares(parts: dict[str, Decimal], total: Decimal) -> dict[str, Decimal]:
 
 def build_router() -> Router:
     router = Router(name="holdings")
-    router.message.register(show_balance, Command("balance"))
-    router.message.register(show_portfolio, Command("portfolio"))
+    router.message.register(show_balance, Command("balance"), flags={"role": Role.VIEWER})
+    router.message.register(show_portfolio, Command("portfolio"), flags={"role": Role.VIEWER})
     return router

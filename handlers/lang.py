@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import LOCALES
+from handlers.errors import is_not_modified
 from handlers.views.lang import (
     LanguageChoice,
     choose_language_text,
@@ -14,7 +16,7 @@ from handlers.views.lang import (
     unknown_language_text,
 )
 from services.audit import AuditLog
-from services.team import TeamMember
+from services.team import Role, TeamMember
 from services.user_settings import UserSettings
 
 
@@ -41,13 +43,17 @@ async def choose_language(
         text = language_set_text(code)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(text)
+        try:
+            await query.message.edit_text(text)
+        except TelegramBadRequest as exc:
+            if not is_not_modified(exc):  # a double tap: the first one already said so
+                raise
     elif query.bot is not None:  # the menu message is too old to edit
         await query.bot.send_message(member.telegram_id, text)
 
 
 def build_router() -> Router:
     router = Router(name="lang")
-    router.message.register(ask_language, Command("lang"))
-    router.callback_query.register(choose_language, LanguageChoice.filter())
+    router.message.register(ask_language, Command("lang"), flags={"role": Role.VIEWER})
+    router.callback_query.register(choose_language, LanguageChoice.filter(), flags={"role": Role.VIEWER})
     return router

@@ -37,6 +37,7 @@ from services.charts import candlestick_png
 from services.exchanges import errors
 from services.exchanges.capabilities import Capability
 from services.market_data import INTERVAL_SECONDS, UnknownInterval
+from services.team import Role
 
 MARKET_COMMANDS = ("price", "book", "chart")
 # ACCOUNT PAIR, and /chart an INTERVAL
@@ -145,6 +146,6 @@ async def _answer(message: Message, request: MarketRequest, monitoring: Monitori
 
 def build_router() -> Router:
     router = Router(name="market")
-    router.message.register(on_market_command, Command(*MARKET_COMMANDS))
-    router.callback_query.register(on_pick, PickCb.filter())
+    router.message.register(on_market_command, Command(*MARKET_COMMANDS), flags={"role": Role.VIEWER})
+    router.callback_query.register(on_pick, PickCb.filter(), flags={"role": Role.VIEWER})
     return router

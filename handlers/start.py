@@ -5,7 +5,7 @@ from aiogram.filters import CommandStart
 from aiogram.types import Message
 
 from handlers.views.start import greeting_text
-from services.team import TeamMember
+from services.team import Role, TeamMember
 
 
 async def start(message: Message, member: TeamMember) -> None:
@@ -14,5 +14,5 @@ async def start(message: Message, member: TeamMember) -> None:
 
 def build_router() -> Router:
     router = Router(name="start")
-    router.message.register(start, CommandStart())
+    router.message.register(start, CommandStart(), flags={"role": Role.VIEWER})
     return router

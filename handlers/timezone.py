@@ -12,7 +12,7 @@ from aiogram.types import Message
 from handlers.arguments import BadArgument, words
 from handlers.views.timezone import current_timezone_text, timezone_set_text, unknown_timezone_text
 from services.audit import AuditLog
-from services.team import TeamMember
+from services.team import Role, TeamMember
 from services.user_settings import UserSettings, find_timezone
 
 
@@ -43,5 +43,5 @@ async def set_timezone(
 
 def build_router() -> Router:
     router = Router(name="timezone")
-    router.message.register(set_timezone, Command("tz"))
+    router.message.register(set_timezone, Command("tz"), flags={"role": Role.VIEWER})
     return router

@@ -5,11 +5,25 @@ from __future__ import annotations
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.exceptions import ConnectionError, OutOfMemoryError, ReadOnlyError, ResponseError, TimeoutError
 
 # Errors that mean "Redis is not reachable right now" rather than "the command was wrong".
-# Middlewares catch exactly these to tell the user to come back later.
 REDIS_UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (ConnectionError, TimeoutError)
+# Redis that answers but refuses writes (maxmemory reached, a failed snapshot, a replica) is an
+# outage too; redis-py has classes for the first and the last, MISCONF is a plain ResponseError.
+_REFUSED_WRITES: tuple[type[Exception], ...] = (OutOfMemoryError, ReadOnlyError)
+_REFUSED_WRITE_CODES = ("MISCONF", "OOM", "READONLY")
+
+
+def is_redis_unavailable(exc: BaseException) -> bool:
+    """True when Redis cannot serve us now (unreachable, or refusing writes); False for a bad command.
+
+    Middlewares answer these with "try again in a minute" instead of treating them as bugs.
+    """
+    if isinstance(exc, REDIS_UNAVAILABLE_ERRORS + _REFUSED_WRITES):
+        return True
+    return isinstance(exc, ResponseError) and str(exc).startswith(_REFUSED_WRITE_CODES)
+
 
 # Retries are kept short on purpose: a user waits for the answer, and after these
 # attempts the bot tells them Redis is down instead of hanging.

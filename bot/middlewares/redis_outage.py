@@ -10,11 +10,12 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n
+from redis.exceptions import RedisError
 
 from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.metrics import BotMetrics
-from bot.middlewares.replies import notify
-from services.redis_client import REDIS_UNAVAILABLE_ERRORS
+from bot.middlewares.replies import acknowledge, notify
+from services.redis_client import is_redis_unavailable
 from services.team import TeamDirectory
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,11 @@ class LocalThrottle:
 class RedisOutageMiddleware(BaseMiddleware):
     """Wraps everything that may touch Redis (FSM, locale, team checks, handlers).
 
-    Redis being down is an expected condition, not a bug: the user gets a localized
-    "try again in a minute" (once per minute) and the log gets one warning line without
-    a traceback. Nothing here touches Redis, and the locale comes from Telegram's
-    language_code because the user's stored choice is in Redis. Strangers get no
-    answer at all: they are not even told the bot is down.
+    Redis being down, or refusing writes (OOM, MISCONF, READONLY), is an expected condition,
+    not a bug: the user gets a localized "try again in a minute" (once per minute) and the log
+    gets one warning line without a traceback. Nothing here touches Redis, and the locale comes
+    from Telegram's language_code because the user's stored choice is in Redis. Strangers get
+    no answer at all: they are not even told the bot is down.
     """
 
     def __init__(self, i18n: I18n, metrics: BotMetrics, team: TeamDirectory, *, window_s: float = 60) -> None:
@@ -64,7 +65,9 @@ class RedisOutageMiddleware(BaseMiddleware):
     ) -> Any:
         try:
             return await handler(event, data)
-        except REDIS_UNAVAILABLE_ERRORS as exc:
+        except RedisError as exc:
+            if not is_redis_unavailable(exc):
+                raise
             self._metrics.redis_errors.inc()
             log.warning("Redis unavailable while handling an update: %s", exc)
             user: User | None = data.get("event_from_user")
@@ -74,6 +77,8 @@ class RedisOutageMiddleware(BaseMiddleware):
                     locale=telegram_locale(user),
                 )
                 await notify(event, data, text)
+            else:
+                await acknowledge(event)
             return None
 
 

@@ -10,11 +10,10 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
 from bot.metrics import BotMetrics
-from bot.middlewares.replies import notify
+from bot.middlewares.replies import acknowledge, notify
 from handlers.views.common import not_authorized_text
 from services.audit import AuditLog
 from services.team import TeamDirectory
-from services.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +24,16 @@ _TEXT_SAMPLE = 100
 class TeamMiddleware(BaseMiddleware):
     """Outer update middleware, after the locale is known (the refusal is localized).
 
-    A stranger learns nothing: one short reply per throttle window and no handler runs.
-    Every attempt is audited, including the throttled ones.
+    A stranger learns nothing but their own Telegram id (so an admin can add them): one short
+    refusal per window, and no handler runs. Their attempts are counted in the audit log, one
+    entry per stranger per window, apart from the team's entries.
     """
 
-    def __init__(self, team: TeamDirectory, audit: AuditLog, throttle: Throttle, metrics: BotMetrics) -> None:
+    def __init__(self, team: TeamDirectory, audit: AuditLog, metrics: BotMetrics, *, window_s: int) -> None:
         self._team = team
         self._audit = audit
-        self._throttle = throttle
         self._metrics = metrics
+        self._window_s = window_s
 
     async def __call__(
         self,
@@ -51,10 +51,14 @@ class TeamMiddleware(BaseMiddleware):
             return await handler(event, data)
 
         self._metrics.unauthorized.inc()
-        log.info("update from user %s who is not in the team", user.id)
-        await self._audit.record(user.id, "unauthorized", _attempt_details(event, user))
-        if await self._throttle.allow(user.id):
-            await notify(event, data, not_authorized_text())
+        attempt = await self._audit.record_stranger(
+            user.id, _attempt_details(event, user), window_s=self._window_s
+        )
+        if attempt == 1:
+            log.info("update from user %s who is not in the team", user.id)
+            await notify(event, data, not_authorized_text(user.id))
+        else:
+            await acknowledge(event)
         return None
 
 

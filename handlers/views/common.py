@@ -20,8 +20,15 @@ def role_title(role: Role) -> str:
     return titles[role]
 
 
-def not_authorized_text() -> str:
-    return _("Sorry, you are not authorized to use this bot.")
+def not_authorized_text(telegram_id: int) -> str:
+    return _(
+        "Sorry, you are not authorized to use this bot. Your Telegram id is {id}: "
+        "an admin of the team can add you with it."
+    ).format(id=telegram_id)
+
+
+def write_privately_text() -> str:
+    return _("I answer commands in a private chat only: write to me privately.")
 
 
 def role_required_text(role: Role) -> str:
@@ -46,3 +53,11 @@ def clip(text: str, limit: int) -> str:
 def echo(text: str, limit: int = ECHO_LIMIT) -> str:
     """The user's input, shortened with an ellipsis and HTML-escaped, for quoting in a reply."""
     return html.escape(clip(text, limit))
+
+
+def not_available_text() -> str:
+    return _("This is not available.")
+
+
+def outdated_button_text() -> str:
+    return _("This button is too old, send the command again.")

@@ -16,6 +16,10 @@ from tests.e2e.conftest import StartBot
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 STRANGER_ID = 5550001
+REFUSAL = (
+    f"Sorry, you are not authorized to use this bot. Your Telegram id is {STRANGER_ID}: "
+    "an admin of the team can add you with it."
+)
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -56,18 +60,23 @@ async def test_stranger_gets_one_reply_then_silence_and_the_admin_sees_it_in_aud
     polling_bot: BotProcess, client: EmulatorClient
 ) -> None:
     first = await _reply(client, STRANGER_ID, "/start", language_code="en")
-    assert first.text == "Sorry, you are not authorized to use this bot."
+    assert first.text == REFUSAL
     await client.send(STRANGER_ID, "/help")
     await client.send(STRANGER_ID, "/audit")
     # A member's round trip after the stranger's messages shows the bot has got to them.
     await _reply(client, ADMIN_ID, "/start")
     await asyncio.sleep(1)
     from_bot = await client.messages(STRANGER_ID, bot_only=True)
-    assert [m.text for m in from_bot] == ["Sorry, you are not authorized to use this bot."]
+    assert [m.text for m in from_bot] == [REFUSAL]
 
-    audit = await _reply(client, ADMIN_ID, "/audit")
+    # strangers are kept apart from the team's entries: one entry per stranger per hour, with a count
+    await client.send(ADMIN_ID, "/audit strangers")
+    audit = await client.wait_for(
+        ADMIN_ID, lambda m: (m.text or "").startswith("Latest attempts"), timeout=30
+    )
     assert audit.text is not None
-    assert audit.text.count(f"unauthorized {STRANGER_ID}") == 3
+    assert audit.text.count(f"unauthorized {STRANGER_ID}") == 1
+    assert "attempts: 3" in audit.text
     assert "text=/audit" in audit.text
 
 

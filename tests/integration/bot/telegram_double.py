@@ -9,6 +9,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Message
@@ -19,6 +20,8 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.calls: list[TelegramMethod[Any]] = []
         self._ids = itertools.count(1)
+        # (chat, message) -> text of the messages edited so far, to refuse an edit that changes nothing
+        self._edited: dict[tuple[int, int], str] = {}
 
     async def make_request(
         self,
@@ -27,6 +30,12 @@ class RecordingSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109 - BaseSession's signature
     ) -> TelegramType:
         self.calls.append(method)
+        if isinstance(method, EditMessageText):
+            where = (int(method.chat_id or 0), int(method.message_id or 0))
+            if self._edited.get(where) == method.text:
+                # what Telegram answers, whether or not the markup is the same
+                raise TelegramBadRequest(method, "Bad Request: message is not modified")
+            self._edited[where] = method.text
         if isinstance(method, SendMessage | EditMessageText):
             chat_id = int(method.chat_id or 0)
             message = Message(
@@ -60,6 +69,10 @@ class RecordingSession(BaseSession):
             and (chat_id is None or call.chat_id == chat_id)
         ]
 
+    def answered_queries(self) -> list[str]:
+        """The ids of the callback queries answered, once per answer."""
+        return [call.callback_query_id for call in self.calls if isinstance(call, AnswerCallbackQuery)]
+
     def alerts(self) -> list[str]:
         return [str(call.text) for call in self.calls if isinstance(call, AnswerCallbackQuery) and call.text]
 
@@ -71,8 +84,14 @@ _update_ids = itertools.count(1)
 
 
 def message_update(
-    user_id: int, text: str, *, language_code: str | None = "en", first_name: str = "U"
+    user_id: int,
+    text: str,
+    *,
+    language_code: str | None = "en",
+    first_name: str = "U",
+    chat: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A message from `user_id`, in their private chat unless `chat` says otherwise."""
     entities = (
         [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
     )
@@ -81,7 +100,7 @@ def message_update(
         "message": {
             "message_id": next(_update_ids),
             "date": int(datetime.now(UTC).timestamp()),
-            "chat": {"id": user_id, "type": "private"},
+            "chat": chat or {"id": user_id, "type": "private"},
             "from": {
                 "id": user_id,
                 "is_bot": False,
@@ -94,20 +113,31 @@ def message_update(
     }
 
 
-def callback_update(user_id: int, data: str, *, language_code: str | None = "en") -> dict[str, Any]:
-    return {
+def callback_update(
+    user_id: int,
+    data: str | None,
+    *,
+    language_code: str | None = "en",
+    message_id: int | None = None,
+    chat: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A press on a button of the bot's message `message_id` (a new one unless given), in the
+    presser's private chat unless `chat` says otherwise; `data` None is a press without data."""
+    update: dict[str, Any] = {
         "update_id": next(_update_ids),
         "callback_query": {
             "id": str(next(_update_ids)),
             "from": {"id": user_id, "is_bot": False, "first_name": "U", "language_code": language_code},
             "chat_instance": "ci",
-            "data": data,
             "message": {
-                "message_id": next(_update_ids),
+                "message_id": message_id or next(_update_ids),
                 "date": int(datetime.now(UTC).timestamp()),
-                "chat": {"id": user_id, "type": "private"},
+                "chat": chat or {"id": user_id, "type": "private"},
                 "from": {"id": 42, "is_bot": True, "first_name": "bot"},
                 "text": "menu",
             },
         },
     }
+    if data is not None:
+        update["callback_query"]["data"] = data
+    return update

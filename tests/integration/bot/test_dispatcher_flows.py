@@ -54,27 +54,23 @@ async def test_role_refusal_is_in_the_members_language(harness: Harness) -> None
     assert harness.session.sent_texts(VIEWER_ID) == ["Для этого нужна роль «администратор»."]
 
 
-async def test_a_stranger_gets_one_reply_per_minute_and_every_attempt_is_audited(harness: Harness) -> None:
-    for text in ("/start", "/audit", "hello"):
-        await harness.feed(message_update(STRANGER_ID, text))
-    assert harness.session.sent_texts(STRANGER_ID) == ["Sorry, you are not authorized to use this bot."]
-    entries = await harness.services.audit.latest()
-    assert [(e.actor_id, e.action, e.details["text"]) for e in entries] == [
-        (STRANGER_ID, "unauthorized", "hello"),
-        (STRANGER_ID, "unauthorized", "/audit"),
-        (STRANGER_ID, "unauthorized", "/start"),
-    ]
-
-
 async def test_a_stranger_is_refused_in_their_telegram_language(harness: Harness) -> None:
     await harness.feed(message_update(STRANGER_ID, "/start", language_code="tr"))
-    assert harness.session.sent_texts(STRANGER_ID) == ["Üzgünüz, bu botu kullanma yetkiniz yok."]
+    assert harness.session.sent_texts(STRANGER_ID) == [
+        "Üzgünüz, bu botu kullanma yetkiniz yok. Telegram kimliğiniz 666: "
+        "ekibin bir yöneticisi sizi bununla ekleyebilir."
+    ]
 
 
 async def test_a_strangers_button_press_runs_no_handler(harness: Harness) -> None:
     await harness.feed(callback_update(STRANGER_ID, LanguageChoice(code="ru").pack()))
     assert await harness.services.user_settings.get_language(STRANGER_ID) is None
-    assert harness.session.sent_texts(STRANGER_ID) == ["Sorry, you are not authorized to use this bot."]
+    # to the presser only, as an alert: never into the chat the button is in
+    assert harness.session.alerts() == [
+        "Sorry, you are not authorized to use this bot. Your Telegram id is 666: "
+        "an admin of the team can add you with it."
+    ]
+    assert harness.session.sent_texts() == []
 
 
 async def test_unsupported_telegram_language_falls_back_to_english(harness: Harness) -> None:
@@ -116,16 +112,6 @@ async def test_a_forged_language_code_is_refused(harness: Harness) -> None:
     await harness.feed(callback_update(ADMIN_ID, LanguageChoice(code="xx").pack()))
     assert harness.session.alerts() == ["This language is not available."]
     assert await harness.services.user_settings.get_language(ADMIN_ID) is None
-
-
-async def test_admin_sees_the_audit_log_with_strangers_text_escaped(harness: Harness) -> None:
-    await harness.feed(message_update(STRANGER_ID, "<b>let me in</b>"))
-    harness.session.clear()
-    await harness.feed(message_update(ADMIN_ID, "/audit"))
-    [text] = harness.session.sent_texts(ADMIN_ID)
-    assert text.startswith("Latest audit log entries:")
-    assert "<b>unauthorized</b> 666" in text
-    assert "&lt;b&gt;let me in&lt;/b&gt;" in text
 
 
 async def test_metrics_count_updates_by_type(harness: Harness) -> None:

@@ -23,8 +23,9 @@ UNAVAILABLE_RU = "Бот временно недоступен, попробуй
 class PrivateRedis:
     """A redis-server of our own, so stopping it does not disturb anyone else's tests."""
 
-    def __init__(self) -> None:
+    def __init__(self, extra_args: list[str] | None = None) -> None:
         self.port = free_port()
+        self._extra_args = extra_args or []
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -35,7 +36,11 @@ class PrivateRedis:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is needed for this test"
         self._process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
+            [
+                binary,
+                *("--port", str(self.port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"),
+                *self._extra_args,
+            ],
             stdout=subprocess.DEVNULL,
         )
         for _ in range(100):

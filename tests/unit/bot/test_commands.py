@@ -1,12 +1,20 @@
+from aiogram import Dispatcher, Router
+from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.filters import Command, CommandStart
+from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n
 
+from bot.app import build_dispatcher, build_services
 from bot.commands import localized_commands
 from bot.i18n import LOCALES, build_i18n
+from bot.metrics import BotMetrics
 from bot.middlewares.roles import ROLE_FLAG
+from bot.middlewares.tracking import UpdateTracker
 from handlers import get_routers
 from handlers.commands import COMMANDS, commands_for
+from services.redis_client import create_redis
 from services.team import Role
+from tests.integration.bot.harness import team_config
 
 
 def _handler_roles() -> dict[str, Role]:
@@ -18,8 +26,40 @@ def _handler_roles() -> dict[str, Role]:
                 command = filter_.callback
                 if isinstance(command, Command | CommandStart):
                     for name in command.commands:
-                        roles[str(name)] = handler.flags.get(ROLE_FLAG, Role.VIEWER)
+                        roles[str(name)] = handler.flags[ROLE_FLAG]
     return roles
+
+
+def _assembled_dispatcher() -> Dispatcher:
+    """The dispatcher exactly as the bot builds it (Redis is only connected on first use: never here)."""
+    config = team_config("walk")
+    redis = create_redis(config.redis.url)
+    metrics = BotMetrics()
+    return build_dispatcher(
+        build_services(config, redis),
+        redis=redis,
+        i18n=build_i18n(),
+        metrics=metrics,
+        tracker=UpdateTracker(metrics),
+        storage=MemoryStorage(),
+    )
+
+
+def _message_and_callback_handlers(root: Router) -> list[HandlerObject]:
+    return [
+        handler
+        for router in root.chain_tail
+        for observer in (router.message, router.callback_query)
+        for handler in observer.handlers
+    ]
+
+
+def test_every_message_and_callback_handler_declares_a_role() -> None:
+    handlers = _message_and_callback_handlers(_assembled_dispatcher())
+    # both kinds are there, so the walk cannot pass by finding nothing
+    assert {h.callback.__name__ for h in handlers} >= {"show_audit", "turn_page", "choose_language"}
+    undeclared = [h.callback.__qualname__ for h in handlers if not isinstance(h.flags.get(ROLE_FLAG), Role)]
+    assert undeclared == []
 
 
 def test_catalog_roles_agree_with_handler_flags() -> None:
