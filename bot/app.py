@@ -36,7 +36,9 @@ from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.market_data import MarketDataService
 from services.portfolio import PortfolioService
+from services.read_cache import SharedReads
 from services.redis_client import Keys, create_redis
+from services.screen_pages import ScreenPages
 from services.team import TeamDirectory, TeamMember
 from services.throttle import Throttle
 from services.user_settings import UserSettings
@@ -70,20 +72,25 @@ def team_from_config(config: Config) -> TeamDirectory:
     )
 
 
-def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
+def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, keys: Keys) -> Monitoring:
     # an account gets a little longer than one request, so a retried read can still answer
     per_account_s = config.exchanges.request_timeout_s * 1.5
+    reads = SharedReads(redis, keys, max_age_s=config.exchanges.read_cache_s)
     return Monitoring(
         accounts=accounts,
         portfolio=PortfolioService(
             accounts,
+            reads=reads,
             quote=config.portfolio.quote,
             dust_threshold=config.portfolio.dust_threshold,
             timeout=per_account_s,
         ),
-        history=HistoryService(accounts, timeout=per_account_s, lookback_days=config.exchanges.history_days),
+        history=HistoryService(
+            accounts, reads=reads, timeout=per_account_s, lookback_days=config.exchanges.history_days
+        ),
         market_data=MarketDataService(accounts),
         exchanger=ExchangerDesk(accounts, timeout=per_account_s),
+        pages=ScreenPages(redis, keys),
     )
 
 
@@ -97,7 +104,7 @@ def build_services(
         team=team_from_config(config),
         audit=AuditLog(redis, keys),
         user_settings=UserSettings(redis, keys),
-        monitoring=build_monitoring(config, accounts or build_registry(config, redis)),
+        monitoring=build_monitoring(config, accounts or build_registry(config, redis), redis, keys),
     )
 
 

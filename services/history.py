@@ -7,9 +7,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from services.accounts import Account, AccountRegistry, AccountResult, across
+from pydantic import TypeAdapter
+
+from services.accounts import Account, AccountRegistry, AccountResult, across_fetched
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Deposit, Order, Trade, Withdrawal
+from services.read_cache import Fetched, SharedReads
 
 
 class HistoryKind(StrEnum):
@@ -29,6 +32,13 @@ _CAPABILITY = {
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 Row = Order | Trade | Deposit | Withdrawal
+
+_ROWS: dict[HistoryKind, TypeAdapter[Any]] = {
+    HistoryKind.ORDERS: TypeAdapter(list[Order]),
+    HistoryKind.TRADES: TypeAdapter(list[Trade]),
+    HistoryKind.DEPOSITS: TypeAdapter(list[Deposit]),
+    HistoryKind.WITHDRAWALS: TypeAdapter(list[Withdrawal]),
+}
 
 
 def _fetcher(kind: HistoryKind, since: datetime) -> Callable[[Account], Awaitable[Sequence[Any]]]:
@@ -51,8 +61,11 @@ def newest_first(rows: Sequence[Row]) -> list[Row]:
 
 
 class HistoryService:
-    def __init__(self, accounts: AccountRegistry, *, timeout: float = 10.0, lookback_days: int = 3) -> None:
+    def __init__(
+        self, accounts: AccountRegistry, *, reads: SharedReads, timeout: float = 10.0, lookback_days: int = 3
+    ) -> None:
         self.accounts = accounts
+        self.reads = reads
         self.timeout = timeout
         # some exchanges serve transfer history one day per request under a tight limit (IncoreX: 10/min)
         self.lookback = timedelta(days=lookback_days)
@@ -67,7 +80,11 @@ class HistoryService:
             selected = [a for a in selected if self.supports(a, kind)]
         fetch = _fetcher(kind, datetime.now(UTC) - self.lookback)
 
-        async def sorted_rows(acc: Account) -> list[Row]:
-            return newest_first(list(await fetch(acc)))
+        async def sorted_rows(acc: Account) -> Fetched[list[Row]]:
+            async def rows() -> list[Row]:
+                return newest_first(list(await fetch(acc)))
 
-        return await across(selected, sorted_rows, per_account_s=self.timeout)
+            # members asking at about the same time share one request per account
+            return await self.reads.read(f"{kind}:{acc.name}", _ROWS[kind], rows, exchange=acc.exchange)
+
+        return await across_fetched(selected, sorted_rows, per_account_s=self.timeout)

@@ -8,11 +8,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from services.accounts import Account, AccountRegistry, AccountResult, across
+from pydantic import TypeAdapter
+
+from services.accounts import Account, AccountRegistry, AccountResult, across, across_fetched
 from services.exchanges import errors
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Balance, Balances, Ticker
 from services.pricing import PriceGraph, Rate
+from services.read_cache import Fetched, Freshness, SharedReads
+
+_BALANCES = TypeAdapter(Balances)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class PortfolioReport:
     holdings: list[Holding]
     failures: list[AccountResult[Balances]] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)  # every account asked, in order
+    freshness: Freshness | None = None  # of the balances, the oldest
 
     @property
     def total(self) -> Decimal:
@@ -106,25 +112,33 @@ class PortfolioService:
         self,
         accounts: AccountRegistry,
         *,
+        reads: SharedReads,
         quote: str,
         dust_threshold: Decimal,
         timeout: float = 10.0,
         tickers: TickerCache | None = None,
     ) -> None:
         self.accounts = accounts
+        self.reads = reads
         self.quote = quote.upper()
         self.dust_threshold = dust_threshold
         self.timeout = timeout
         self.tickers = tickers or TickerCache()
 
     async def balances(self, account: str | None = None) -> list[AccountResult[Balances]]:
-        return await across(self.accounts.select(account), _fetch_balance, per_account_s=self.timeout)
+        return await across_fetched(self.accounts.select(account), self._balance, per_account_s=self.timeout)
+
+    async def _balance(self, account: Account) -> Fetched[Balances]:
+        """One account's balance, shared by every member and bot copy asking at about the same time."""
+        return await self.reads.read(
+            f"balance:{account.name}", _BALANCES, lambda: _fetch_balance(account), exchange=account.exchange
+        )
 
     async def report(self, quote: str | None = None, account: str | None = None) -> PortfolioReport:
         quote = (quote or self.quote).upper()
         selected = self._with_balances(account)
         balances, tickers, places = await asyncio.gather(
-            across(selected, _fetch_balance, per_account_s=self.timeout),
+            across_fetched(selected, self._balance, per_account_s=self.timeout),
             self._all_tickers(),
             across(selected, _asset_places, per_account_s=self.timeout),
         )
@@ -144,6 +158,7 @@ class PortfolioService:
             holdings=holdings,
             failures=[r for r in balances if not r.ok],
             accounts=[a.name for a in selected],
+            freshness=Freshness.oldest(r.freshness for r in balances),
         )
 
     def _with_balances(self, account: str | None) -> list[Account]:
