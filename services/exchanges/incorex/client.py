@@ -70,6 +70,7 @@ from .constants import (
 from .errors import last_nonce, raise_for_error
 from .models import OrderExecution, RequiredAmount, WalletDay, WithdrawalTxid
 from .ordering import SigningTurns
+from .wallet_days import FinishedDays
 
 Shape = TypeVar("Shape", bound=BaseModel)
 Params = Sequence[tuple[str, str]]
@@ -114,6 +115,8 @@ class IncorexClient(ExchangeClient):
         # long enough for a request with its retries and a full rate-limit window of waiting
         hold = config.timeout * (config.retry.attempts + 1) + RATE_PERIOD
         self._turns = SigningTurns(config.redis, self._redis_key("signing", credentials.fingerprint()), hold)
+        days_key = self._redis_key("wallet_day", credentials.fingerprint())
+        self._finished_days = FinishedDays(config.redis, days_key)
 
     def _raise_for_error(self, request: Request, response: Response) -> None:
         raise_for_error(self._transport, request, response)
@@ -359,16 +362,21 @@ class IncorexClient(ExchangeClient):
         return WithdrawalTxid(task_id=task_id, txid=raw.txid or None)
 
     async def wallet_history(self, day: datetime | None = None) -> WalletDay:
-        """One day of wallet operations (the current day when ``day`` is None)."""
+        """One day of wallet operations (the current day when ``day`` is None); a finished day is kept."""
+        if day is not None and (kept := await self._finished_days.get(day)) is not None:
+            return kept
         params = [] if day is None else [("date", str(int(day.timestamp())))]
         raw = await self._private(WALLET_HISTORY, schemas.WalletHistory, params)
         entries = [mapping.transfer(e) for e in raw.history if e.type in (DEPOSIT, WITHDRAWAL)]
-        return WalletDay(
+        history = WalletDay(
             begin=raw.begin,
             end=raw.end,
             deposits=[e for e in entries if isinstance(e, Deposit)],
             withdrawals=[e for e in entries if isinstance(e, Withdrawal)],
         )
+        if day is not None:
+            await self._finished_days.keep(day, history)
+        return history
 
     async def _history_days(self, since: datetime | None) -> list[WalletDay]:
         if since is None:
