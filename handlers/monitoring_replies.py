@@ -51,7 +51,7 @@ async def redraw_screen(
             return
         screen = turned
     else:
-        screen = await open_screen(monitoring, view, arg, page, tz)
+        screen = await open_screen(monitoring, view, arg, page, tz, fresh=True)
     try:
         await query.message.edit_text(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard())
     except TelegramBadRequest as exc:

@@ -42,16 +42,17 @@ class Content:
     freshness: Freshness | None = None
 
 
-ContentBuilder = Callable[[Monitoring, str, ZoneInfo], Awaitable[Content]]
+# fresh: built for Refresh, which takes no stored answer
+ContentBuilder = Callable[[Monitoring, str, ZoneInfo, bool], Awaitable[Content]]
 
 
-async def balance_content(m: Monitoring, arg: str, tz: ZoneInfo) -> Content:
-    report = await m.portfolio.report(account=arg or None)
+async def balance_content(m: Monitoring, arg: str, tz: ZoneInfo, fresh: bool) -> Content:
+    report = await m.portfolio.report(account=arg or None, fresh=fresh)
     return Content(split_pages(balance_blocks(report), header=balance_header(tz)), report.freshness)
 
 
-async def portfolio_content(m: Monitoring, arg: str, tz: ZoneInfo) -> Content:
-    return portfolio_content_of(await m.portfolio.report(quote=arg or None), tz)
+async def portfolio_content(m: Monitoring, arg: str, tz: ZoneInfo, fresh: bool) -> Content:
+    return portfolio_content_of(await m.portfolio.report(quote=arg or None, fresh=fresh), tz)
 
 
 def portfolio_content_of(report: PortfolioReport, tz: ZoneInfo) -> Content:
@@ -60,8 +61,8 @@ def portfolio_content_of(report: PortfolioReport, tz: ZoneInfo) -> Content:
 
 
 def history_content(kind: HistoryKind) -> ContentBuilder:
-    async def build(m: Monitoring, arg: str, tz: ZoneInfo) -> Content:
-        results = await m.history.fetch(kind, arg or None)
+    async def build(m: Monitoring, arg: str, tz: ZoneInfo, fresh: bool) -> Content:
+        results = await m.history.fetch(kind, arg or None, fresh=fresh)
         header = f"<b>{html.escape(kind_title(kind))}</b>"
         pages = split_pages(history_blocks(results, tz), header=header)
         return Content(pages, Freshness.oldest(r.freshness for r in results))
@@ -69,12 +70,12 @@ def history_content(kind: HistoryKind) -> ContentBuilder:
     return build
 
 
-async def directions_content(m: Monitoring, arg: str, tz: ZoneInfo) -> Content:
+async def directions_content(m: Monitoring, arg: str, tz: ZoneInfo, fresh: bool) -> Content:
     blocks = directions_blocks(await m.exchanger.directions(arg or None))
     return Content(split_pages(blocks, header=directions_title()))
 
 
-async def bids_content(m: Monitoring, arg: str, tz: ZoneInfo) -> Content:
+async def bids_content(m: Monitoring, arg: str, tz: ZoneInfo, fresh: bool) -> Content:
     blocks = bids_blocks(await m.exchanger.bids(arg or None), tz)
     return Content(split_pages(blocks, header=bids_title()))
 
@@ -91,9 +92,11 @@ SCREENS: dict[str, ContentBuilder] = {
 }
 
 
-async def open_screen(m: Monitoring, view: str, arg: str, page: int, tz: ZoneInfo) -> Screen:
-    """The screen built from new data (a command or Refresh)."""
-    return await screen_of(m, view, arg, await SCREENS[view](m, arg, tz), page, tz)
+async def open_screen(
+    m: Monitoring, view: str, arg: str, page: int, tz: ZoneInfo, *, fresh: bool = False
+) -> Screen:
+    """The screen built from new data: a command (a recent answer will do) or Refresh (``fresh``)."""
+    return await screen_of(m, view, arg, await SCREENS[view](m, arg, tz, fresh), page, tz)
 
 
 async def screen_of(m: Monitoring, view: str, arg: str, content: Content, page: int, tz: ZoneInfo) -> Screen:

@@ -73,8 +73,10 @@ class HistoryService:
     def supports(self, account: Account, kind: HistoryKind) -> bool:
         return account.client.has(_CAPABILITY[kind])
 
-    async def fetch(self, kind: HistoryKind, account: str | None = None) -> list[AccountResult[list[Row]]]:
-        """Per account, its rows newest first (or why it could not answer)."""
+    async def fetch(
+        self, kind: HistoryKind, account: str | None = None, *, fresh: bool = False
+    ) -> list[AccountResult[list[Row]]]:
+        """Per account, its rows newest first (or why it could not answer); ``fresh``: no stored answer."""
         selected = self.accounts.select(account)
         if account is None:  # all accounts means those that keep such a list; a named one says it does not
             selected = [a for a in selected if self.supports(a, kind)]
@@ -85,6 +87,7 @@ class HistoryService:
                 return newest_first(list(await fetch(acc)))
 
             # members asking at about the same time share one request per account
-            return await self.reads.read(f"{kind}:{acc.name}", _ROWS[kind], rows, exchange=acc.exchange)
+            name = f"{kind}:{acc.name}"
+            return await self.reads.read(name, _ROWS[kind], rows, exchange=acc.exchange, fresh=fresh)
 
         return await across_fetched(selected, sorted_rows, per_account_s=self.timeout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -125,20 +126,34 @@ class PortfolioService:
         self.timeout = timeout
         self.tickers = tickers or TickerCache()
 
-    async def balances(self, account: str | None = None) -> list[AccountResult[Balances]]:
-        return await across_fetched(self.accounts.select(account), self._balance, per_account_s=self.timeout)
+    async def balances(
+        self, account: str | None = None, *, fresh: bool = False
+    ) -> list[AccountResult[Balances]]:
+        selected = self.accounts.select(account)
+        return await across_fetched(selected, self._balance_reader(fresh), per_account_s=self.timeout)
 
-    async def _balance(self, account: Account) -> Fetched[Balances]:
-        """One account's balance, shared by every member and bot copy asking at about the same time."""
-        return await self.reads.read(
-            f"balance:{account.name}", _BALANCES, lambda: _fetch_balance(account), exchange=account.exchange
-        )
+    def _balance_reader(self, fresh: bool) -> Callable[[Account], Awaitable[Fetched[Balances]]]:
+        """One account's balance, shared by every member and bot copy asking at about the same time;
+        ``fresh`` (Refresh) takes no stored answer."""
 
-    async def report(self, quote: str | None = None, account: str | None = None) -> PortfolioReport:
+        async def read(account: Account) -> Fetched[Balances]:
+            return await self.reads.read(
+                f"balance:{account.name}",
+                _BALANCES,
+                lambda: _fetch_balance(account),
+                exchange=account.exchange,
+                fresh=fresh,
+            )
+
+        return read
+
+    async def report(
+        self, quote: str | None = None, account: str | None = None, *, fresh: bool = False
+    ) -> PortfolioReport:
         quote = (quote or self.quote).upper()
         selected = self._with_balances(account)
         balances, tickers, places = await asyncio.gather(
-            across_fetched(selected, self._balance, per_account_s=self.timeout),
+            across_fetched(selected, self._balance_reader(fresh), per_account_s=self.timeout),
             self._all_tickers(),
             across(selected, _asset_places, per_account_s=self.timeout),
         )

@@ -106,15 +106,23 @@ class SharedReads:
         self._flights: dict[str, asyncio.Task[Any]] = {}
 
     async def read(
-        self, name: str, shape: TypeAdapter[T], fetch: Callable[[], Awaitable[T]], *, exchange: str = ""
+        self,
+        name: str,
+        shape: TypeAdapter[T],
+        fetch: Callable[[], Awaitable[T]],
+        *,
+        exchange: str = "",
+        fresh: bool = False,
     ) -> Fetched[T]:
         """The value of read ``name`` (the same name means the same data), fetched at most once at a time.
 
+        ``fresh``: no stored answer will do (a Refresh), though a read already in flight is still joined.
         ``exchange`` names who refused, when a limit does and a stored value stands in.
         """
         flight = self._flights.get(name)
         if flight is None:
-            flight = asyncio.ensure_future(self._read(name, shape, fetch, exchange))
+            max_age_s = 0.0 if fresh else self.max_age_s
+            flight = asyncio.ensure_future(self._read(name, shape, fetch, exchange, max_age_s))
             self._flights[name] = flight
             flight.add_done_callback(lambda done: self._landed(name, done))
         # a caller that gives up (its own timeout) must not cancel the flight the others wait for
@@ -127,13 +135,18 @@ class SharedReads:
             flight.exception()  # retrieved here too, so a flight nobody awaits any more logs nothing
 
     async def _read(
-        self, name: str, shape: TypeAdapter[T], fetch: Callable[[], Awaitable[T]], exchange: str
+        self,
+        name: str,
+        shape: TypeAdapter[T],
+        fetch: Callable[[], Awaitable[T]],
+        exchange: str,
+        max_age_s: float,
     ) -> Fetched[T]:
         result_key, lease_key = self._keys("read", name), self._keys("read", name, "lease")
         while True:
             stored = await self._load(result_key, shape)
             if stored is not None:
-                answered = self._answer_from(stored)
+                answered = self._answer_from(stored, max_age_s)
                 if answered is not None:
                     return answered
             token = secrets.token_hex(8)
@@ -147,7 +160,7 @@ class SharedReads:
                 return joined
             # the flight we waited for ended without an answer: try again, maybe as the leader
 
-    def _answer_from(self, stored: _Stored[T]) -> Fetched[T] | None:
+    def _answer_from(self, stored: _Stored[T], max_age_s: float) -> Fetched[T] | None:
         """A stored answer that may serve this read, or None when it must be fetched."""
         refusal = stored.refusal()
         if refusal is not None:  # the limit said when to come back: asking sooner only waits
@@ -158,7 +171,7 @@ class SharedReads:
         if stored.fetched_at is None:
             return None
         age = (datetime.now(UTC) - stored.fetched_at).total_seconds()
-        return stored.fetched() if age <= self.max_age_s else None
+        return stored.fetched() if age <= max_age_s else None
 
     async def _fetch(
         self,

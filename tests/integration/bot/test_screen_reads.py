@@ -166,3 +166,18 @@ async def test_a_reply_from_a_recent_answer_shows_its_age(sim: Sim, redis: Redis
     assert "Data as of" not in fresh
     assert re.search(r"Data as of \d\d:\d\d \(\d+ s ago\)", reused), reused
     assert sim.state.requests.count("user_info") == 1
+
+
+async def test_refresh_fetches_again_even_within_the_reuse_period(sim: Sim, redis: Redis, keys: Keys) -> None:
+    harness = await bot_on(sim, redis, keys, read_cache_s=60)
+    try:
+        await harness.feed(message_update(VIEWER_ID, "/balance"))
+        [first] = sent(harness)
+        await sim.control("balance", {"account": "alice", "asset": "BTC", "free": "7.5"})
+        await harness.feed(callback_update(VIEWER_ID, button(first.reply_markup, "Refresh")))
+    finally:
+        await harness.close()
+        await harness.services.monitoring.accounts.close()
+    [refreshed] = edits(harness)
+    assert "7.5" in refreshed.text and "7.5" not in first.text
+    assert "Data as of" not in refreshed.text
