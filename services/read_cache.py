@@ -143,10 +143,11 @@ class SharedReads:
         max_age_s: float,
     ) -> Fetched[T]:
         result_key, lease_key = self._keys("read", name), self._keys("read", name, "lease")
+        asked_at = datetime.now(UTC)
         while True:
             stored = await self._load(result_key, shape)
             if stored is not None:
-                answered = self._answer_from(stored, max_age_s)
+                answered = self._answer_from(stored, asked_at, max_age_s)
                 if answered is not None:
                     return answered
             token = secrets.token_hex(8)
@@ -160,8 +161,12 @@ class SharedReads:
                 return joined
             # the flight we waited for ended without an answer: try again, maybe as the leader
 
-    def _answer_from(self, stored: _Stored[T], max_age_s: float) -> Fetched[T] | None:
-        """A stored answer that may serve this read, or None when it must be fetched."""
+    def _answer_from(self, stored: _Stored[T], asked_at: datetime, max_age_s: float) -> Fetched[T] | None:
+        """A stored answer that may serve this read, or None when it must be fetched.
+
+        One fetched after the read was asked (by a flight that ended just before we could join it) is as
+        new as a fetch of our own would be.
+        """
         refusal = stored.refusal()
         if refusal is not None:  # the limit said when to come back: asking sooner only waits
             fetched = stored.fetched(refused=refusal)
@@ -170,6 +175,8 @@ class SharedReads:
             return fetched
         if stored.fetched_at is None:
             return None
+        if stored.fetched_at >= asked_at:
+            return stored.fetched(cached=False)
         age = (datetime.now(UTC) - stored.fetched_at).total_seconds()
         return stored.fetched() if age <= max_age_s else None
 

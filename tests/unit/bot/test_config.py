@@ -328,3 +328,11 @@ def test_an_iqfinex_account_needs_only_its_key() -> None:
     ]
     assert isinstance(account, IqfinexAccount)
     assert account.api_key.get_secret_value() == "k"
+
+
+def test_read_cache_s_defaults_to_five_seconds_and_refuses_negative_or_long() -> None:
+    assert parse_config(_base()).exchanges.read_cache_s == 5
+    assert parse_config(_base(exchanges={"read_cache_s": 0})).exchanges.read_cache_s == 0
+    for bad in (-1, 61, "soon"):
+        [problem] = _problems(_base(exchanges={"read_cache_s": bad}))
+        assert problem.startswith("exchanges.read_cache_s: "), problem
