@@ -86,6 +86,8 @@ class _Stored(Generic[T]):
 
 
 class SharedReads:
+    """Needs a Redis client that decodes answers to str, as ``create_redis`` makes."""
+
     def __init__(
         self,
         redis: Redis,
