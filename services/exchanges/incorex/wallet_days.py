@@ -11,6 +11,8 @@ from datetime import datetime
 
 from redis.asyncio import Redis
 
+from services.exchanges.models import TransferStatus
+
 from .constants import MAX_HISTORY_DAYS
 from .models import WalletDay
 
@@ -37,7 +39,10 @@ class FinishedDays:
         return None if raw is None else WalletDay.model_validate_json(raw)
 
     async def keep(self, day: datetime, history: WalletDay) -> None:
-        """Stores the day if the server says it has ended; the current day is left to be asked again."""
+        """Stores the day if the server says it has ended and nothing in it is still pending (a deposit
+        waiting for confirmations changes its status later); other days are asked again."""
         if self._redis is None or history.end + SETTLE_S > time.time():
+            return
+        if any(t.status is TransferStatus.PENDING for t in [*history.deposits, *history.withdrawals]):
             return
         await self._redis.set(self._key(day), history.model_dump_json(), ex=KEEP_S)
