@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import statistics
 import time
+import uuid
 from decimal import Decimal
 
 import aiohttp
@@ -21,6 +22,10 @@ from bot.demo_exchanges import RunningExchange, running_exchanges
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
 from services.portfolio import PortfolioService
+from services.read_cache import SharedReads
+from services.redis_client import Keys, create_redis
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def registry_for(exchanges: list[RunningExchange]) -> AccountRegistry:
@@ -42,20 +47,30 @@ async def add_latency(exchanges: list[RunningExchange], seconds: float) -> None:
 
 
 async def measure(latency: float, rounds: int) -> list[float]:
-    async with running_exchanges() as exchanges:
-        accounts = registry_for(exchanges)
-        service = PortfolioService(accounts, quote="USDT", dust_threshold=Decimal(1), timeout=30)
-        await service.report()  # markets loaded, connections open: measure the steady state
-        await add_latency(exchanges, latency)
-        times = []
-        for _ in range(rounds):
-            service.tickers = type(service.tickers)()  # a fresh ticker cache: every round asks
-            started = time.perf_counter()
-            report = await service.report()
-            times.append(time.perf_counter() - started)
-            assert not report.failures, report.failures
-        await accounts.close()
-        return times
+    redis, prefix = create_redis(REDIS_URL), f"bench-{uuid.uuid4().hex[:12]}"
+    # rounds follow one another, so with max_age_s=0 every round asks every exchange again
+    reads = SharedReads(redis, Keys(prefix), max_age_s=0)
+    try:
+        async with running_exchanges() as exchanges:
+            accounts = registry_for(exchanges)
+            service = PortfolioService(
+                accounts, reads=reads, quote="USDT", dust_threshold=Decimal(1), timeout=30
+            )
+            await service.report()  # markets loaded, connections open: measure the steady state
+            await add_latency(exchanges, latency)
+            times = []
+            for _ in range(rounds):
+                service.tickers = type(service.tickers)()  # a fresh ticker cache: every round asks
+                started = time.perf_counter()
+                report = await service.report()
+                times.append(time.perf_counter() - started)
+                assert not report.failures, report.failures
+            await accounts.close()
+            return times
+    finally:
+        async for key in redis.scan_iter(match=f"{prefix}:*", count=500):
+            await redis.delete(key)
+        await redis.aclose()
 
 
 def main() -> None:

@@ -44,7 +44,9 @@ from services.leader import LeaderLease
 from services.market_data import MarketDataService
 from services.orders.desk import OrderDesk
 from services.portfolio import PortfolioService
+from services.read_cache import SharedReads
 from services.redis_client import Keys, create_redis
+from services.screen_pages import ScreenPages
 from services.team import TeamDirectory, TeamMember
 from services.throttle import Throttle
 from services.user_settings import UserSettings
@@ -85,18 +87,23 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
     # an account gets a little longer than one request, so a retried read can still answer
     per_account_s = config.exchanges.request_timeout_s * 1.5
     exchanger = ExchangerDesk(accounts, redis, keys, timeout=per_account_s)
+    reads = SharedReads(redis, keys, max_age_s=config.exchanges.read_cache_s)
     return Monitoring(
         accounts=accounts,
         portfolio=PortfolioService(
             accounts,
+            reads=reads,
             quote=config.portfolio.quote,
             dust_threshold=config.portfolio.dust_threshold,
             timeout=per_account_s,
             price_tolerance=config.portfolio.price_tolerance,
         ),
-        history=HistoryService(accounts, timeout=per_account_s, lookback_days=config.exchanges.history_days),
+        history=HistoryService(
+            accounts, reads=reads, timeout=per_account_s, lookback_days=config.exchanges.history_days
+        ),
         market_data=MarketDataService(accounts, exchanger),
         exchanger=exchanger,
+        pages=ScreenPages(redis, keys),
     )
 
 

@@ -256,6 +256,8 @@ class ExchangesConfig(Section):
     request_timeout_s: Annotated[float, Field(gt=0, le=120)] = 10.0
     # how far back /deposits and /withdrawals look
     history_days: Annotated[int, Field(ge=1, le=30)] = 3
+    # a reply may use an answer this many seconds old (shown with its age); 0 still joins reads in flight
+    read_cache_s: Annotated[float, Field(ge=0, le=60)] = 5.0
 
 
 class OrdersConfig(Section):

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.arguments import BadArgument
 from handlers.monitoring_replies import answer_screen, send_screen
-from handlers.screens import Monitoring, check_argument, portfolio_screen_of
+from handlers.screens import Monitoring, check_argument, portfolio_content_of, screen_of
 from services.charts import portfolio_pies_png
 from services.team import Role
 
@@ -37,7 +37,8 @@ async def show_portfolio(
     async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
         report = await monitoring.portfolio.report(quote=quote or None)
     # the text and the chart come from the same report: one round of requests, and they agree
-    await answer_screen(message, portfolio_screen_of(report, quote, 0, tz))
+    screen = await screen_of(monitoring, "p", quote, portfolio_content_of(report, tz), 0, tz)
+    await answer_screen(message, screen)
     if report.total <= 0:
         return
     # the pies need only proportions: shares of the total are numbers a float holds whatever the values

@@ -11,7 +11,7 @@ from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
 from handlers.arguments import BadArgument
-from handlers.screens import SCREENS, Monitoring, check_argument
+from handlers.screens import Monitoring, check_argument, known_view, open_screen, turn_screen
 from handlers.views.paging import Screen, ViewCb
 
 
@@ -25,7 +25,7 @@ async def send_screen(
         return
     assert message.bot is not None
     async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
-        screen = await SCREENS[view](monitoring, arg, 0, tz)
+        screen = await open_screen(monitoring, view, arg, 0, tz)
     await answer_screen(message, screen)
 
 
@@ -36,8 +36,7 @@ async def answer_screen(message: Message, screen: Screen) -> None:
 async def redraw_screen(
     query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo
 ) -> None:
-    build = SCREENS.get(callback_data.view)
-    if build is None or not isinstance(query.message, Message):
+    if not known_view(callback_data.view) or not isinstance(query.message, Message):
         await query.answer(_("This button is too old, send the command again."), show_alert=True)
         return
     try:
@@ -45,7 +44,15 @@ async def redraw_screen(
     except BadArgument:
         await query.answer(_("This button is too old, send the command again."), show_alert=True)
         return
-    screen: Screen = await build(monitoring, arg, callback_data.page, tz)
+    view, page = callback_data.view, callback_data.page
+    if callback_data.sid:  # Prev/Next: the pages as they were built, no new request
+        turned = await turn_screen(monitoring, view, arg, callback_data.sid, page, tz)
+        if turned is None:
+            await query.answer(_("This list has expired: press Refresh for new data."), show_alert=True)
+            return
+        screen = turned
+    else:
+        screen = await open_screen(monitoring, view, arg, page, tz, fresh=True)
     try:
         await query.message.edit_text(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard())
     except TelegramBadRequest as exc:

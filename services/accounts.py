@@ -11,6 +11,7 @@ from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
 from services.exchanges.models import AccountInfo
 from services.exchanges.registry import create_client
+from services.read_cache import Fetched, Freshness
 
 T = TypeVar("T")
 
@@ -36,6 +37,7 @@ class AccountResult(Generic[T]):
     account: Account
     value: T | None = None
     error: errors.ExchangeError | None = None
+    freshness: Freshness | None = None  # when the value was fetched, if it went through SharedReads
 
     @property
     def ok(self) -> bool:
@@ -98,6 +100,22 @@ async def across(
         return AccountResult(account, value=value)
 
     return list(await asyncio.gather(*(one(a) for a in accounts)))
+
+
+async def across_fetched(
+    accounts: Iterable[Account],
+    call: Callable[[Account], Awaitable[Fetched[T]]],
+    *,
+    per_account_s: float,
+) -> list[AccountResult[T]]:
+    """``across`` for shared reads: each result keeps the time its value was fetched."""
+    results = await across(accounts, call, per_account_s=per_account_s)
+    return [
+        AccountResult(r.account, error=r.error)
+        if r.value is None
+        else AccountResult(r.account, r.value.value, freshness=r.value.freshness)
+        for r in results
+    ]
 
 
 async def check_reachability(

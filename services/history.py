@@ -7,9 +7,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from services.accounts import Account, AccountRegistry, AccountResult, across
+from pydantic import TypeAdapter
+
+from services.accounts import Account, AccountRegistry, AccountResult, across_fetched
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Deposit, Order, Trade, Withdrawal
+from services.read_cache import Fetched, SharedReads
 
 
 class HistoryKind(StrEnum):
@@ -29,6 +32,13 @@ _CAPABILITY = {
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 Row = Order | Trade | Deposit | Withdrawal
+
+_ROWS: dict[HistoryKind, TypeAdapter[Any]] = {
+    HistoryKind.ORDERS: TypeAdapter(list[Order]),
+    HistoryKind.TRADES: TypeAdapter(list[Trade]),
+    HistoryKind.DEPOSITS: TypeAdapter(list[Deposit]),
+    HistoryKind.WITHDRAWALS: TypeAdapter(list[Withdrawal]),
+}
 
 
 def _fetcher(kind: HistoryKind, since: datetime) -> Callable[[Account], Awaitable[Sequence[Any]]]:
@@ -57,8 +67,11 @@ def _id_order(row_id: str) -> tuple[int, int, str]:
 
 
 class HistoryService:
-    def __init__(self, accounts: AccountRegistry, *, timeout: float = 10.0, lookback_days: int = 3) -> None:
+    def __init__(
+        self, accounts: AccountRegistry, *, reads: SharedReads, timeout: float = 10.0, lookback_days: int = 3
+    ) -> None:
         self.accounts = accounts
+        self.reads = reads
         self.timeout = timeout
         # some exchanges serve transfer history one day per request under a tight limit (IncoreX: 10/min)
         self.lookback = timedelta(days=lookback_days)
@@ -66,14 +79,21 @@ class HistoryService:
     def supports(self, account: Account, kind: HistoryKind) -> bool:
         return account.client.has(_CAPABILITY[kind])
 
-    async def fetch(self, kind: HistoryKind, account: str | None = None) -> list[AccountResult[list[Row]]]:
-        """Per account, its rows newest first (or why it could not answer)."""
+    async def fetch(
+        self, kind: HistoryKind, account: str | None = None, *, fresh: bool = False
+    ) -> list[AccountResult[list[Row]]]:
+        """Per account, its rows newest first (or why it could not answer); ``fresh``: no stored answer."""
         selected = self.accounts.select(account)
         if account is None:  # all accounts means those that keep such a list; a named one says it does not
             selected = [a for a in selected if self.supports(a, kind)]
         fetch = _fetcher(kind, datetime.now(UTC) - self.lookback)
 
-        async def sorted_rows(acc: Account) -> list[Row]:
-            return newest_first(list(await fetch(acc)))
+        async def sorted_rows(acc: Account) -> Fetched[list[Row]]:
+            async def rows() -> list[Row]:
+                return newest_first(list(await fetch(acc)))
 
-        return await across(selected, sorted_rows, per_account_s=self.timeout)
+            # members asking at about the same time share one request per account
+            name = f"{kind}:{acc.name}"
+            return await self.reads.read(name, _ROWS[kind], rows, exchange=acc.exchange, fresh=fresh)
+
+        return await across_fetched(selected, sorted_rows, per_account_s=self.timeout)

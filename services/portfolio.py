@@ -5,14 +5,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from services.accounts import Account, AccountRegistry, AccountResult, across
+from pydantic import TypeAdapter
+
+from services.accounts import Account, AccountRegistry, AccountResult, across, across_fetched
 from services.exchanges import errors
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Balance, Balances, Ticker
 from services.pricing import DEFAULT_TOLERANCE, Price, PriceGraph
+from services.read_cache import Fetched, Freshness, SharedReads
+
+_BALANCES = TypeAdapter(Balances)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class PortfolioReport:
     failures: list[AccountResult[Balances]] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)  # every account asked, in order
     price_tolerance: Decimal = DEFAULT_TOLERANCE  # how far two routes may differ before "uncertain"
+    freshness: Freshness | None = None  # of the balances, the oldest
 
     @property
     def total(self) -> Decimal:
@@ -127,6 +134,7 @@ class PortfolioService:
         self,
         accounts: AccountRegistry,
         *,
+        reads: SharedReads,
         quote: str,
         dust_threshold: Decimal,
         timeout: float = 10.0,
@@ -134,20 +142,41 @@ class PortfolioService:
         price_tolerance: Decimal = DEFAULT_TOLERANCE,
     ) -> None:
         self.accounts = accounts
+        self.reads = reads
         self.quote = quote.upper()
         self.dust_threshold = dust_threshold
         self.price_tolerance = price_tolerance
         self.timeout = timeout
         self.tickers = tickers or TickerCache()
 
-    async def balances(self, account: str | None = None) -> list[AccountResult[Balances]]:
-        return await across(self.accounts.select(account), _fetch_balance, per_account_s=self.timeout)
+    async def balances(
+        self, account: str | None = None, *, fresh: bool = False
+    ) -> list[AccountResult[Balances]]:
+        selected = self.accounts.select(account)
+        return await across_fetched(selected, self._balance_reader(fresh), per_account_s=self.timeout)
 
-    async def report(self, quote: str | None = None, account: str | None = None) -> PortfolioReport:
+    def _balance_reader(self, fresh: bool) -> Callable[[Account], Awaitable[Fetched[Balances]]]:
+        """One account's balance, shared by every member and bot copy asking at about the same time;
+        ``fresh`` (Refresh) takes no stored answer."""
+
+        async def read(account: Account) -> Fetched[Balances]:
+            return await self.reads.read(
+                f"balance:{account.name}",
+                _BALANCES,
+                lambda: _fetch_balance(account),
+                exchange=account.exchange,
+                fresh=fresh,
+            )
+
+        return read
+
+    async def report(
+        self, quote: str | None = None, account: str | None = None, *, fresh: bool = False
+    ) -> PortfolioReport:
         quote = (quote or self.quote).upper()
         selected = self._with_balances(account)
         balances, tickers, places = await asyncio.gather(
-            across(selected, _fetch_balance, per_account_s=self.timeout),
+            across_fetched(selected, self._balance_reader(fresh), per_account_s=self.timeout),
             self._all_tickers(),
             across(selected, _asset_places, per_account_s=self.timeout),
         )
@@ -178,6 +207,7 @@ class PortfolioService:
             failures=[r for r in balances if not r.ok],
             accounts=[a.name for a in selected],
             price_tolerance=self.price_tolerance,
+            freshness=Freshness.oldest(r.freshness for r in balances),
         )
 
     def _dust_in(self, quote: str, graph: PriceGraph) -> Decimal:

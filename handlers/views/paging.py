@@ -1,17 +1,23 @@
 """Replies that may not fit one message: pages within Telegram's 4096 characters, Prev/Next/Refresh.
 
-A screen is re-built from fresh data on every button press, so the callback carries only what names it
-(which view, its argument, the page): no server-side state to expire.
+Prev/Next turn the pages stored when the screen was built (``sid`` names them, so no exchange is asked
+again); Refresh carries no ``sid`` and re-builds the screen from new data. The callback also names the
+view, its argument and the page, so Refresh works after the stored pages have expired.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+
+from handlers.views.exchange_errors import reason_text
+from services.read_cache import Freshness
 
 # Telegram's limit is 4096; the margin covers the page footer
 PAGE_BUDGET = 3800
@@ -21,6 +27,7 @@ class ViewCb(CallbackData, prefix="v"):
     view: str  # a key of handlers.screens.SCREENS
     arg: str = ""  # account name, quote currency...
     page: int = 0
+    sid: str = ""  # the stored pages to turn; empty on Refresh
 
 
 @dataclass(frozen=True)
@@ -31,16 +38,20 @@ class Screen:
     page: int = 0
     pages: int = 1
     refresh: bool = True
+    sid: str = ""  # where its pages are stored, when there is more than one
 
     def keyboard(self) -> InlineKeyboardMarkup | None:
         row: list[InlineKeyboardButton] = []
         if self.page > 0:
-            row.append(_button("◀ " + _("Prev"), ViewCb(view=self.view, arg=self.arg, page=self.page - 1)))
+            row.append(_button("◀ " + _("Prev"), self._turn(self.page - 1)))
         if self.refresh:
             row.append(_button("🔄 " + _("Refresh"), ViewCb(view=self.view, arg=self.arg, page=self.page)))
         if self.page + 1 < self.pages:
-            row.append(_button(_("Next") + " ▶", ViewCb(view=self.view, arg=self.arg, page=self.page + 1)))
+            row.append(_button(_("Next") + " ▶", self._turn(self.page + 1)))
         return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None
+
+    def _turn(self, page: int) -> ViewCb:
+        return ViewCb(view=self.view, arg=self.arg, page=page, sid=self.sid)
 
 
 def _button(text: str, data: ViewCb) -> InlineKeyboardButton:
@@ -74,6 +85,26 @@ def page_of(pages: Sequence[str], page: int) -> tuple[str, int]:
     if len(pages) > 1:
         text += "\n\n" + _("Page {page} of {pages}").format(page=index + 1, pages=len(pages))
     return text, index
+
+
+def with_freshness(text: str, freshness: Freshness | None, tz: ZoneInfo) -> str:
+    """The page, and under it how old its data is when it was not fetched for this reply."""
+    line = freshness_line(freshness, tz)
+    return f"{text}\n\n{line}" if line else text
+
+
+def freshness_line(freshness: Freshness | None, tz: ZoneInfo) -> str:
+    if freshness is None or not (freshness.cached or freshness.refused):
+        return ""
+    at = freshness.fetched_at.astimezone(tz).strftime("%H:%M")
+    if freshness.refused is not None:
+        return "⏳ " + _("Data as of {time}: {reason}").format(time=at, reason=reason_text(freshness.refused))
+    seconds = max(0, int((datetime.now(UTC) - freshness.fetched_at).total_seconds()))
+    if seconds < 120:
+        age = _("{seconds} s ago").format(seconds=seconds)
+    else:
+        age = _("{minutes} min ago").format(minutes=seconds // 60)
+    return "🕓 " + _("Data as of {time} ({age})").format(time=at, age=age)
 
 
 def _join(header: str, blocks: list[str]) -> str:

@@ -74,6 +74,7 @@ from .constants import (
 from .errors import last_nonce, raise_for_error
 from .models import OrderExecution, RequiredAmount, WalletDay, WithdrawalTxid
 from .ordering import SigningTurns
+from .wallet_days import FinishedDays
 
 Shape = TypeVar("Shape", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -120,6 +121,8 @@ class IncorexClient(ExchangeClient):
         hold = config.timeout * (config.retry.attempts + 1) + RATE_PERIOD
         self._crossed_ticker_logged = False
         self._turns = SigningTurns(config.redis, self._redis_key("signing", credentials.fingerprint()), hold)
+        days_key = self._redis_key("wallet_day", credentials.fingerprint())
+        self._finished_days = FinishedDays(config.redis, days_key)
 
     def rate_owner(self) -> str:
         """IncoreX counts "from one IP address or from one user": all our accounts share the IP's window."""
@@ -390,16 +393,21 @@ class IncorexClient(ExchangeClient):
         return WithdrawalTxid(task_id=task_id, txid=raw.txid or None)
 
     async def wallet_history(self, day: datetime | None = None) -> WalletDay:
-        """One day of wallet operations (the current day when ``day`` is None)."""
+        """One day of wallet operations (the current day when ``day`` is None); a finished day is kept."""
+        if day is not None and (kept := await self._finished_days.get(day)) is not None:
+            return kept
         params = [] if day is None else [("date", str(int(day.timestamp())))]
         raw = await self._private(WALLET_HISTORY, schemas.WalletHistory, params)
         entries = [mapping.transfer(e) for e in raw.history if e.type in (DEPOSIT, WITHDRAWAL)]
-        return WalletDay(
+        history = WalletDay(
             begin=raw.begin,
             end=raw.end,
             deposits=[e for e in entries if isinstance(e, Deposit)],
             withdrawals=[e for e in entries if isinstance(e, Withdrawal)],
         )
+        if day is not None:
+            await self._finished_days.keep(day, history)
+        return history
 
     async def _history_days(self, since: datetime | None) -> list[WalletDay]:
         """The server's days from its current one back to the one holding ``since``. Days are the

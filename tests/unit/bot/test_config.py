@@ -373,3 +373,11 @@ def test_history_days_stays_within_what_the_incorex_client_reads() -> None:
     assert any(p.startswith("exchanges.history_days") and "at most 9" in p for p in problems), problems
     assert parse_config(_base(accounts=[incorex], exchanges={"history_days": 9})).exchanges.history_days == 9
     assert parse_config(_base(exchanges={"history_days": 10})).exchanges.history_days == 10  # no IncoreX
+
+
+def test_read_cache_s_defaults_to_five_seconds_and_refuses_negative_or_long() -> None:
+    assert parse_config(_base()).exchanges.read_cache_s == 5
+    assert parse_config(_base(exchanges={"read_cache_s": 0})).exchanges.read_cache_s == 0
+    for bad in (-1, 61, "soon"):
+        [problem] = _problems(_base(exchanges={"read_cache_s": bad}))
+        assert problem.startswith("exchanges.read_cache_s: "), problem

@@ -1,9 +1,13 @@
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.i18n import build_i18n
-from handlers.views.paging import Screen, ViewCb, split_pages
+from handlers.views.paging import Screen, ViewCb, freshness_line, split_pages
+from services.exchanges import errors
+from services.read_cache import Freshness
 
 
 @pytest.fixture
@@ -47,7 +51,7 @@ def test_buttons_offer_prev_and_next_only_where_there_is_a_page(english: None) -
 
 
 def test_callback_data_fits_telegrams_64_bytes_with_the_longest_account_name() -> None:
-    data = ViewCb(view="w", arg="a" * 32, page=999).pack()
+    data = ViewCb(view="w", arg="a" * 32, page=999, sid="x" * 8).pack()
     assert len(data.encode()) <= 64
 
 
@@ -58,3 +62,30 @@ def test_a_block_split_over_pages_repeats_its_heading_on_each() -> None:
     assert all(page.startswith("Trades\n\n<b>incorex-main</b>\nline ") for page in pages)
     assert all(len(page) <= 300 for page in pages)
     assert sum(page.count("line ") for page in pages) == 200
+
+
+def test_prev_and_next_name_the_stored_pages_and_refresh_does_not(english: None) -> None:
+    markup = Screen("t", view="b", page=1, pages=3, sid="abcd1234").keyboard()
+    assert markup is not None
+    prev, refresh, next_ = (ViewCb.unpack(b.callback_data or "") for b in markup.inline_keyboard[0])
+    assert (prev.sid, refresh.sid, next_.sid) == ("abcd1234", "", "abcd1234")
+
+
+def test_data_fetched_for_the_reply_needs_no_age(english: None) -> None:
+    assert freshness_line(Freshness(datetime.now(UTC)), ZoneInfo("UTC")) == ""
+
+
+def test_reused_data_shows_its_time_in_the_members_zone_and_its_age(english: None) -> None:
+    fetched = datetime(2026, 1, 2, 9, 30, tzinfo=UTC)
+    line = freshness_line(Freshness(fetched, cached=True), ZoneInfo("Europe/Istanbul"))
+    assert line.startswith("🕓 Data as of 12:30 (")
+    assert line.endswith(" min ago)")
+    recent = freshness_line(Freshness(datetime.now(UTC) - timedelta(seconds=3), cached=True), ZoneInfo("UTC"))
+    assert recent.endswith(("(3 s ago)", "(4 s ago)"))  # 4 on a machine slow enough to take a second
+
+
+def test_data_standing_in_for_a_refused_read_shows_the_wait(english: None) -> None:
+    refused = errors.RateLimited("limit", retry_after=44.2)
+    fetched = datetime(2026, 1, 2, 9, 30, tzinfo=UTC)
+    line = freshness_line(Freshness(fetched, cached=True, refused=refused), ZoneInfo("UTC"))
+    assert line == "⏳ Data as of 09:30: request limit reached, try again in 45 s"
