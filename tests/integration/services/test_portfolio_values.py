@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
+from redis.asyncio import Redis
 
 from bot.demo_exchanges import DEMO_ACCOUNT, EXCHANGES, add_history, create_simulator, demo_seed_for
 from bot.i18n import build_i18n
@@ -17,6 +18,8 @@ from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
 from services.portfolio import PortfolioService
 from services.pricing import ticker_price
+from services.read_cache import SharedReads
+from services.redis_client import Keys
 
 pytestmark = pytest.mark.integration
 
@@ -45,9 +48,18 @@ async def demo_accounts() -> AsyncIterator[tuple[AccountRegistry, dict[str, SimE
             await accounts.close()
 
 
-async def test_totals_in_usdt_and_in_btc_agree_within_the_spread_and_every_coin_counts() -> None:
+def fresh_reads(redis: Redis, keys: Keys) -> SharedReads:
+    """Every report reads anew: these tests change the simulators between reports."""
+    return SharedReads(redis, keys, max_age_s=0)
+
+
+async def test_totals_in_usdt_and_in_btc_agree_within_the_spread_and_every_coin_counts(
+    redis: Redis, keys: Keys
+) -> None:
     async with demo_accounts() as (accounts, _):
-        service = PortfolioService(accounts, quote="USDT", dust_threshold=Decimal(1))
+        service = PortfolioService(
+            accounts, reads=fresh_reads(redis, keys), quote="USDT", dust_threshold=Decimal(1)
+        )
         in_usdt = await service.report()
         in_btc = await service.report("BTC")
         btc_usdt = ticker_price((await service.tickers.get(accounts.get("incorex-main")))["BTC/USDT"])
@@ -66,11 +78,15 @@ async def test_totals_in_usdt_and_in_btc_agree_within_the_spread_and_every_coin_
     assert "<code>LTC</code>" in by_asset
 
 
-async def test_a_market_gone_wrong_makes_the_price_uncertain_and_leaves_it_out_of_the_total() -> None:
+async def test_a_market_gone_wrong_makes_the_price_uncertain_and_leaves_it_out_of_the_total(
+    redis: Redis, keys: Keys
+) -> None:
     async with demo_accounts() as (accounts, states):
         # the demo's old mistake, made on a running simulator: LTC/IDR at 100 IDR
         states["indodax"].reprice("LTC/IDR", Decimal(100))
-        service = PortfolioService(accounts, quote="USDT", dust_threshold=Decimal(1))
+        service = PortfolioService(
+            accounts, reads=fresh_reads(redis, keys), quote="USDT", dust_threshold=Decimal(1)
+        )
         report = await service.report("IDR")
     uncertain = report.uncertain()
     assert {h.asset for h in uncertain} == {"LTC"}
