@@ -71,19 +71,18 @@ def team_from_config(config: Config) -> TeamDirectory:
 
 
 def build_monitoring(config: Config, accounts: AccountRegistry) -> Monitoring:
-    # an account gets a little longer than one request, so a retried read can still answer
-    per_account_s = config.exchanges.request_timeout_s * 1.5
+    budget = config.exchanges.budget
     return Monitoring(
         accounts=accounts,
         portfolio=PortfolioService(
             accounts,
             quote=config.portfolio.quote,
             dust_threshold=config.portfolio.dust_threshold,
-            timeout=per_account_s,
+            budget=budget,
         ),
-        history=HistoryService(accounts, timeout=per_account_s, lookback_days=config.exchanges.history_days),
+        history=HistoryService(accounts, budget=budget, lookback_days=config.exchanges.history_days),
         market_data=MarketDataService(accounts),
-        exchanger=ExchangerDesk(accounts, timeout=per_account_s),
+        exchanger=ExchangerDesk(accounts, budget=budget),
     )
 
 

@@ -31,6 +31,7 @@ from pydantic import (
 
 from bot.config_errors import ConfigError, field_problem, format_validation_error
 from bot.secrets import resolve_secret
+from services.exchanges.budget import DEFAULT_REQUEST_TIMEOUT_S, TimeBudget
 from services.team import Role
 
 CONFIG_ENV_VAR = "CHATOPS_CONFIG"
@@ -225,9 +226,14 @@ class DisplayConfig(Section):
 class ExchangesConfig(Section):
     """Settings shared by every exchange client."""
 
-    request_timeout_s: Annotated[float, Field(gt=0, le=120)] = 10.0
+    # one attempt on the wire; a read with its retries gets twice that (see services.exchanges.budget)
+    request_timeout_s: Annotated[float, Field(gt=0, le=120)] = DEFAULT_REQUEST_TIMEOUT_S
     # how far back /deposits and /withdrawals look
     history_days: Annotated[int, Field(ge=1, le=30)] = 3
+
+    @property
+    def budget(self) -> TimeBudget:
+        return TimeBudget(attempt_s=self.request_timeout_s)
 
 
 class LoggingConfig(Section):

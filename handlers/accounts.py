@@ -16,7 +16,7 @@ from services.accounts import check_reachability
 async def show_accounts(message: Message, monitoring: Monitoring) -> None:
     assert message.bot is not None
     async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
-        results = await check_reachability(monitoring.accounts, per_account_s=monitoring.portfolio.timeout)
+        results = await check_reachability(monitoring.accounts, budget=monitoring.portfolio.budget)
     names = {a.exchange: a.client.display_name for a in monitoring.accounts}
     await message.answer(accounts_text(results, names), parse_mode=ParseMode.HTML)
 

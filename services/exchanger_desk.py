@@ -6,6 +6,7 @@ import asyncio
 
 from services.accounts import Account, AccountRegistry, AccountResult, across
 from services.exchanges import errors
+from services.exchanges.budget import TimeBudget
 from services.exchanges.exchanger.client import ExchangerClient
 from services.exchanges.exchanger.models import BidRecord, Direction
 
@@ -13,9 +14,9 @@ RECENT_BIDS = 20
 
 
 class ExchangerDesk:
-    def __init__(self, accounts: AccountRegistry, *, timeout: float = 10.0) -> None:
+    def __init__(self, accounts: AccountRegistry, *, budget: TimeBudget) -> None:
         self.accounts = accounts
-        self.timeout = timeout
+        self.budget = budget
 
     def sites(self, account: str | None = None) -> list[Account]:
         """Exchanger accounts: the named one (which must be an exchanger site) or all of them."""
@@ -29,10 +30,10 @@ class ExchangerDesk:
         return [a for a in self.accounts if isinstance(a.client, ExchangerClient)]
 
     async def directions(self, account: str | None = None) -> list[AccountResult[list[Direction]]]:
-        return await across(self.sites(account), _directions, per_account_s=self.timeout)
+        return await across(self.sites(account), _directions, budget=self.budget)
 
     async def bids(self, account: str | None = None) -> list[AccountResult[list[BidRecord]]]:
-        return await across(self.sites(account), _recent_bids, per_account_s=self.timeout)
+        return await across(self.sites(account), _recent_bids, budget=self.budget)
 
 
 async def _directions(account: Account) -> list[Direction]:

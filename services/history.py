@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from services.accounts import Account, AccountRegistry, AccountResult, across
+from services.exchanges.budget import TimeBudget
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Deposit, Order, Trade, Withdrawal
 
@@ -51,9 +52,9 @@ def newest_first(rows: Sequence[Row]) -> list[Row]:
 
 
 class HistoryService:
-    def __init__(self, accounts: AccountRegistry, *, timeout: float = 10.0, lookback_days: int = 3) -> None:
+    def __init__(self, accounts: AccountRegistry, *, budget: TimeBudget, lookback_days: int = 3) -> None:
         self.accounts = accounts
-        self.timeout = timeout
+        self.budget = budget
         # some exchanges serve transfer history one day per request under a tight limit (IncoreX: 10/min)
         self.lookback = timedelta(days=lookback_days)
 
@@ -70,4 +71,4 @@ class HistoryService:
         async def sorted_rows(acc: Account) -> list[Row]:
             return newest_first(list(await fetch(acc)))
 
-        return await across(selected, sorted_rows, per_account_s=self.timeout)
+        return await across(selected, sorted_rows, budget=self.budget)

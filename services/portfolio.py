@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from services.accounts import Account, AccountRegistry, AccountResult, across
 from services.exchanges import errors
+from services.exchanges.budget import TimeBudget
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Balance, Balances, Ticker
 from services.pricing import PriceGraph, Rate
@@ -108,25 +109,25 @@ class PortfolioService:
         *,
         quote: str,
         dust_threshold: Decimal,
-        timeout: float = 10.0,
+        budget: TimeBudget,
         tickers: TickerCache | None = None,
     ) -> None:
         self.accounts = accounts
         self.quote = quote.upper()
         self.dust_threshold = dust_threshold
-        self.timeout = timeout
+        self.budget = budget
         self.tickers = tickers or TickerCache()
 
     async def balances(self, account: str | None = None) -> list[AccountResult[Balances]]:
-        return await across(self.accounts.select(account), _fetch_balance, per_account_s=self.timeout)
+        return await across(self.accounts.select(account), _fetch_balance, budget=self.budget)
 
     async def report(self, quote: str | None = None, account: str | None = None) -> PortfolioReport:
         quote = (quote or self.quote).upper()
         selected = self._with_balances(account)
         balances, tickers, places = await asyncio.gather(
-            across(selected, _fetch_balance, per_account_s=self.timeout),
+            across(selected, _fetch_balance, budget=self.budget),
             self._all_tickers(),
-            across(selected, _asset_places, per_account_s=self.timeout),
+            across(selected, _asset_places, budget=self.budget),
         )
         places_of = {r.account.name: r.value or {} for r in places}
         holdings: list[Holding] = []
@@ -157,7 +158,7 @@ class PortfolioService:
         # spot exchanges only: an exchanger site's rates cost one request per direction, and its
         # accounts hold no balances to price
         one_per_exchange = {a.exchange: a for a in self.accounts if a.client.has(Capability.FETCH_BALANCE)}
-        results = await across(one_per_exchange.values(), self.tickers.get, per_account_s=self.timeout)
+        results = await across(one_per_exchange.values(), self.tickers.get, budget=self.budget)
         return {r.account.exchange: r.value for r in results if r.value is not None}
 
     @staticmethod

@@ -20,6 +20,7 @@ import aiohttp
 from redis.asyncio import Redis
 
 from . import errors
+from .budget import TimeBudget
 from .capabilities import Capability
 from .models import (
     AccountInfo,
@@ -68,7 +69,7 @@ class ClientConfig:
     base_url: str | None = None
     ws_url: str | None = None
     language: str | None = None  # exchanger sites answer in it
-    timeout: float = 10.0
+    budget: TimeBudget = field(default_factory=TimeBudget)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     redis: Redis | None = None  # shared nonces and rate-limit windows across bot copies
     redis_prefix: str = "chatops"
@@ -130,9 +131,10 @@ class ExchangeClient:
             signer=signer,
             error_hook=error_hook,
             redactor=self.redactor,
-            timeout=self.config.timeout,
+            budget=self.config.budget,
             retry=self.config.retry,
             session=self.config.session,
+            account=self.account,
         )
         self._transports.append(transport)
         return transport

@@ -7,6 +7,8 @@ the transport redacts them before an error is built.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 
@@ -22,6 +24,8 @@ class ExchangeError(Exception):
         self.exchange = exchange
         self.endpoint = endpoint
         self.code = code
+        #: the HTTP status of the answer that failed, when there was one (set by the transport)
+        self.status: int | None = None
 
     def __str__(self) -> str:
         where = "/".join(part for part in (self.exchange, self.endpoint) if part)
@@ -82,7 +86,7 @@ class LocalRateLimit(RateLimited):
 
 
 class ExchangeUnavailable(ExchangeError):
-    """Network failure, timeout before sending, 5xx, maintenance: the request had no effect we know of."""
+    """Network failure, timeout, 5xx, maintenance on a read (a write in doubt is OutcomeUnknown)."""
 
     reason = "unavailable"
 
@@ -92,7 +96,8 @@ class RequestTimeout(ExchangeUnavailable):
 
 
 class OutcomeUnknown(ExchangeError):
-    """A write was sent and no answer came back: it may or may not have happened.
+    """A write may have reached the exchange and no definite, documented answer came back: a 5xx, a
+    timeout, a reset after sending, an unreadable body, or the caller giving up while it was in flight.
 
     Never retried automatically; the caller marks the action for manual check.
     """
@@ -124,3 +129,15 @@ class UnknownPair(InvalidRequest):
     """The pair is not listed on this exchange."""
 
     reason = "unknown_pair"
+
+
+@contextmanager
+def reading_write_answer(exchange: str, endpoint: str) -> Iterator[None]:
+    """Around reading the answer to a write that was sent: an answer we cannot read proves nothing about
+    what the exchange did, so the outcome is unknown (never "failed", never sent again)."""
+    try:
+        yield
+    except BadResponse as exc:
+        raise OutcomeUnknown(
+            f"{exc.message}; the write was sent, outcome unknown", exchange=exchange, endpoint=endpoint
+        ) from exc

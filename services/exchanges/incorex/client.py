@@ -112,7 +112,7 @@ class IncorexClient(ExchangeClient):
             limiter=self.make_limiter(rate_limits),
         )
         # long enough for a request with its retries and a full rate-limit window of waiting
-        hold = config.timeout * (config.retry.attempts + 1) + RATE_PERIOD
+        hold = config.budget.total_s + config.budget.attempt_s + RATE_PERIOD
         self._turns = SigningTurns(config.redis, self._redis_key("signing", credentials.fingerprint()), hold)
 
     def _raise_for_error(self, request: Request, response: Response) -> None:
