@@ -226,7 +226,7 @@ class DisplayConfig(Section):
 class ExchangesConfig(Section):
     """Settings shared by every exchange client."""
 
-    # one attempt on the wire; a read with its retries gets twice that (see services.exchanges.budget)
+    # one attempt on the wire; a read with its retries gets 2.5 times that (services.exchanges.budget)
     request_timeout_s: Annotated[float, Field(gt=0, le=120)] = DEFAULT_REQUEST_TIMEOUT_S
     # how far back /deposits and /withdrawals look
     history_days: Annotated[int, Field(ge=1, le=30)] = 3

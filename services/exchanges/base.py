@@ -160,6 +160,11 @@ class ExchangeClient:
         if capability not in self.capabilities:
             raise self.not_supported(capability.value)
 
+    def require_key(self, capability: Capability, key: str | None) -> None:
+        """A caller that asks for an idempotency key gets it honoured or NotSupported, never ignored."""
+        if key is not None:
+            self.require(capability)
+
     # -- markets -------------------------------------------------------------------------------------
 
     async def fetch_markets(self) -> list[Market]:

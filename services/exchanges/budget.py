@@ -16,8 +16,8 @@ from dataclasses import dataclass
 #: the one default of ``[exchanges] request_timeout_s``
 DEFAULT_REQUEST_TIMEOUT_S = 10.0
 
-# a retried read gets its backoff and another full attempt within the total
-_TOTAL_PER_ATTEMPT = 2.0
+# after one attempt that hung to its end, a retried read still gets its backoff and a full attempt
+_TOTAL_PER_ATTEMPT = 2.5
 
 _deadline: ContextVar[float | None] = ContextVar("exchange_deadline", default=None)
 

@@ -51,6 +51,8 @@ Params = Sequence[tuple[str, str | int | Decimal | datetime | None]]
 def _wire(value: str | int | Decimal | datetime) -> str:
     if isinstance(value, datetime):
         return str(int(value.timestamp()))
+    if isinstance(value, Decimal):
+        return format(value, "f")  # positional: "0.0000001", never "1E-7"
     return str(value)
 
 
@@ -58,7 +60,7 @@ class ExchangerClient(ExchangeClient):
     exchange = "exchanger"
     display_name = "Premium Exchanger"
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
-        {Capability.EXCHANGE_BIDS, Capability.FETCH_MARKETS, Capability.FETCH_TICKERS}
+        {Capability.EXCHANGE_BIDS, Capability.FETCH_MARKETS, Capability.FETCH_TICKERS, Capability.BID_API_ID}
     )
     rate_limits = c.RATE_LIMITS
     default_base_url = None  # every site has its own domain
@@ -82,7 +84,11 @@ class ExchangerClient(ExchangeClient):
             buckets=(c.BUCKET,),
             signed=True,
         )
-        return self._parse(Envelope, await self._transport.request(request), method).data
+        answer = await self._transport.request(request)
+        if request.write:
+            with errors.reading_write_answer(self.exchange, method):
+                return self._parse(Envelope, answer, method).data
+        return self._parse(Envelope, answer, method).data
 
     def _parse(self, shape: type[M], data: Any, method: str) -> M:
         try:
@@ -214,7 +220,8 @@ class ExchangerClient(ExchangeClient):
                 endpoint=c.CREATE_BID,
                 code=exc.code,
             ) from exc
-        return self._parse(Bid, data, c.CREATE_BID).model_copy(update={"api_id": api_id})
+        with errors.reading_write_answer(self.exchange, c.CREATE_BID):
+            return self._parse(Bid, data, c.CREATE_BID).model_copy(update={"api_id": api_id})
 
     async def bid_info(self, bid_id: str | None = None, bid_hash: str | None = None) -> Bid:
         """Only bids created through the API can be read this way."""

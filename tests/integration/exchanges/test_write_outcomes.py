@@ -17,9 +17,10 @@ from sandbox.exchanges.common import STATE_KEY, Fault, Seed, SimExchangeState, r
 from sandbox.exchanges.exchanger import SITE_KEY
 from services.exchanges import errors
 from services.exchanges.base import ClientConfig, Credentials, ExchangeClient
+from services.exchanges.capabilities import Capability as C
 from services.exchanges.exchanger.client import ExchangerClient
 from services.exchanges.models import OrderSide, OrderType
-from services.exchanges.registry import EXCHANGES, create_client
+from services.exchanges.registry import EXCHANGES, client_class, create_client
 from services.exchanges.transport import RetryPolicy
 
 PROXY_502 = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
@@ -94,3 +95,62 @@ async def test_a_502_after_the_order_was_accepted_is_outcome_unknown_and_sent_on
             await placing
         assert s.state.requests.count(endpoint, write=True) == 1
         assert s.held() == 1
+
+
+# the idempotency keys each document defines: Indodax trade's client_order_id and withdrawCoin's
+# request_id, the exchanger's api_id; IncoreX, Iqfinex and Narkasa define none
+KEYS = {
+    "incorex": set(),
+    "iqfinex": set(),
+    "indodax": {C.CLIENT_ORDER_ID, C.WITHDRAW_REQUEST_ID},
+    "exchanger": {C.BID_API_ID},
+    "narkasa": set(),
+}
+KEY_CAPABILITIES = {C.CLIENT_ORDER_ID, C.WITHDRAW_REQUEST_ID, C.BID_API_ID}
+
+
+@pytest.mark.parametrize("exchange", EXCHANGES)
+def test_each_client_declares_the_idempotency_keys_it_honours(exchange: str) -> None:
+    assert set(client_class(exchange).capabilities) & KEY_CAPABILITIES == KEYS[exchange]
+
+
+@pytest.mark.parametrize("exchange", EXCHANGES)
+async def test_a_key_the_exchange_cannot_honour_is_refused_before_sending(exchange: str) -> None:
+    async with site(exchange) as s:
+        client = s.client
+        pair = f"BTC/{QUOTE.get(exchange, 'USDT')}"
+        if client.has(C.CREATE_LIMIT_ORDER) and not client.has(C.CLIENT_ORDER_ID):
+            with pytest.raises(errors.NotSupported):
+                await client.create_order(
+                    pair, OrderSide.BUY, OrderType.LIMIT, Decimal("0.01"), Decimal(1), client_order_id="k-1"
+                )
+        if client.has(C.WITHDRAW) and not client.has(C.WITHDRAW_REQUEST_ID):
+            with pytest.raises(errors.NotSupported):
+                await client.withdraw("BTC", Decimal("0.01"), "bc1qsimulated", network="BTC", request_id="k2")
+        assert s.state.requests.count(write=True) == 0
+        assert s.held() == 0
+
+
+async def test_indodax_returns_the_keys_it_was_given() -> None:
+    async with site("indodax") as s:
+        client = s.client
+        ticker = await client.fetch_ticker("BTC/IDR")
+        assert ticker.bid is not None
+        price = (ticker.bid * Decimal("0.8")).quantize(Decimal(1))
+        order = await client.create_order(
+            "BTC/IDR", OrderSide.BUY, OrderType.LIMIT, Decimal("0.001"), price, client_order_id="bot-order-1"
+        )
+        withdrawal = await client.withdraw(
+            "BTC", Decimal("0.1"), "bc1qexternal", network="mainnet", request_id="botwithdrawal1"
+        )
+    assert order.client_order_id == "bot-order-1"
+    assert withdrawal.request_id == "botwithdrawal1"
+
+
+async def test_the_exchanger_returns_the_api_id_it_was_given() -> None:
+    async with site("exchanger") as s:
+        assert isinstance(s.client, ExchangerClient)
+        bid = await s.client.create_bid(
+            "1", Decimal("0.01"), account_to="TXsimulatedwallet0001", api_id="bid-1"
+        )
+    assert bid.api_id == "bid-1"
