@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.accounts import build_registry
+from bot.app import build_monitoring
 from bot.config import (
     CONFIG_ENV_VAR,
     AccountConfig,
@@ -16,6 +18,7 @@ from bot.config import (
     parse_config,
     resolve_config_path,
 )
+from services.exchanges.budget import TimeBudget
 from services.exchanges.registry import EXCHANGES
 from services.team import Role
 
@@ -328,3 +331,24 @@ def test_an_iqfinex_account_needs_only_its_key() -> None:
     ]
     assert isinstance(account, IqfinexAccount)
     assert account.api_key.get_secret_value() == "k"
+
+
+async def test_one_request_timeout_sets_the_time_budget_of_every_client_and_service() -> None:
+    config = parse_config(
+        _base(
+            exchanges={"request_timeout_s": 3},
+            accounts=[{"name": "inc", "exchange": "incorex", "api_key": "k", "api_secret": "s"}],
+        )
+    )
+    registry = build_registry(config, None)
+    try:
+        monitoring = build_monitoring(config, registry)
+        assert registry.get("inc").client.config.budget == TimeBudget(3)
+        assert monitoring.portfolio.budget == monitoring.history.budget == monitoring.exchanger.budget
+        assert monitoring.portfolio.budget == TimeBudget(3)
+    finally:
+        await registry.close()
+
+
+def test_the_request_timeout_defaults_to_the_budgets_default() -> None:
+    assert parse_config(_base()).exchanges.budget == TimeBudget()
