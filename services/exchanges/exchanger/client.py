@@ -213,6 +213,8 @@ class ExchangerClient(ExchangeClient):
         ]
         try:
             data = await self._call(c.CREATE_BID, params)
+            with errors.reading_write_answer(self.exchange, c.CREATE_BID):
+                bid = self._parse(Bid, data, c.CREATE_BID)
         except errors.OutcomeUnknown as exc:
             raise errors.OutcomeUnknown(
                 f"{exc.message}; look the bid up with api_id={api_id}",
@@ -220,8 +222,7 @@ class ExchangerClient(ExchangeClient):
                 endpoint=c.CREATE_BID,
                 code=exc.code,
             ) from exc
-        with errors.reading_write_answer(self.exchange, c.CREATE_BID):
-            return self._parse(Bid, data, c.CREATE_BID).model_copy(update={"api_id": api_id})
+        return bid.model_copy(update={"api_id": api_id})
 
     async def bid_info(self, bid_id: str | None = None, bid_hash: str | None = None) -> Bid:
         """Only bids created through the API can be read this way."""

@@ -196,7 +196,10 @@ class IndodaxTrading(IndodaxMarketData):
         return self._cancelled(data, "cancelByClientOrderId", None)
 
     def _cancelled(self, data: object, endpoint: str, known: Order | None) -> Order:
-        raw = self.parse(schemas.CancelResult, self.parse(schemas.Envelope, data, endpoint).result, endpoint)
+        with errors.reading_write_answer(EXCHANGE, endpoint):
+            raw = self.parse(
+                schemas.CancelResult, self.parse(schemas.Envelope, data, endpoint).result, endpoint
+            )
         if known is not None:
             return known.model_copy(update={"status": OrderStatus.CANCELED})
         base, _, quote = raw.pair.upper().partition("_")

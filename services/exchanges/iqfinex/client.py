@@ -277,7 +277,8 @@ class IqfinexClient(ExchangeClient):
         market = await self.market(pair)
         body = self._order_body(market, side, type, amount, price, stop_price)
         raw = await self._post(c.ORDER_CREATE, "order_create", body)
-        return (await self._orders([raw], None))[0]
+        with errors.reading_write_answer(self.exchange, "order_create"):
+            return (await self._orders([raw], None))[0]
 
     def _order_body(
         self,
@@ -320,4 +321,5 @@ class IqfinexClient(ExchangeClient):
     async def cancel_order(self, order_id: str, pair: str | None = None) -> Order:
         path = self._order_path(c.ORDER_CANCEL, order_id, "order_cancel")
         raw = await self._post(path, "order_cancel")
-        return (await self._orders([raw], None))[0]
+        with errors.reading_write_answer(self.exchange, "order_cancel"):
+            return (await self._orders([raw], None))[0]

@@ -97,6 +97,23 @@ async def test_a_502_after_the_order_was_accepted_is_outcome_unknown_and_sent_on
         assert s.held() == 1
 
 
+@pytest.mark.parametrize("exchange", EXCHANGES)
+@pytest.mark.parametrize(
+    "body", ['{"unexpected": true}', '{"success": 1, "return": {"order'], ids=["shape", "cut"]
+)
+async def test_an_unreadable_answer_after_the_order_was_accepted_is_outcome_unknown(
+    exchange: str, body: str
+) -> None:
+    endpoint = WRITE_ENDPOINT[exchange]
+    async with site(exchange) as s:
+        placing = await place(s.client)
+        s.state.faults.add(endpoint, Fault("status", status=200, body=body, after=True))
+        with pytest.raises(errors.OutcomeUnknown):
+            await placing
+        assert s.state.requests.count(endpoint, write=True) == 1
+        assert s.held() == 1
+
+
 # the idempotency keys each document defines: Indodax trade's client_order_id and withdrawCoin's
 # request_id, the exchanger's api_id; IncoreX, Iqfinex and Narkasa define none
 KEYS = {

@@ -88,7 +88,7 @@ async def test_an_unreadable_answer_to_create_bid_is_outcome_unknown(
     client: ExchangerClient, mock: aioresponses
 ) -> None:
     mock.post(url("create_bid"), body='{"error": 0, "data": {"unexpected": "shape"}}')
-    with pytest.raises(errors.OutcomeUnknown):
+    with pytest.raises(errors.OutcomeUnknown, match="api_id=order-79"):
         await client.create_bid("11", Decimal("0.5"), api_id="order-79")
     assert len(sent(mock, "create_bid")) == 1
 
