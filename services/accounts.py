@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -14,6 +15,8 @@ from services.exchanges.models import AccountInfo
 from services.exchanges.registry import create_client
 
 T = TypeVar("T")
+
+log = logging.getLogger("services.exchanges")
 
 
 class UnknownAccount(LookupError):
@@ -94,6 +97,16 @@ async def across(
             with budget.deadline():
                 value = await call(account)
         except errors.ExchangeError as exc:
+            if not exc.logged:  # failed in the client, not on the wire (an answer it could not read)
+                log.warning(
+                    "exchange call failed: account=%s exchange=%s method=%s error=%s: %s",
+                    account.name,
+                    account.exchange,
+                    exc.endpoint or "-",
+                    type(exc).__name__,
+                    account.client.redactor.text(exc.message),
+                )
+                exc.logged = True
             return AccountResult(account, error=exc)
         return AccountResult(account, value=value)
 

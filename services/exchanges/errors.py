@@ -26,6 +26,8 @@ class ExchangeError(Exception):
         self.code = code
         #: the HTTP status of the answer that failed, when there was one (set by the transport)
         self.status: int | None = None
+        #: whether its WARNING line was written (the transport writes one per failed request)
+        self.logged = False
 
     def __str__(self) -> str:
         where = "/".join(part for part in (self.exchange, self.endpoint) if part)

@@ -355,6 +355,7 @@ class Transport:
 
     def _log_failure(self, request: Request, exc: errors.ExchangeError) -> None:
         # one line per failed request for operators: where, what, and the class; texts are redacted
+        exc.logged = True
         log.warning(
             "exchange request failed: account=%s exchange=%s method=%s status=%s error=%s: %s",
             self.account,
