@@ -78,7 +78,7 @@ def account() -> Account:
 async def test_a_read_gets_its_third_attempt_within_the_total(server: tuple[Server, str]) -> None:
     state, url = server
     state.script["ticker"] = ["hang", "hang"]  # two attempts run to their end; the third answers
-    budget = TimeBudget(0.4)
+    budget = TimeBudget(1.0)
     t = transport(url, budget)
     try:
         [result] = await across([account()], lambda _: t.request(read()), budget=budget)
