@@ -20,6 +20,7 @@ import aiohttp
 from bot.demo_exchanges import RunningExchange, running_exchanges
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.budget import TimeBudget
 from services.portfolio import PortfolioService
 
 
@@ -44,7 +45,7 @@ async def add_latency(exchanges: list[RunningExchange], seconds: float) -> None:
 async def measure(latency: float, rounds: int) -> list[float]:
     async with running_exchanges() as exchanges:
         accounts = registry_for(exchanges)
-        service = PortfolioService(accounts, quote="USDT", dust_threshold=Decimal(1), timeout=30)
+        service = PortfolioService(accounts, quote="USDT", dust_threshold=Decimal(1), budget=TimeBudget(12))
         await service.report()  # markets loaded, connections open: measure the steady state
         await add_latency(exchanges, latency)
         times = []
