@@ -21,6 +21,7 @@ import aiohttp
 from bot.demo_exchanges import RunningExchange, running_exchanges
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.budget import TimeBudget
 from services.portfolio import PortfolioService
 from services.read_cache import SharedReads
 from services.redis_client import Keys, create_redis
@@ -54,7 +55,7 @@ async def measure(latency: float, rounds: int) -> list[float]:
         async with running_exchanges() as exchanges:
             accounts = registry_for(exchanges)
             service = PortfolioService(
-                accounts, reads=reads, quote="USDT", dust_threshold=Decimal(1), timeout=30
+                accounts, reads=reads, quote="USDT", dust_threshold=Decimal(1), budget=TimeBudget(12)
             )
             await service.report()  # markets loaded, connections open: measure the steady state
             await add_latency(exchanges, latency)

@@ -29,7 +29,7 @@ def client_config(
         base_url=account.base_url,
         ws_url=account.ws_url if isinstance(account, NarkasaAccount) else None,
         language=account.language if isinstance(account, ExchangerAccount) else None,
-        timeout=config.exchanges.request_timeout_s,
+        budget=config.exchanges.budget,
         redis=redis,
         redis_prefix=config.redis.prefix,
         account_id=account.account_id if isinstance(account, IndodaxAccount) else None,

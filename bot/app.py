@@ -84,9 +84,8 @@ def team_from_config(config: Config) -> TeamDirectory:
 
 
 def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, keys: Keys) -> Monitoring:
-    # an account gets a little longer than one request, so a retried read can still answer
-    per_account_s = config.exchanges.request_timeout_s * 1.5
-    exchanger = ExchangerDesk(accounts, redis, keys, timeout=per_account_s)
+    budget = config.exchanges.budget
+    exchanger = ExchangerDesk(accounts, redis, keys, budget=budget)
     reads = SharedReads(redis, keys, max_age_s=config.exchanges.read_cache_s)
     return Monitoring(
         accounts=accounts,
@@ -95,11 +94,11 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
             reads=reads,
             quote=config.portfolio.quote,
             dust_threshold=config.portfolio.dust_threshold,
-            timeout=per_account_s,
+            budget=budget,
             price_tolerance=config.portfolio.price_tolerance,
         ),
         history=HistoryService(
-            accounts, reads=reads, timeout=per_account_s, lookback_days=config.exchanges.history_days
+            accounts, reads=reads, budget=budget, lookback_days=config.exchanges.history_days
         ),
         market_data=MarketDataService(accounts, exchanger),
         exchanger=exchanger,

@@ -31,6 +31,7 @@ from pydantic import (
 
 from bot.config_errors import ConfigError, field_problem, format_validation_error
 from bot.secrets import resolve_secret
+from services.exchanges.budget import DEFAULT_REQUEST_TIMEOUT_S, TimeBudget
 from services.exchanges.incorex.constants import MAX_LOOKBACK_DAYS as INCOREX_MAX_LOOKBACK_DAYS
 from services.team import Role
 from services.user_settings import find_timezone
@@ -253,11 +254,16 @@ class DisplayConfig(Section):
 class ExchangesConfig(Section):
     """Settings shared by every exchange client."""
 
-    request_timeout_s: Annotated[float, Field(gt=0, le=120)] = 10.0
+    # one attempt on the wire; a read with its retries gets 2.5 times that (services.exchanges.budget)
+    request_timeout_s: Annotated[float, Field(gt=0, le=120)] = DEFAULT_REQUEST_TIMEOUT_S
     # how far back /deposits and /withdrawals look
     history_days: Annotated[int, Field(ge=1, le=30)] = 3
     # a reply may use an answer this many seconds old (shown with its age); 0 still joins reads in flight
     read_cache_s: Annotated[float, Field(ge=0, le=60)] = 5.0
+
+    @property
+    def budget(self) -> TimeBudget:
+        return TimeBudget(attempt_s=self.request_timeout_s)
 
 
 class OrdersConfig(Section):

@@ -17,7 +17,7 @@ from services.team import Role
 async def show_accounts(message: Message, monitoring: Monitoring) -> None:
     assert message.bot is not None
     async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
-        results = await check_reachability(monitoring.accounts, per_account_s=monitoring.portfolio.timeout)
+        results = await check_reachability(monitoring.accounts, budget=monitoring.portfolio.budget)
     await message.answer(accounts_text(results), parse_mode=ParseMode.HTML)
 
 

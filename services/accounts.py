@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
+from services.exchanges.budget import TimeBudget
 from services.exchanges.models import AccountInfo
 from services.exchanges.registry import create_client
 from services.read_cache import Fetched, Freshness
 
 T = TypeVar("T")
+
+log = logging.getLogger("services.exchanges")
 
 
 class UnknownAccount(LookupError):
@@ -81,21 +85,30 @@ async def across(
     accounts: Iterable[Account],
     call: Callable[[Account], Awaitable[T]],
     *,
-    per_account_s: float,
+    budget: TimeBudget,
 ) -> list[AccountResult[T]]:
-    """Run ``call`` on every account at once, each within ``per_account_s`` seconds.
+    """Run ``call`` on every account at once, each within the budget's total.
 
     The reply then takes about as long as the slowest account, not the sum; an account that fails
-    or times out carries its error while the others still answer.
+    or times out carries its error while the others still answer. The deadline is kept by each request
+    (reads stop retrying when it passes), never by cancelling a call: a write in flight runs to its answer.
     """
 
     async def one(account: Account) -> AccountResult[T]:
         try:
-            value = await asyncio.wait_for(call(account), per_account_s)
-        except TimeoutError:
-            exc = errors.RequestTimeout("timed out", exchange=account.exchange)
-            return AccountResult(account, error=exc)
+            with budget.deadline():
+                value = await call(account)
         except errors.ExchangeError as exc:
+            if not exc.logged:  # failed in the client, not on the wire (an answer it could not read)
+                log.warning(
+                    "exchange call failed: account=%s exchange=%s method=%s error=%s: %s",
+                    account.name,
+                    account.exchange,
+                    exc.endpoint or "-",
+                    type(exc).__name__,
+                    account.client.redactor.text(exc.message),
+                )
+                exc.logged = True
             return AccountResult(account, error=exc)
         return AccountResult(account, value=value)
 
@@ -106,10 +119,10 @@ async def across_fetched(
     accounts: Iterable[Account],
     call: Callable[[Account], Awaitable[Fetched[T]]],
     *,
-    per_account_s: float,
+    budget: TimeBudget,
 ) -> list[AccountResult[T]]:
     """``across`` for shared reads: each result keeps the time its value was fetched."""
-    results = await across(accounts, call, per_account_s=per_account_s)
+    results = await across(accounts, call, budget=budget)
     return [
         AccountResult(r.account, error=r.error)
         if r.value is None
@@ -119,11 +132,11 @@ async def across_fetched(
 
 
 async def check_reachability(
-    accounts: Iterable[Account], *, per_account_s: float
+    accounts: Iterable[Account], *, budget: TimeBudget
 ) -> list[AccountResult[AccountInfo]]:
     """The cheapest authenticated call on every account: is it up, does the key work, what may it do."""
 
     async def info(account: Account) -> AccountInfo:
         return await account.client.fetch_account_info()
 
-    return await across(accounts, info, per_account_s=per_account_s)
+    return await across(accounts, info, budget=budget)

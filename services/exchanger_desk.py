@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from services.accounts import Account, AccountRegistry, AccountResult, across
 from services.exchanges import errors
+from services.exchanges.budget import TimeBudget
 from services.exchanges.exchanger.client import ExchangerClient, direction_market, direction_ticker
 from services.exchanges.exchanger.models import BidRecord, Direction, DirectionSummary
 from services.exchanges.models import Market, Ticker
@@ -66,12 +67,12 @@ class ExchangerDesk:
         redis: Redis,
         keys: Keys,
         *,
-        timeout: float = 10.0,
+        budget: TimeBudget,
         listing_ttl_s: float = LISTING_TTL_S,
         details_ttl_s: float = DETAILS_TTL_S,
     ) -> None:
         self.accounts = accounts
-        self.timeout = timeout
+        self.budget = budget
         self._redis = redis
         self._keys = keys
         self._listing_ttl = max(1, math.ceil(listing_ttl_s))
@@ -95,7 +96,7 @@ class ExchangerDesk:
 
         A site whose list cannot be read is reported on the first page; a page past the end shows the last.
         """
-        listings = await across(self.sites(account), self.listing, per_account_s=self.timeout)
+        listings = await across(self.sites(account), self.listing, budget=self.budget)
         entries = [(r.account, i, s) for r in listings if r.ok for i, s in enumerate(r.value or [])]
         pages = max(1, math.ceil(len(entries) / per_page))
         page = max(0, min(page, pages - 1))
@@ -111,7 +112,7 @@ class ExchangerDesk:
             return SiteDirections(found, skipped, first=rows[0][0], total=totals[site.name])
 
         with_rows = [r.account for r in listings if r.ok and r.account.name in on_page]
-        sites = await across(with_rows, details, per_account_s=self.timeout)
+        sites = await across(with_rows, details, budget=self.budget)
         # a site with nothing to show, or one that could not be read, is said once: on the first page
         said = [
             AccountResult(r.account, value=SiteDirections([], [], 0, 0))
@@ -151,7 +152,7 @@ class ExchangerDesk:
         )
 
     async def bids(self, account: str | None = None) -> list[AccountResult[list[BidRecord]]]:
-        return await across(self.sites(account), _recent_bids, per_account_s=self.timeout)
+        return await across(self.sites(account), _recent_bids, budget=self.budget)
 
     async def listing(self, site: Account) -> list[DirectionSummary]:
         """The site's directions (ids and currency titles), from Redis while fresh."""

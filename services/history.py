@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from services.accounts import Account, AccountRegistry, AccountResult, across_fetched
+from services.exchanges.budget import TimeBudget
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Deposit, Order, Trade, Withdrawal
 from services.read_cache import Fetched, SharedReads
@@ -68,11 +69,11 @@ def _id_order(row_id: str) -> tuple[int, int, str]:
 
 class HistoryService:
     def __init__(
-        self, accounts: AccountRegistry, *, reads: SharedReads, timeout: float = 10.0, lookback_days: int = 3
+        self, accounts: AccountRegistry, *, reads: SharedReads, budget: TimeBudget, lookback_days: int = 3
     ) -> None:
         self.accounts = accounts
         self.reads = reads
-        self.timeout = timeout
+        self.budget = budget
         # some exchanges serve transfer history one day per request under a tight limit (IncoreX: 10/min)
         self.lookback = timedelta(days=lookback_days)
 
@@ -96,4 +97,4 @@ class HistoryService:
             name = f"{kind}:{acc.name}"
             return await self.reads.read(name, _ROWS[kind], rows, exchange=acc.exchange, fresh=fresh)
 
-        return await across_fetched(selected, sorted_rows, per_account_s=self.timeout)
+        return await across_fetched(selected, sorted_rows, budget=self.budget)

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 
 from services.accounts import Account, AccountRegistry, AccountResult, across, across_fetched
 from services.exchanges import errors
+from services.exchanges.budget import TimeBudget
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Balance, Balances, Ticker
 from services.pricing import DEFAULT_TOLERANCE, Price, PriceGraph
@@ -137,7 +138,7 @@ class PortfolioService:
         reads: SharedReads,
         quote: str,
         dust_threshold: Decimal,
-        timeout: float = 10.0,
+        budget: TimeBudget,
         tickers: TickerCache | None = None,
         price_tolerance: Decimal = DEFAULT_TOLERANCE,
     ) -> None:
@@ -146,14 +147,14 @@ class PortfolioService:
         self.quote = quote.upper()
         self.dust_threshold = dust_threshold
         self.price_tolerance = price_tolerance
-        self.timeout = timeout
+        self.budget = budget
         self.tickers = tickers or TickerCache()
 
     async def balances(
         self, account: str | None = None, *, fresh: bool = False
     ) -> list[AccountResult[Balances]]:
         selected = self.accounts.select(account)
-        return await across_fetched(selected, self._balance_reader(fresh), per_account_s=self.timeout)
+        return await across_fetched(selected, self._balance_reader(fresh), budget=self.budget)
 
     def _balance_reader(self, fresh: bool) -> Callable[[Account], Awaitable[Fetched[Balances]]]:
         """One account's balance, shared by every member and bot copy asking at about the same time;
@@ -176,9 +177,9 @@ class PortfolioService:
         quote = (quote or self.quote).upper()
         selected = self._with_balances(account)
         balances, tickers, places = await asyncio.gather(
-            across_fetched(selected, self._balance_reader(fresh), per_account_s=self.timeout),
+            across_fetched(selected, self._balance_reader(fresh), budget=self.budget),
             self._all_tickers(),
-            across(selected, _asset_places, per_account_s=self.timeout),
+            across(selected, _asset_places, budget=self.budget),
         )
         places_of = {r.account.name: r.value or {} for r in places}
         graph = PriceGraph()
@@ -228,7 +229,7 @@ class PortfolioService:
         # spot exchanges only: an exchanger site's rates cost one request per direction, and its
         # accounts hold no balances to price
         one_per_exchange = {a.exchange: a for a in self.accounts if a.client.has(Capability.FETCH_BALANCE)}
-        results = await across(one_per_exchange.values(), self.tickers.get, per_account_s=self.timeout)
+        results = await across(one_per_exchange.values(), self.tickers.get, budget=self.budget)
         return {r.account.exchange: r.value for r in results if r.value is not None}
 
 

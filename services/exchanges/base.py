@@ -20,6 +20,7 @@ import aiohttp
 from redis.asyncio import Redis
 
 from . import errors
+from .budget import TimeBudget
 from .callbacks import CallbackEndpoint
 from .capabilities import Capability
 from .models import (
@@ -69,7 +70,7 @@ class ClientConfig:
     base_url: str | None = None
     ws_url: str | None = None
     language: str | None = None  # exchanger sites answer in it
-    timeout: float = 10.0
+    budget: TimeBudget = field(default_factory=TimeBudget)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     redis: Redis | None = None  # shared nonces and rate-limit windows across bot copies
     redis_prefix: str = "chatops"
@@ -149,9 +150,10 @@ class ExchangeClient:
             signer=signer,
             error_hook=error_hook,
             redactor=self.redactor,
-            timeout=self.config.timeout,
+            budget=self.config.budget,
             retry=self.config.retry,
             session=self.config.session,
+            account=self.account,
         )
         self._transports.append(transport)
         return transport
@@ -176,6 +178,11 @@ class ExchangeClient:
     def require(self, capability: Capability) -> None:
         if capability not in self.capabilities:
             raise self.not_supported(capability.value)
+
+    def require_key(self, capability: Capability, key: str | None) -> None:
+        """A caller that asks for an idempotency key gets it honoured or NotSupported, never ignored."""
+        if key is not None:
+            self.require(capability)
 
     # -- markets -------------------------------------------------------------------------------------
 

@@ -27,6 +27,10 @@ class Capability(StrEnum):
     WATCH_TICKERS = "watch_tickers"  # websocket market stream
     WATCH_USER = "watch_user"  # websocket order/balance stream
     EXCHANGE_BIDS = "exchange_bids"  # exchanger sites: directions and bids instead of an order book
+    # idempotency keys the exchange honours: after OutcomeUnknown the write is found by its key
+    CLIENT_ORDER_ID = "client_order_id"  # create_order(client_order_id=...)
+    WITHDRAW_REQUEST_ID = "withdraw_request_id"  # withdraw(request_id=...)
+    BID_API_ID = "bid_api_id"  # exchanger create_bid(api_id=...)
 
 
 READ_ONLY = frozenset(

@@ -7,7 +7,8 @@ the transport redacts them before an error is built.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 
 
@@ -23,6 +24,10 @@ class ExchangeError(Exception):
         self.exchange = exchange
         self.endpoint = endpoint
         self.code = code
+        #: the HTTP status of the answer that failed, when there was one (set by the transport)
+        self.status: int | None = None
+        #: whether its WARNING line was written (the transport writes one per failed request)
+        self.logged = False
 
     def __str__(self) -> str:
         where = "/".join(part for part in (self.exchange, self.endpoint) if part)
@@ -83,7 +88,7 @@ class LocalRateLimit(RateLimited):
 
 
 class ExchangeUnavailable(ExchangeError):
-    """Network failure, timeout before sending, 5xx, maintenance: the request had no effect we know of."""
+    """Network failure, timeout, 5xx, maintenance on a read (a write in doubt is OutcomeUnknown)."""
 
     reason = "unavailable"
 
@@ -93,7 +98,8 @@ class RequestTimeout(ExchangeUnavailable):
 
 
 class OutcomeUnknown(ExchangeError):
-    """A write was sent and no answer came back: it may or may not have happened.
+    """A write may have reached the exchange and no definite, documented answer came back: a 5xx, a
+    timeout, a reset after sending, an unreadable body, or the caller giving up while it was in flight.
 
     Never retried automatically; the caller marks the action for manual check.
     """
@@ -133,3 +139,15 @@ class NetworkRequired(InvalidRequest):
     def __init__(self, message: str, *, networks: Sequence[str] = (), **kw: str) -> None:
         super().__init__(message, **kw)
         self.networks = list(networks)
+
+
+@contextmanager
+def reading_write_answer(exchange: str, endpoint: str) -> Iterator[None]:
+    """Around reading the answer to a write that was sent: an answer we cannot read proves nothing about
+    what the exchange did, so the outcome is unknown (never "failed", never sent again)."""
+    try:
+        yield
+    except BadResponse as exc:
+        raise OutcomeUnknown(
+            f"{exc.message}; the write was sent, outcome unknown", exchange=exchange, endpoint=endpoint
+        ) from exc

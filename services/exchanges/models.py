@@ -195,7 +195,7 @@ class Deposit(Transfer):
 
 
 class Withdrawal(Transfer):
-    pass
+    request_id: str | None = None  # the idempotency key it was sent with, where the exchange has one
 
 
 class DepositAddress(_Model):

@@ -53,6 +53,8 @@ Params = Sequence[tuple[str, str | int | Decimal | datetime | None]]
 def _wire(value: str | int | Decimal | datetime) -> str:
     if isinstance(value, datetime):
         return str(int(value.timestamp()))
+    if isinstance(value, Decimal):
+        return format(value, "f")  # positional: "0.0000001", never "1E-7"
     return str(value)
 
 
@@ -60,7 +62,7 @@ class ExchangerClient(ExchangeClient):
     exchange = "exchanger"
     display_name = "Premium Exchanger"
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
-        {Capability.EXCHANGE_BIDS, Capability.FETCH_MARKETS, Capability.FETCH_TICKERS}
+        {Capability.EXCHANGE_BIDS, Capability.FETCH_MARKETS, Capability.FETCH_TICKERS, Capability.BID_API_ID}
     )
     rate_limits = c.RATE_LIMITS
     default_base_url = None  # every site has its own domain
@@ -99,6 +101,9 @@ class ExchangerClient(ExchangeClient):
             if type(exc) is not errors.ExchangeError or write or not self._foreign_language:
                 raise
             answer = await self._transport.request(replace(request, headers={c.HEADER_LANG: c.ENGLISH}))
+        if write:
+            with errors.reading_write_answer(self.exchange, method):
+                return self._parse(Envelope, answer, method).data
         return self._parse(Envelope, answer, method).data
 
     @property
@@ -228,6 +233,8 @@ class ExchangerClient(ExchangeClient):
         ]
         try:
             data = await self._call(c.CREATE_BID, params)
+            with errors.reading_write_answer(self.exchange, c.CREATE_BID):
+                bid = self._parse(Bid, data, c.CREATE_BID)
         except errors.OutcomeUnknown as exc:
             raise errors.OutcomeUnknown(
                 f"{exc.message}; look the bid up with api_id={api_id}",
@@ -235,7 +242,7 @@ class ExchangerClient(ExchangeClient):
                 endpoint=c.CREATE_BID,
                 code=exc.code,
             ) from exc
-        return self._parse(Bid, data, c.CREATE_BID).model_copy(update={"api_id": api_id})
+        return bid.model_copy(update={"api_id": api_id})
 
     async def bid_info(self, bid_id: str | None = None, bid_hash: str | None = None) -> Bid:
         """Only bids created through the API can be read this way."""

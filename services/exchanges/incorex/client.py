@@ -118,7 +118,7 @@ class IncorexClient(ExchangeClient):
             limiter=self.make_limiter(rate_limits),
         )
         # long enough for a request with its retries and a full rate-limit window of waiting
-        hold = config.timeout * (config.retry.attempts + 1) + RATE_PERIOD
+        hold = config.budget.total_s + config.budget.attempt_s + RATE_PERIOD
         self._crossed_ticker_logged = False
         self._turns = SigningTurns(config.redis, self._redis_key("signing", credentials.fingerprint()), hold)
         days_key = self._redis_key("wallet_day", credentials.fingerprint())
@@ -154,16 +154,22 @@ class IncorexClient(ExchangeClient):
         )
         async with self._turns.turn():
             answer = await self._send_with_nonce_resync(request)
+        if write:
+            with errors.reading_write_answer(EXCHANGE, method):
+                return schemas.parse(shape, answer, method)
         return schemas.parse(shape, answer, method)
 
     async def _send_with_nonce_resync(self, request: Request) -> Any:
-        # a nonce error means the server refused the request, so sending it again is safe even for writes
         try:
             return await self._transport.request(request)
         except errors.InvalidNonce as first:
             seen = last_nonce(first)
             if seen is not None:
                 await self.nonces.advance_past(seen)
+            # the document defines no error codes: a message that reads like a nonce error does not prove
+            # a write was refused, so a write is never sent again (the next one gets the fresh nonce)
+            if request.write:
+                raise
         try:
             return await self._transport.request(request)
         except errors.InvalidNonce as second:
@@ -306,8 +312,7 @@ class IncorexClient(ExchangeClient):
     ) -> Order:
         """For a stop-limit order ``stop_price`` is the trigger (the wire's ``price``) and ``price`` the
         limit (the wire's ``limitprice``). IncoreX has no client order ids."""
-        if client_order_id is not None:
-            raise self.not_supported("client_order_id")
+        self.require_key(Capability.CLIENT_ORDER_ID, client_order_id)
         market = await self.market(pair)
         params = [("pair", market.id), ("quantity", _wire(amount))]
         if type is OrderType.STOP_LIMIT:
@@ -374,7 +379,8 @@ class IncorexClient(ExchangeClient):
         request_id: str | None = None,
     ) -> Withdrawal:
         """``withdraw_crypt`` takes currency, amount and address only: no memo, network or idempotency key."""
-        for name, value in (("memo", memo), ("network", network), ("request_id", request_id)):
+        self.require_key(Capability.WITHDRAW_REQUEST_ID, request_id)
+        for name, value in (("memo", memo), ("network", network)):
             if value is not None:
                 raise self.not_supported(f"withdraw {name}")
         params = [("amount", _wire(amount)), ("currency", asset.upper()), ("address", address)]

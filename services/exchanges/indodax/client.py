@@ -53,6 +53,8 @@ class IndodaxClient(IndodaxTrading):
             Capability.FETCH_DEPOSITS,
             Capability.FETCH_WITHDRAWALS,
             Capability.FETCH_DEPOSIT_ADDRESS,
+            Capability.CLIENT_ORDER_ID,
+            Capability.WITHDRAW_REQUEST_ID,
         }
     )
 
@@ -224,7 +226,8 @@ class IndodaxClient(IndodaxTrading):
         expected = dict(params)
         await self.withdrawal_callbacks.expect(rid, {**expected, "withdraw_currency": asset.lower()})
         data = await self.tapi("withdrawCoin", params, write=True)
-        raw = self.parse(schemas.WithdrawResult, data, "withdrawCoin")
+        with errors.reading_write_answer(EXCHANGE, "withdrawCoin"):
+            raw = self.parse(schemas.WithdrawResult, data, "withdrawCoin")
         return Withdrawal(
             id=str(raw.withdraw_id),
             asset=raw.withdraw_currency.upper(),
@@ -237,6 +240,7 @@ class IndodaxClient(IndodaxTrading):
             txid=raw.txid or None,
             timestamp=parsing.when(raw.submit_time),
             raw_status=raw.status,
+            request_id=rid,
         )
 
 

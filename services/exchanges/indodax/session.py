@@ -126,7 +126,11 @@ class IndodaxSession(ExchangeClient):
             return await self._send(request)
         except errors.InvalidNonce as first:
             await self._resynchronise(first)
-        # the server refused the first copy outright, so sending once more cannot duplicate a write
+            # the document gives no words for this refusal, so it does not prove a write was not executed:
+            # a write is never sent again (the next one goes out with the corrected nonce or clock)
+            if write:
+                raise
+        # a read: sending it once more cannot do harm
         try:
             return await self._send(request)
         except errors.InvalidNonce as again:

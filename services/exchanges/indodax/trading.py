@@ -95,8 +95,9 @@ class IndodaxTrading(IndodaxMarketData):
             if f"client order id {coid} already exists" not in exc.message:
                 raise
             return await self._already_placed(m, coid, side, price)
-        envelope = self.parse(schemas.Envelope, data, "trade")
-        raw = self.parse(schemas.TradeResult, envelope.result, "trade")
+        with errors.reading_write_answer(EXCHANGE, "trade"):
+            envelope = self.parse(schemas.Envelope, data, "trade")
+            raw = self.parse(schemas.TradeResult, envelope.result, "trade")
         base = m.base.lower()
         filled = raw.amount_for("receive" if side is OrderSide.BUY else "sold", base) or Decimal(0)
         remain = raw.amount_for("remain", *((m.quote.lower(), "rp") if side is OrderSide.BUY else (base,)))
@@ -193,7 +194,10 @@ class IndodaxTrading(IndodaxMarketData):
         return self._cancelled(data, "cancelByClientOrderId", None)
 
     def _cancelled(self, data: object, endpoint: str, known: Order | None) -> Order:
-        raw = self.parse(schemas.CancelResult, self.parse(schemas.Envelope, data, endpoint).result, endpoint)
+        with errors.reading_write_answer(EXCHANGE, endpoint):
+            raw = self.parse(
+                schemas.CancelResult, self.parse(schemas.Envelope, data, endpoint).result, endpoint
+            )
         if known is not None:
             return known.model_copy(update={"status": OrderStatus.CANCELED})
         base, _, quote = raw.pair.upper().partition("_")

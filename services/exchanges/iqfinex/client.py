@@ -126,7 +126,8 @@ class IqfinexClient(ExchangeClient):
         request = Request(
             "POST", path, endpoint, json_body=body, write=True, buckets=(c.REST_BUCKET,), signed=True
         )
-        raw: RawOrder = await self._call(request, RawOrder)
+        with errors.reading_write_answer(self.exchange, endpoint):
+            raw: RawOrder = await self._call(request, RawOrder)
         return raw
 
     def _invalid(self, cls: type[errors.ExchangeError], endpoint: str, message: str) -> errors.ExchangeError:
@@ -268,12 +269,14 @@ class IqfinexClient(ExchangeClient):
         price: Decimal | None = None,
         *,
         stop_price: Decimal | None = None,
-        client_order_id: str | None = None,  # Iqfinex has no client order id: not sent
+        client_order_id: str | None = None,
     ) -> Order:
+        self.require_key(Capability.CLIENT_ORDER_ID, client_order_id)
         market = await self.market(pair)
         body = self._order_body(market, side, type, amount, price, stop_price)
         raw = await self._post(c.ORDER_CREATE, "order_create", body)
-        return (await self._orders([raw], None))[0]
+        with errors.reading_write_answer(self.exchange, "order_create"):
+            return (await self._orders([raw], None))[0]
 
     def _order_body(
         self,
@@ -316,4 +319,5 @@ class IqfinexClient(ExchangeClient):
     async def cancel_order(self, order_id: str, pair: str | None = None) -> Order:
         path = self._order_path(c.ORDER_CANCEL, order_id, "order_cancel")
         raw = await self._post(path, "order_cancel")
-        return (await self._orders([raw], None))[0]
+        with errors.reading_write_answer(self.exchange, "order_cancel"):
+            return (await self._orders([raw], None))[0]

@@ -31,8 +31,8 @@ def error_message(response: Response, status: int) -> str:
 
 
 def error_class(request: Request, status: int, message: str) -> type[errors.ExchangeError]:
-    if status == 504 and request.write:
-        # the gateway gave up waiting; the order or cancel may still have gone through
+    if status >= 500 and request.write:
+        # a server error, in the HTTP status or in the envelope, proves nothing about what was done
         return errors.OutcomeUnknown
     cls = STATUS_ERRORS[status]
     if status != 400:

@@ -268,6 +268,7 @@ class NarkasaClient(ExchangeClient):
         stop_price: Decimal | None = None,
         client_order_id: str | None = None,
     ) -> Order:
+        self.require_key(Capability.CLIENT_ORDER_ID, client_order_id)
         market = await self.market(pair)
         params = [("symbol", market.id)]
         if type is not OrderType.MARKET:
@@ -296,7 +297,8 @@ class NarkasaClient(ExchangeClient):
 
     async def _place(self, path: str, params: list[tuple[str, str]], symbol: str) -> Order:
         data = await self._call(path, params, method="POST", signed=True, write=True)
-        return convert.order(self._parse(schemas.OrderReply, data, path).order, symbol)
+        with errors.reading_write_answer(self.exchange, path):
+            return convert.order(self._parse(schemas.OrderReply, data, path).order, symbol)
 
     async def cancel_order(self, order_id: str, pair: str | None = None) -> Order | None:
         await self._call(c.CANCEL_ORDER, [("orderId", order_id)], method="POST", signed=True, write=True)
@@ -339,6 +341,7 @@ class NarkasaClient(ExchangeClient):
         network: str | None = None,
         request_id: str | None = None,
     ) -> Withdrawal:
+        self.require_key(Capability.WITHDRAW_REQUEST_ID, request_id)
         asset = asset.upper()
         node = network or await self._only_withdraw_channel(asset)
         params = [("symbol", asset), ("amount", _num(amount)), ("address", address)]

@@ -13,6 +13,7 @@ from aiohttp import web
 from sandbox.exchanges.common import Clock, Seed, SimExchangeState, running
 from sandbox.exchanges.exchanger import SITE_KEY, ExchangerSite, create_app
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.budget import TimeBudget
 from services.exchanges.exchanger.client import ExchangerClient
 from services.exchanges.transport import RetryPolicy
 
@@ -52,7 +53,7 @@ class Sim:
             base_url=self.base_url,
             language=language,
             retry=RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02),
-            timeout=timeout,
+            budget=TimeBudget(timeout),
         )
         return ExchangerClient(config)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import aiohttp
@@ -11,8 +12,9 @@ import pytest
 
 from services.exchanges import errors
 from services.exchanges.incorex.auth import sign
+from services.exchanges.models import OrderSide, OrderType
 
-from .test_incorex_fixtures import SEED, Sim, shared_redis, simulator
+from .test_incorex_fixtures import PAIR, SEED, Sim, shared_redis, simulator
 
 ALICE = SEED.account("alice")
 
@@ -83,6 +85,21 @@ async def test_the_client_resynchronises_past_a_nonce_the_server_has_seen(sim: S
         balances = await client.fetch_balance()
         assert balances.get("BTC").free > 0
         assert await client.nonces.next() > far_ahead
+
+
+async def test_a_write_refused_for_its_nonce_is_not_sent_again(sim: Sim) -> None:
+    # the document defines no error codes: a nonce-like refusal does not prove the order was not placed
+    far_ahead = 10**16
+    assert "uid" in await post_signed(sim, f"nonce={far_ahead}".encode())
+    async with sim.client() as client:
+        await client.load_markets()
+        with pytest.raises(errors.InvalidNonce):
+            await client.create_order(PAIR, OrderSide.BUY, OrderType.LIMIT, Decimal("0.1"), Decimal(50000))
+        assert sim.state.requests.count("order_create") == 1
+        assert sim.state.orders_of("alice") == []
+        # the refusal taught the client the server's nonce: the next write goes through
+        await client.create_order(PAIR, OrderSide.BUY, OrderType.LIMIT, Decimal("0.1"), Decimal(50000))
+    assert len(sim.state.orders_of("alice")) == 1
 
 
 async def test_two_clients_on_one_redis_key_never_clash_at_the_server(sim: Sim) -> None:

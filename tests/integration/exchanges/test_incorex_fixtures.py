@@ -16,6 +16,7 @@ from sandbox.exchanges.common.server import running
 from sandbox.exchanges.incorex import STATE, create_app
 from sandbox.exchanges.incorex.state import IncorexState
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.budget import TimeBudget
 from services.exchanges.incorex.client import IncorexClient
 from services.exchanges.ratelimit import RateLimit
 from services.exchanges.transport import RetryPolicy
@@ -48,7 +49,7 @@ class Sim:
             credentials=credentials,
             base_url=self.base_url,
             retry=retry,
-            timeout=timeout,
+            budget=TimeBudget(timeout),
             redis=redis,
             redis_prefix=redis_prefix,
         )

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 
-from services.exchanges.indodax.auth import AuthMode
+from services.exchanges import errors
+from services.exchanges.indodax.auth import AuthMode, sign
 from services.exchanges.indodax.client import IndodaxClient
 from services.exchanges.models import OrderSide, OrderStatus, OrderType, TransferStatus
 
-from .test_indodax_fixtures import PAIR, Sim, simulator
+from .test_indodax_fixtures import PAIR, SEED, Sim, simulator
+
+PRICE = Decimal(900_000_000)
 
 
 @pytest.fixture
@@ -184,3 +188,21 @@ async def test_my_trades_without_a_pair_read_every_pair_of_held_coins(alice: Ind
     sold = await alice.create_order(PAIR, OrderSide.SELL, OrderType.MARKET, Decimal("0.02"))
     trades = await alice.fetch_my_trades()
     assert [t.order_id for t in trades if t.symbol == PAIR] == [sold.id]
+
+
+async def test_a_write_refused_for_its_nonce_is_not_sent_again(sim: Sim) -> None:
+    far_ahead = str(10**15)  # another program used this key with a much larger nonce
+    body = urlencode({"method": "getInfo", "nonce": far_ahead}).encode()
+    alice = SEED.account("alice")
+    assert (await sim.tapi(body, {"Key": alice.api_key, "Sign": sign(alice.api_secret, body)}))[
+        "success"
+    ] == 1
+    async with sim.client(auth_mode=AuthMode.NONCE) as client:
+        await client.load_markets()
+        with pytest.raises(errors.InvalidNonce):
+            await client.create_order(PAIR, OrderSide.BUY, OrderType.LIMIT, Decimal("0.001"), PRICE)
+        assert sim.state.requests.count("trade", write=True) == 1
+        assert sim.state.orders_of("alice") == []
+        # the refusal taught the client the server's nonce: the next order goes through
+        await client.create_order(PAIR, OrderSide.BUY, OrderType.LIMIT, Decimal("0.001"), PRICE)
+    assert len(sim.state.orders_of("alice")) == 1

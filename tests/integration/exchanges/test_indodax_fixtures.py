@@ -13,6 +13,7 @@ from sandbox.exchanges.common.seed import Seed
 from sandbox.exchanges.common.server import running
 from sandbox.exchanges.indodax import STATE, IndodaxState, create_app
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.budget import TimeBudget
 from services.exchanges.indodax.auth import AuthMode
 from services.exchanges.indodax.client import IndodaxClient
 from services.exchanges.ratelimit import RateLimit
@@ -44,7 +45,7 @@ class Sim:
             credentials=Credentials(api_key=seeded.api_key, api_secret=secret or seeded.api_secret),
             base_url=self.base_url,
             retry=FAST_RETRY,
-            timeout=timeout,
+            budget=TimeBudget(timeout),
         )
         return IndodaxClient(config, auth_mode=auth_mode, rate_limits=rate_limits)
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.accounts import build_registry
 from bot.app import build_monitoring
 from bot.config import (
     CONFIG_ENV_VAR,
@@ -18,6 +19,7 @@ from bot.config import (
     resolve_config_path,
 )
 from services.accounts import AccountRegistry
+from services.exchanges.budget import TimeBudget
 from services.exchanges.registry import EXCHANGES
 from services.redis_client import Keys, create_redis
 from services.team import Role
@@ -381,3 +383,24 @@ def test_read_cache_s_defaults_to_five_seconds_and_refuses_negative_or_long() ->
     for bad in (-1, 61, "soon"):
         [problem] = _problems(_base(exchanges={"read_cache_s": bad}))
         assert problem.startswith("exchanges.read_cache_s: "), problem
+
+
+async def test_one_request_timeout_sets_the_time_budget_of_every_client_and_service() -> None:
+    config = parse_config(
+        _base(
+            exchanges={"request_timeout_s": 3},
+            accounts=[{"name": "inc", "exchange": "incorex", "api_key": "k", "api_secret": "s"}],
+        )
+    )
+    registry = build_registry(config, None)
+    try:
+        monitoring = build_monitoring(config, registry, create_redis(REDIS_URL), Keys("t"))
+        assert registry.get("inc").client.config.budget == TimeBudget(3)
+        assert monitoring.portfolio.budget == monitoring.history.budget == monitoring.exchanger.budget
+        assert monitoring.portfolio.budget == TimeBudget(3)
+    finally:
+        await registry.close()
+
+
+def test_the_request_timeout_defaults_to_the_budgets_default() -> None:
+    assert parse_config(_base()).exchanges.budget == TimeBudget()

@@ -8,6 +8,7 @@ from aioresponses import aioresponses
 from yarl import URL
 
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.budget import TimeBudget
 from services.exchanges.exchanger.client import ExchangerClient
 from services.exchanges.transport import RetryPolicy
 
@@ -33,7 +34,7 @@ def make_client(language: str | None = None, attempts: int = 3) -> ExchangerClie
             base_url=BASE + "/",
             language=language,
             retry=RetryPolicy(attempts=attempts, base_delay=0.001, max_delay=0.002),
-            timeout=0.5,
+            budget=TimeBudget(0.5),
         )
     )
 

@@ -74,9 +74,28 @@ async def test_create_bid_generates_an_api_id_when_none_is_given(
     assert bid.api_id and form["api_id"] == bid.api_id
 
 
+@pytest.mark.parametrize(("amount", "wire"), [(Decimal("1E-7"), "0.0000001"), (Decimal("2.5E+3"), "2500")])
+async def test_amounts_go_on_the_wire_in_positional_notation(
+    client: ExchangerClient, mock: aioresponses, amount: Decimal, wire: str
+) -> None:
+    mock.post(url("create_bid"), body=doc.ok(doc.BID))
+    await client.create_bid("11", amount, api_id="order-78")
+    form = dict(parse_qsl(sent(mock, "create_bid")[0].kwargs["data"].decode()))
+    assert form["calc_amount"] == wire
+
+
+async def test_an_unreadable_answer_to_create_bid_is_outcome_unknown(
+    client: ExchangerClient, mock: aioresponses
+) -> None:
+    mock.post(url("create_bid"), body='{"error": 0, "data": {"unexpected": "shape"}}')
+    with pytest.raises(errors.OutcomeUnknown, match="api_id=order-79"):
+        await client.create_bid("11", Decimal("0.5"), api_id="order-79")
+    assert len(sent(mock, "create_bid")) == 1
+
+
 async def test_a_failed_create_bid_is_not_sent_again(client: ExchangerClient, mock: aioresponses) -> None:
     mock.post(url("create_bid"), status=502, body="Bad gateway", repeat=True)
-    with pytest.raises(errors.ExchangeUnavailable):
+    with pytest.raises(errors.OutcomeUnknown):
         await client.create_bid("11", Decimal("0.5"), api_id="order-77")
     assert len(sent(mock, "create_bid")) == 1
 
@@ -106,7 +125,7 @@ async def test_find_bid_by_api_id_ignores_other_api_ids(client: ExchangerClient,
 @pytest.mark.parametrize("method", ["cancel_bid", "pay_bid", "success_bid"])
 async def test_bid_actions_are_sent_once(client: ExchangerClient, mock: aioresponses, method: str) -> None:
     mock.post(url(method), status=503, body="down", repeat=True)
-    with pytest.raises(errors.ExchangeUnavailable):
+    with pytest.raises(errors.OutcomeUnknown):
         await getattr(client, method)("a1b2c3d4e5")
     assert len(sent(mock, method)) == 1
 

@@ -46,6 +46,7 @@ def test_capabilities_are_bids_markets_and_tickers_only() -> None:
         Capability.EXCHANGE_BIDS,
         Capability.FETCH_MARKETS,
         Capability.FETCH_TICKERS,
+        Capability.BID_API_ID,
     }
 
 

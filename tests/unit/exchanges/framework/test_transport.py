@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import aiohttp
@@ -10,6 +13,7 @@ import pytest
 from aioresponses import aioresponses
 
 from services.exchanges import errors
+from services.exchanges.budget import TimeBudget
 from services.exchanges.ratelimit import MemoryRateLimiter, RateLimit
 from services.exchanges.redaction import Redactor
 from services.exchanges.transport import Request, Response, RetryPolicy, SignedRequest, Transport
@@ -26,7 +30,7 @@ async def transport() -> AsyncIterator[Transport]:
         limiter=MemoryRateLimiter([]),
         redactor=Redactor([SECRET]),
         retry=RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002),
-        timeout=0.5,
+        budget=TimeBudget(0.5),
     )
     yield t
     await t.close()
@@ -68,7 +72,7 @@ async def test_a_write_is_sent_once_even_when_the_server_fails(transport: Transp
     with aioresponses() as mock:
         mock.post(f"{BASE}/order_create", status=503)
         mock.post(f"{BASE}/order_create", status=200, body="{}")
-        with pytest.raises(errors.ExchangeUnavailable):
+        with pytest.raises(errors.OutcomeUnknown):
             await transport.request(write())
         sent = [key for key in mock.requests if key[0] == "POST"]
         assert len(mock.requests[sent[0]]) == 1
@@ -191,3 +195,45 @@ async def test_a_full_client_side_window_is_reported_with_when_to_come_back() ->
     finally:
         await t.close()
     assert caught.value.retry_after is not None and caught.value.retry_after > 50
+
+
+@pytest.mark.parametrize("header", ["nan", "inf", "-inf", "-5"])
+async def test_a_retry_after_that_makes_no_sense_is_not_passed_on(transport: Transport, header: str) -> None:
+    with aioresponses() as mock:
+        mock.post(f"{BASE}/order_create", status=429, headers={"Retry-After": header})
+        with pytest.raises(errors.RateLimited) as caught:
+            await transport.request(write())
+    assert caught.value.retry_after is None
+
+
+@pytest.mark.parametrize("header", ["nan", "-5"])
+async def test_a_read_told_a_senseless_retry_after_backs_off_and_answers(
+    transport: Transport, header: str
+) -> None:
+    with aioresponses() as mock:
+        mock.get(f"{BASE}/ticker", status=429, headers={"Retry-After": header})
+        mock.get(f"{BASE}/ticker", status=200, body='{"ok": true}')
+        async with asyncio.timeout(5):  # a nan wait used to hang here
+            assert await transport.request(read()) == {"ok": True}
+
+
+async def test_a_retry_after_date_and_an_absurd_delay_are_read_sensibly(transport: Transport) -> None:
+    soon = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    with aioresponses() as mock:
+        mock.post(f"{BASE}/order_create", status=429, headers={"Retry-After": soon})
+        mock.post(f"{BASE}/order_create", status=429, headers={"Retry-After": "1e300"})
+        with pytest.raises(errors.RateLimited) as dated:
+            await transport.request(write())
+        with pytest.raises(errors.RateLimited) as absurd:
+            await transport.request(write())
+    assert dated.value.retry_after is not None and 100 < dated.value.retry_after <= 120
+    assert absurd.value.retry_after == 86400
+
+
+async def test_a_write_answered_with_a_page_that_is_not_json_has_an_unknown_outcome(
+    transport: Transport,
+) -> None:
+    with aioresponses() as mock:
+        mock.post(f"{BASE}/order_create", status=200, body="<html>Cloudflare</html>")
+        with pytest.raises(errors.OutcomeUnknown):
+            await transport.request(write())

@@ -67,19 +67,32 @@ async def test_a_minimum_not_met_carries_the_minimum(client: IncorexClient, mock
     assert raised.value.minimum == Decimal("0.002")
 
 
-async def test_a_refused_nonce_advances_past_the_servers_value_and_retries_once(
+async def test_a_refused_nonce_advances_past_the_servers_value_and_a_read_retries_once(
     client: IncorexClient, mock: aioresponses
 ) -> None:
     server_last = 9_999_999_999_999
     refused = {"status": "error", "id": 40009, "msg": f"nonce must be greater than {server_last}"}
-    mock.post(url("order_create"), payload=refused)
-    mock.post(url("order_create"), payload={"status": "ok", "id": 0, "msg": "Ok", "order_id": 7})
-    order = await client.create_order("BTC/USD", OrderSide.BUY, OrderType.LIMIT, Decimal(1), Decimal(50))
-    assert order.id == "7"
-    calls = mock.requests[("POST", URL(f"{BASE}/order_create"))]
+    mock.post(url("user_info"), payload=refused)
+    mock.post(url("user_info"), payload={"uid": 1, "server_time": 1, "balances": {}, "reserved": {}})
+    await client.fetch_balance()
+    calls = mock.requests[("POST", URL(f"{BASE}/user_info"))]
     nonces = [int(dict(parse_qsl(c.kwargs["data"].decode()))["nonce"]) for c in calls]
     assert len(nonces) == 2
     assert nonces[1] > server_last
+
+
+async def test_a_write_refused_for_its_nonce_is_never_sent_again(
+    client: IncorexClient, mock: aioresponses
+) -> None:
+    # IncoreX documents no error codes: words that read like a nonce error prove nothing about the order
+    server_last = 9_999_999_999_999
+    refused = {"status": "error", "id": 40009, "msg": f"nonce must be greater than {server_last}"}
+    mock.post(url("order_create"), payload=refused)
+    mock.post(url("order_create"), payload={"status": "ok", "id": 0, "msg": "Ok", "order_id": 7})
+    with pytest.raises(errors.InvalidNonce):
+        await client.create_order("BTC/USD", OrderSide.BUY, OrderType.LIMIT, Decimal(1), Decimal(50))
+    assert len(mock.requests[("POST", URL(f"{BASE}/order_create"))]) == 1
+    assert await client.nonces.next() > server_last
 
 
 async def test_a_nonce_refused_twice_is_reported_clearly(client: IncorexClient, mock: aioresponses) -> None:

@@ -57,6 +57,16 @@ async def test_gateway_timeout_on_an_order_is_an_unknown_outcome(
         await client.create_order("BTC/USDT", OrderSide.BUY, OrderType.MARKET, Decimal("0.01"))
 
 
+@pytest.mark.parametrize("status", [500, 502, 503])
+async def test_any_server_error_on_an_order_is_an_unknown_outcome(
+    http: aioresponses, client: IqfinexClient, status: int
+) -> None:
+    # a 200 whose envelope carries the server error too: neither says whether the order was placed
+    http.post(f"{BASE}/v1/order", body=json.dumps({"status": status, "message": "Internal Server Error"}))
+    with pytest.raises(errors.OutcomeUnknown):
+        await client.create_order("BTC/USDT", OrderSide.BUY, OrderType.MARKET, Decimal("0.01"))
+
+
 async def test_plain_400_on_an_order_is_an_invalid_order(http: aioresponses, client: IqfinexClient) -> None:
     http.post(f"{BASE}/v1/order", status=400, body='{"status":400,"message":"Wrong price"}')
     with pytest.raises(errors.InvalidOrder) as caught:
