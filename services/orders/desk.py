@@ -16,6 +16,7 @@ from services.actions.records import Action
 from services.actions.store import ActionStore, Decision
 from services.audit import AuditLog
 from services.exchanges import errors
+from services.exchanges.capabilities import Capability
 from services.exchanges.models import Order, OrderSide, OrderStatus, OrderType, Ticker
 from services.orders.ticket import OrderPreview, OrderRequest, check_order, needed_capability
 
@@ -110,7 +111,9 @@ class OrderDesk:
             Decimal(params["amount"]),
             Decimal(params["price"]) if "price" in params else None,
             stop_price=Decimal(params["stop_price"]) if "stop_price" in params else None,
-            client_order_id=action.idempotency_key,
+            # the exchange's idempotency key where it honours one; elsewhere the lookup after an unknown
+            # outcome matches on the order's parameters
+            client_order_id=action.idempotency_key if client.has(Capability.CLIENT_ORDER_ID) else None,
         )
         return Executed(
             exchange_id=order.id, done=order.status is OrderStatus.CLOSED, result=_order_facts(order)

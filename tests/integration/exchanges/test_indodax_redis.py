@@ -31,7 +31,7 @@ async def test_a_callback_reaching_another_copy_is_approved_once(redis: Redis) -
     sender, receiver = copy(redis, prefix), copy(redis, prefix)
     await sender.withdrawal_callbacks.expect("rid1", SENT)
     try:
-        assert await receiver.withdrawal_callbacks.answer({"request_id": "rid1", **SENT}) == "ok"
-        assert await receiver.withdrawal_callbacks.answer({"request_id": "rid1", **SENT}) == "refused"
+        assert (await receiver.withdrawal_callbacks.answer({"request_id": "rid1", **SENT})).text == "ok"
+        assert (await receiver.withdrawal_callbacks.answer({"request_id": "rid1", **SENT})).text == "refused"
     finally:
         await redis.delete(*[k async for k in redis.scan_iter(f"{prefix}:*")] or ["-"])
