@@ -58,7 +58,11 @@ async def test_totals_in_usdt_and_in_btc_agree_within_the_spread_and_every_coin_
 ) -> None:
     async with demo_accounts() as (accounts, _):
         service = PortfolioService(
-            accounts, reads=fresh_reads(redis, keys), quote="USDT", dust_threshold=Decimal(1)
+            accounts,
+            reads=fresh_reads(redis, keys),
+            quote="USDT",
+            dust_threshold=Decimal(1),
+            budget=TimeBudget(),
         )
         in_usdt = await service.report()
         in_btc = await service.report("BTC")
@@ -85,7 +89,11 @@ async def test_a_market_gone_wrong_makes_the_price_uncertain_and_leaves_it_out_o
         # the demo's old mistake, made on a running simulator: LTC/IDR at 100 IDR
         states["indodax"].reprice("LTC/IDR", Decimal(100))
         service = PortfolioService(
-            accounts, reads=fresh_reads(redis, keys), quote="USDT", dust_threshold=Decimal(1)
+            accounts,
+            reads=fresh_reads(redis, keys),
+            quote="USDT",
+            dust_threshold=Decimal(1),
+            budget=TimeBudget(),
         )
         report = await service.report("IDR")
     uncertain = report.uncertain()
