@@ -16,6 +16,7 @@ from handlers.views.holdings import portfolio_blocks
 from sandbox.exchanges.common import STATE_KEY, SimExchangeState, running
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.budget import TimeBudget
 from services.portfolio import PortfolioService
 from services.pricing import ticker_price
 from services.read_cache import SharedReads
@@ -48,22 +49,19 @@ async def demo_accounts() -> AsyncIterator[tuple[AccountRegistry, dict[str, SimE
             await accounts.close()
 
 
-def fresh_reads(redis: Redis, keys: Keys) -> SharedReads:
-    """Every report reads anew: these tests change the simulators between reports."""
-    return SharedReads(redis, keys, max_age_s=0)
+def usdt_portfolio(accounts: AccountRegistry, redis: Redis, keys: Keys) -> PortfolioService:
+    # every report reads anew: these tests change the simulators between reports
+    reads = SharedReads(redis, keys, max_age_s=0)
+    return PortfolioService(
+        accounts, reads=reads, quote="USDT", dust_threshold=Decimal(1), budget=TimeBudget()
+    )
 
 
 async def test_totals_in_usdt_and_in_btc_agree_within_the_spread_and_every_coin_counts(
     redis: Redis, keys: Keys
 ) -> None:
     async with demo_accounts() as (accounts, _):
-        service = PortfolioService(
-            accounts,
-            reads=fresh_reads(redis, keys),
-            quote="USDT",
-            dust_threshold=Decimal(1),
-            budget=TimeBudget(),
-        )
+        service = usdt_portfolio(accounts, redis, keys)
         in_usdt = await service.report()
         in_btc = await service.report("BTC")
         btc_usdt = ticker_price((await service.tickers.get(accounts.get("incorex-main")))["BTC/USDT"])
@@ -88,13 +86,7 @@ async def test_a_market_gone_wrong_makes_the_price_uncertain_and_leaves_it_out_o
     async with demo_accounts() as (accounts, states):
         # the demo's old mistake, made on a running simulator: LTC/IDR at 100 IDR
         states["indodax"].reprice("LTC/IDR", Decimal(100))
-        service = PortfolioService(
-            accounts,
-            reads=fresh_reads(redis, keys),
-            quote="USDT",
-            dust_threshold=Decimal(1),
-            budget=TimeBudget(),
-        )
+        service = usdt_portfolio(accounts, redis, keys)
         report = await service.report("IDR")
     uncertain = report.uncertain()
     assert {h.asset for h in uncertain} == {"LTC"}
