@@ -35,6 +35,7 @@ START_TIMEOUT_S = 120.0  # importing aiogram alone takes seconds on a loaded mac
 STOP_TIMEOUT_S = 30.0
 ALICE = TEAM[0].telegram_id
 HISTORY_DAYS = 3
+PROGRESS_LINE = re.compile(r"^\[\s*\d+\.\d s\] ")  # "[  5.3 s] starting the bot…"
 
 
 class DemoProcess:
@@ -94,7 +95,20 @@ class DemoProcess:
 
     @property
     def simulator_urls(self) -> dict[str, str]:
-        return dict(re.findall(r"^\s+(\w+)\s+(http://\S+)\s+\(control", self.output, re.MULTILINE))
+        """Each simulator's base URL, from its control address in the banner."""
+        return dict(re.findall(r"^\s+(\w+)\s+(http://\S+?)/_control/$", self.output, re.MULTILINE))
+
+    @property
+    def before_banner(self) -> list[str]:
+        """The lines printed while the demo starts, before the banner's heading."""
+        heading = next(i for i, line in enumerate(self.lines) if line.strip() == "ChatOps bot demo")
+        return self.lines[:heading]
+
+    @property
+    def banner(self) -> str:
+        start = len(self.before_banner)
+        end = next(i for i, line in enumerate(self.lines) if "Press Ctrl-C to stop." in line)
+        return "".join(self.lines[start : end + 1])
 
     async def wait_exit(self, timeout: float = STOP_TIMEOUT_S) -> int:  # noqa: ASYNC109
         assert self.process is not None
@@ -184,6 +198,36 @@ async def test_demo_answers_start_and_sigterm_leaves_no_process_behind() -> None
         assert await demo.stop(signal.SIGTERM) == 0
     assert not [pid for pid in redis_children if alive(pid)]
     assert "demo stopped" in demo.output
+
+
+async def test_the_demo_shows_its_progress_while_it_starts() -> None:
+    async with demo_process("--redis-url", REDIS_URL) as demo:
+        await demo.wait_ready()
+        assert await demo.stop() == 0
+    progress = [line for line in demo.before_banner if PROGRESS_LINE.match(line)]
+    # Nothing runs silently first: the first line says what the long part of a start is.
+    assert progress, f"nothing said while starting:\n{demo.output}"
+    assert demo.lines[0] == progress[0] and "loading" in progress[0], demo.output
+    steps = "".join(progress)
+    for step in ("Redis", "exchange simulators (5)", "Telegram emulator", "starting the bot", "ready"):
+        assert step in steps, f"no progress line about {step!r}:\n{demo.output}"
+
+
+async def test_every_address_in_the_banner_answers() -> None:
+    async with demo_process("--redis-url", REDIS_URL) as demo:
+        await demo.wait_ready()
+        urls = re.findall(r"http://[^\s)]+", demo.banner)
+        statuses: dict[str, int | str] = {}
+        async with aiohttp.ClientSession() as http:
+            for url in urls:
+                try:
+                    async with http.get(url) as response:
+                        statuses[url] = response.status
+                except aiohttp.ClientError as exc:  # nothing listening there (yet)
+                    statuses[url] = repr(exc)
+        assert await demo.stop() == 0
+    assert len(urls) >= 2 + len(EXCHANGES), demo.banner  # the chat, the bot's health, each simulator
+    assert statuses == dict.fromkeys(urls, 200)
 
 
 @needs_linux
