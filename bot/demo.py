@@ -41,6 +41,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # Every request of the emulator and the simulators would otherwise be a log line.
 QUIET_LOGGERS = ("aiohttp.access", "aiogram.event")
 READY_POLL_S = 0.2
+STILL_WAITING_S = 15.0
 
 
 class DemoError(Exception):
@@ -100,7 +101,7 @@ async def run_demo(
         # right after installing, compiling them to bytecode and building matplotlib's font cache.
         progress.step(
             "loading the bot's code (aiogram, matplotlib): seconds, but the first start after"
-            " installing compiles it and builds matplotlib's font cache, up to a minute…"
+            " installing compiles it and builds matplotlib's font cache, up to a minute..."
         )
         from bot import runner
 
@@ -108,13 +109,13 @@ async def run_demo(
             demo = await start_stack(stack, options, progress)
             if stopping.is_set():  # a signal came during start-up
                 return 0
-            progress.step("starting the bot…")
+            progress.step("starting the bot...")
             # The runner puts its own SIGINT/SIGTERM handlers in place of ours (no moment without
             # one, which would let a Ctrl-C raise KeyboardInterrupt) and stops the bot gracefully.
             bot = asyncio.create_task(runner.run(demo.config))
             try:
                 # The banner comes once every address it shows answers, the bot's health included.
-                if await _answers_when_up(_health_url(demo.config), bot):
+                if await wait_until_healthy(_health_url(demo.config), bot, progress):
                     progress.step("ready")
                     (on_ready or print_banner)(demo)
                 await bot
@@ -137,7 +138,7 @@ async def start_stack(
 ) -> DemoStack:
     """Redis, the simulators and the emulator, each registered on ``stack`` to be stopped in reverse."""
     progress = progress or Progress()
-    progress.step(f"looking for Redis at {options.redis_url}…")
+    progress.step(f"looking for Redis at {options.redis_url}...")
     try:
         redis = await stack.enter_async_context(provide_redis(options.redis_url))
     except RedisUnavailable as exc:
@@ -149,9 +150,9 @@ async def start_stack(
     prefix = f"demo-{uuid.uuid4().hex[:12]}"
     if not redis.private:
         stack.push_async_callback(_delete_keys, redis.url, prefix)
-    progress.step(f"starting the exchange simulators ({len(EXCHANGES)})…")
+    progress.step(f"starting the exchange simulators ({len(EXCHANGES)})...")
     exchanges = await stack.enter_async_context(running_exchanges())
-    progress.step("starting the Telegram emulator and its chat page…")
+    progress.step("starting the Telegram emulator and its chat page...")
     page_url = await stack.enter_async_context(_serve_emulator(options.host, options.port))
     config = demo_config(
         api_url=_local_url(page_url),
@@ -168,14 +169,24 @@ def _health_url(config: Config) -> str:
     return f"http://127.0.0.1:{config.web.port}/healthz"
 
 
-async def _answers_when_up(url: str, bot: asyncio.Task[None]) -> bool:
-    """Wait until ``url`` answers 200; False if the bot stopped first (a signal, or an error)."""
+async def wait_until_healthy(url: str, bot: asyncio.Task[None], progress: Progress) -> bool:
+    """Wait until ``url`` answers 200; False if the bot stopped first (a signal, or an error).
+    A long wait is reported with the last answer, so it is never silent."""
+    loop = asyncio.get_running_loop()
+    next_report = loop.time() + STILL_WAITING_S
+    last = "no answer"
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
         while not bot.done():
-            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+            try:
                 async with http.get(url) as response:
                     if response.status == 200:
                         return True
+                    last = f"HTTP {response.status}: {(await response.text())[:200]}"
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                last = type(exc).__name__
+            if loop.time() >= next_report:
+                progress.step(f"still waiting for the bot to answer at {url} ({last})...")
+                next_report = loop.time() + STILL_WAITING_S
             await asyncio.sleep(READY_POLL_S)
     return False
 

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 
-from bot.demo import DemoOptions, start_stack
+from bot import demo as demo_module
+from bot.demo import DemoOptions, Progress, start_stack, wait_until_healthy
 from bot.demo_config import TEAM, chat_users
 from bot.demo_exchanges import DEMO_ACCOUNT, EXCHANGES, running_exchanges
-from sandbox.exchanges.common import STATE_KEY
+from sandbox.exchanges.common import STATE_KEY, running
 from sandbox.exchanges.exchanger import SITE_KEY
 from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient
@@ -35,7 +37,7 @@ START_TIMEOUT_S = 120.0  # importing aiogram alone takes seconds on a loaded mac
 STOP_TIMEOUT_S = 30.0
 ALICE = TEAM[0].telegram_id
 HISTORY_DAYS = 3
-PROGRESS_LINE = re.compile(r"^\[\s*\d+\.\d s\] ")  # "[  5.3 s] starting the bot…"
+PROGRESS_LINE = re.compile(r"^\[\s*\d+\.\d s\] ")  # "[  5.3 s] starting the bot..."
 
 
 class DemoProcess:
@@ -335,3 +337,34 @@ async def test_the_bot_config_has_the_team_and_one_account_per_simulator() -> No
         # The page also offers someone outside the team, to show the refusal.
         assert len(chat_users()) == len(config.team) + 1
         assert config.redis.prefix.startswith("demo-")
+
+
+class RecordedProgress(Progress):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+        self.reported = asyncio.Event()
+
+    def step(self, text: str) -> None:
+        self.lines.append(text)
+        self.reported.set()
+
+
+async def test_a_bot_that_does_not_answer_yet_is_reported_while_the_demo_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def unhealthy(request: web.Request) -> web.Response:
+        return web.json_response({"status": "unavailable", "telegram": "unavailable"}, status=503)
+
+    app = web.Application()
+    app.router.add_get("/healthz", unhealthy)
+    monkeypatch.setattr(demo_module, "STILL_WAITING_S", 0.0)  # report at once instead of after 15 s
+    progress = RecordedProgress()
+    bot = asyncio.ensure_future(asyncio.Event().wait())  # a bot still starting
+    async with running(app) as base_url:
+        waiting = asyncio.ensure_future(wait_until_healthy(f"{base_url}/healthz", bot, progress))
+        # A guard, not a measure: the report comes on the first unanswered check.
+        await asyncio.wait_for(progress.reported.wait(), START_TIMEOUT_S)
+        bot.cancel()  # the bot gives up: the wait ends without a banner
+        assert await waiting is False
+    assert "still waiting for the bot" in progress.lines[0] and "HTTP 503" in progress.lines[0]
