@@ -220,16 +220,22 @@ async def test_every_address_in_the_banner_answers() -> None:
         await demo.wait_ready()
         urls = re.findall(r"http://[^\s)]+", demo.banner)
         statuses: dict[str, int | str] = {}
+        routes: dict[str, list[str]] = {}
         async with aiohttp.ClientSession() as http:
             for url in urls:
                 try:
                     async with http.get(url) as response:
                         statuses[url] = response.status
+                        if url.endswith("/_control/") and response.status == 200:
+                            routes[url] = (await response.json())["routes"]
                 except aiohttp.ClientError as exc:  # nothing listening there (yet)
                     statuses[url] = repr(exc)
         assert await demo.stop() == 0
     assert len(urls) >= 2 + len(EXCHANGES), demo.banner  # the chat, the bot's health, each simulator
     assert statuses == dict.fromkeys(urls, 200)
+    # A simulator's control address tells what can be done there, a deposit arriving among it.
+    assert len(routes) == len(EXCHANGES)
+    assert all("POST /_control/deposit" in listed for listed in routes.values()), routes
 
 
 @needs_linux
