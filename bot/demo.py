@@ -17,16 +17,17 @@ import errno
 import logging
 import signal
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import aiohttp
 from aiohttp import web
 
-from bot import runner
 from bot.config import Config
 from bot.demo_config import DEMO_TOKEN, OUTSIDER, TEAM, chat_users, demo_config
-from bot.demo_exchanges import RunningExchange, running_exchanges
+from bot.demo_exchanges import EXCHANGES, RunningExchange, running_exchanges
 from bot.demo_redis import DemoRedis, RedisUnavailable, provide_redis
 from bot.log import configure_logging
 from sandbox.net import free_port
@@ -39,6 +40,8 @@ DEFAULT_PORT = 8080
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # Every request of the emulator and the simulators would otherwise be a log line.
 QUIET_LOGGERS = ("aiohttp.access", "aiogram.event")
+READY_POLL_S = 0.2
+STILL_WAITING_S = 15.0
 
 
 class DemoError(Exception):
@@ -51,6 +54,16 @@ class DemoOptions:
     host: str = "127.0.0.1"
     redis_url: str = DEFAULT_REDIS_URL
     log_level: str = "INFO"
+
+
+@dataclass
+class Progress:
+    """Start-up lines, each with the seconds since the start, so a slow start is never silent."""
+
+    started: float = field(default_factory=time.monotonic)
+
+    def step(self, text: str) -> None:
+        print(f"[{time.monotonic() - self.started:5.1f} s] {text}", flush=True)
 
 
 @dataclass(frozen=True)
@@ -73,21 +86,39 @@ def main(options: DemoOptions) -> int:
         return 130
 
 
-async def run_demo(options: DemoOptions, on_ready: Callable[[DemoStack], None] | None = None) -> int:
+async def run_demo(
+    options: DemoOptions,
+    on_ready: Callable[[DemoStack], None] | None = None,
+    progress: Progress | None = None,
+) -> int:
     """Start everything, run the bot until SIGINT/SIGTERM, stop everything. Returns the exit code."""
+    progress = progress or Progress()
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     _listen(loop, stopping)
     try:
+        # The longest silence of a start: importing aiogram's hundreds of models and matplotlib, and
+        # right after installing, compiling them to bytecode and building matplotlib's font cache.
+        progress.step(
+            "loading the bot's code (aiogram, matplotlib): seconds, but the first start after"
+            " installing compiles it and builds matplotlib's font cache, up to a minute..."
+        )
+        from bot import runner
+
         async with contextlib.AsyncExitStack() as stack:
-            demo = await start_stack(stack, options)
-            (on_ready or print_banner)(demo)
+            demo = await start_stack(stack, options, progress)
             if stopping.is_set():  # a signal came during start-up
                 return 0
+            progress.step("starting the bot...")
             # The runner puts its own SIGINT/SIGTERM handlers in place of ours (no moment without
             # one, which would let a Ctrl-C raise KeyboardInterrupt) and stops the bot gracefully.
+            bot = asyncio.create_task(runner.run(demo.config))
             try:
-                await runner.run(demo.config)
+                # The banner comes once every address it shows answers, the bot's health included.
+                if await wait_until_healthy(_health_url(demo.config), bot, progress):
+                    progress.step("ready")
+                    (on_ready or print_banner)(demo)
+                await bot
             except Exception:
                 log.exception("the bot stopped because of an error")
                 return 1
@@ -102,18 +133,26 @@ async def run_demo(options: DemoOptions, on_ready: Callable[[DemoStack], None] |
         _unlisten(loop)
 
 
-async def start_stack(stack: contextlib.AsyncExitStack, options: DemoOptions) -> DemoStack:
+async def start_stack(
+    stack: contextlib.AsyncExitStack, options: DemoOptions, progress: Progress | None = None
+) -> DemoStack:
     """Redis, the simulators and the emulator, each registered on ``stack`` to be stopped in reverse."""
+    progress = progress or Progress()
+    progress.step(f"looking for Redis at {options.redis_url}...")
     try:
         redis = await stack.enter_async_context(provide_redis(options.redis_url))
     except RedisUnavailable as exc:
         raise DemoError(str(exc)) from None
+    if redis.private:
+        progress.step(f"none answered there: started a private redis-server at {redis.url}")
     # Fresh simulators start their nonces and orders from scratch, so the bot's state from an
     # earlier run must not be seen: a new prefix each run, removed at exit on a shared Redis.
     prefix = f"demo-{uuid.uuid4().hex[:12]}"
     if not redis.private:
         stack.push_async_callback(_delete_keys, redis.url, prefix)
+    progress.step(f"starting the exchange simulators ({len(EXCHANGES)})...")
     exchanges = await stack.enter_async_context(running_exchanges())
+    progress.step("starting the Telegram emulator and its chat page...")
     page_url = await stack.enter_async_context(_serve_emulator(options.host, options.port))
     config = demo_config(
         api_url=_local_url(page_url),
@@ -124,6 +163,32 @@ async def start_stack(stack: contextlib.AsyncExitStack, options: DemoOptions) ->
         log_level=options.log_level,
     )
     return DemoStack(config=config, page_url=page_url, redis=redis, exchanges=exchanges)
+
+
+def _health_url(config: Config) -> str:
+    return f"http://127.0.0.1:{config.web.port}/healthz"
+
+
+async def wait_until_healthy(url: str, bot: asyncio.Task[None], progress: Progress) -> bool:
+    """Wait until ``url`` answers 200; False if the bot stopped first (a signal, or an error).
+    A long wait is reported with the last answer, so it is never silent."""
+    loop = asyncio.get_running_loop()
+    next_report = loop.time() + STILL_WAITING_S
+    last = "no answer"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        while not bot.done():
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200:
+                        return True
+                    last = f"HTTP {response.status}: {(await response.text())[:200]}"
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                last = type(exc).__name__
+            if loop.time() >= next_report:
+                progress.step(f"still waiting for the bot to answer at {url} ({last})...")
+                next_report = loop.time() + STILL_WAITING_S
+            await asyncio.sleep(READY_POLL_S)
+    return False
 
 
 @contextlib.asynccontextmanager
@@ -181,9 +246,8 @@ def print_banner(demo: DemoStack) -> None:
     else:
         redis = f"{demo.redis.url} (keys under {config.redis.prefix}:, removed at exit)"
     # The simulators' control routes let a person play the exchange: inject a deposit, move a price.
-    simulators = "\n".join(
-        f"    {e.name:<10} {e.base_url}  (control: {e.base_url}/_control/)" for e in demo.exchanges
-    )
+    # Each address shown answers: /_control/ lists the routes (the API itself has no page at /).
+    simulators = "\n".join(f"    {e.name:<10} {e.base_url}/_control/" for e in demo.exchanges)
     print(
         "\n"
         "ChatOps bot demo\n"
@@ -191,8 +255,8 @@ def print_banner(demo: DemoStack) -> None:
         f"  Team:           {team}; {OUTSIDER.name} is not in the team\n"
         f"  Accounts:       {accounts}\n"
         f"  Redis:          {redis}\n"
-        f"  Bot health:     http://127.0.0.1:{config.web.port}/healthz\n"
-        f"  Simulated exchanges:\n{simulators}\n"
+        f"  Bot health:     {_health_url(config)}\n"
+        f"  Simulated exchanges, their control routes (a deposit arriving, a price moving):\n{simulators}\n"
         "Press Ctrl-C to stop.\n",
         flush=True,
     )

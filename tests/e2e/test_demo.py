@@ -17,11 +17,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 
-from bot.demo import DemoOptions, start_stack
+from bot import demo as demo_module
+from bot.demo import DemoOptions, Progress, start_stack, wait_until_healthy
 from bot.demo_config import TEAM, chat_users
 from bot.demo_exchanges import DEMO_ACCOUNT, EXCHANGES, running_exchanges
-from sandbox.exchanges.common import STATE_KEY
+from sandbox.exchanges.common import STATE_KEY, running
 from sandbox.exchanges.exchanger import SITE_KEY
 from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient
@@ -35,6 +37,7 @@ START_TIMEOUT_S = 120.0  # importing aiogram alone takes seconds on a loaded mac
 STOP_TIMEOUT_S = 30.0
 ALICE = TEAM[0].telegram_id
 HISTORY_DAYS = 3
+PROGRESS_LINE = re.compile(r"^\[\s*\d+\.\d s\] ")  # "[  5.3 s] starting the bot..."
 
 
 class DemoProcess:
@@ -94,7 +97,20 @@ class DemoProcess:
 
     @property
     def simulator_urls(self) -> dict[str, str]:
-        return dict(re.findall(r"^\s+(\w+)\s+(http://\S+)\s+\(control", self.output, re.MULTILINE))
+        """Each simulator's base URL, from its control address in the banner."""
+        return dict(re.findall(r"^\s+(\w+)\s+(http://\S+?)/_control/$", self.output, re.MULTILINE))
+
+    @property
+    def before_banner(self) -> list[str]:
+        """The lines printed while the demo starts, before the banner's heading."""
+        heading = next(i for i, line in enumerate(self.lines) if line.strip() == "ChatOps bot demo")
+        return self.lines[:heading]
+
+    @property
+    def banner(self) -> str:
+        start = len(self.before_banner)
+        end = next(i for i, line in enumerate(self.lines) if "Press Ctrl-C to stop." in line)
+        return "".join(self.lines[start : end + 1])
 
     async def wait_exit(self, timeout: float = STOP_TIMEOUT_S) -> int:  # noqa: ASYNC109
         assert self.process is not None
@@ -184,6 +200,42 @@ async def test_demo_answers_start_and_sigterm_leaves_no_process_behind() -> None
         assert await demo.stop(signal.SIGTERM) == 0
     assert not [pid for pid in redis_children if alive(pid)]
     assert "demo stopped" in demo.output
+
+
+async def test_the_demo_shows_its_progress_while_it_starts() -> None:
+    async with demo_process("--redis-url", REDIS_URL) as demo:
+        await demo.wait_ready()
+        assert await demo.stop() == 0
+    progress = [line for line in demo.before_banner if PROGRESS_LINE.match(line)]
+    # Nothing runs silently first: the first line says what the long part of a start is.
+    assert progress, f"nothing said while starting:\n{demo.output}"
+    assert demo.lines[0] == progress[0] and "loading" in progress[0], demo.output
+    steps = "".join(progress)
+    for step in ("Redis", "exchange simulators (5)", "Telegram emulator", "starting the bot", "ready"):
+        assert step in steps, f"no progress line about {step!r}:\n{demo.output}"
+
+
+async def test_every_address_in_the_banner_answers() -> None:
+    async with demo_process("--redis-url", REDIS_URL) as demo:
+        await demo.wait_ready()
+        urls = re.findall(r"http://[^\s)]+", demo.banner)
+        statuses: dict[str, int | str] = {}
+        routes: dict[str, list[str]] = {}
+        async with aiohttp.ClientSession() as http:
+            for url in urls:
+                try:
+                    async with http.get(url) as response:
+                        statuses[url] = response.status
+                        if url.endswith("/_control/") and response.status == 200:
+                            routes[url] = (await response.json())["routes"]
+                except aiohttp.ClientError as exc:  # nothing listening there (yet)
+                    statuses[url] = repr(exc)
+        assert await demo.stop() == 0
+    assert len(urls) >= 2 + len(EXCHANGES), demo.banner  # the chat, the bot's health, each simulator
+    assert statuses == dict.fromkeys(urls, 200)
+    # A simulator's control address tells what can be done there, a deposit arriving among it.
+    assert len(routes) == len(EXCHANGES)
+    assert all("POST /_control/deposit" in listed for listed in routes.values()), routes
 
 
 @needs_linux
@@ -292,3 +344,34 @@ async def test_the_bot_config_has_the_team_and_one_account_per_simulator() -> No
         # The page also offers someone outside the team, to show the refusal.
         assert len(chat_users()) == len(config.team) + 1
         assert config.redis.prefix.startswith("demo-")
+
+
+class RecordedProgress(Progress):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+        self.reported = asyncio.Event()
+
+    def step(self, text: str) -> None:
+        self.lines.append(text)
+        self.reported.set()
+
+
+async def test_a_bot_that_does_not_answer_yet_is_reported_while_the_demo_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def unhealthy(request: web.Request) -> web.Response:
+        return web.json_response({"status": "unavailable", "telegram": "unavailable"}, status=503)
+
+    app = web.Application()
+    app.router.add_get("/healthz", unhealthy)
+    monkeypatch.setattr(demo_module, "STILL_WAITING_S", 0.0)  # report at once instead of after 15 s
+    progress = RecordedProgress()
+    bot = asyncio.ensure_future(asyncio.Event().wait())  # a bot still starting
+    async with running(app) as base_url:
+        waiting = asyncio.ensure_future(wait_until_healthy(f"{base_url}/healthz", bot, progress))
+        # A guard, not a measure: the report comes on the first unanswered check.
+        await asyncio.wait_for(progress.reported.wait(), START_TIMEOUT_S)
+        bot.cancel()  # the bot gives up: the wait ends without a banner
+        assert await waiting is False
+    assert "still waiting for the bot" in progress.lines[0] and "HTTP 503" in progress.lines[0]

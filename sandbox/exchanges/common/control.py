@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.exchanges.common.endpoints import CONTROL_PREFIX
 from sandbox.exchanges.common.faults import Fault
 from sandbox.exchanges.common.jsonutil import dumps, loads, to_decimal
 from sandbox.exchanges.common.ledger import InsufficientBalance
@@ -142,6 +143,17 @@ def add_control_routes(app: web.Application, state: SimExchangeState) -> None:
     async def dump(request: web.Request) -> web.Response:
         return json_response(state.dump())
 
+    async def index(request: web.Request) -> web.Response:
+        # Every control route of this app, a simulator's own ones included: what a person can do here.
+        listed = {
+            f"{route.method} {route.resource.canonical}"
+            for route in request.app.router.routes()
+            if route.resource is not None
+            and route.resource.canonical.startswith(CONTROL_PREFIX + "/")
+            and route.method != "HEAD"
+        }
+        return json_response({"routes": sorted(listed, key=lambda line: line.split()[::-1])})
+
     routes: list[tuple[str, str, Route]] = [
         ("POST", "/_control/deposit", deposit),
         ("POST", "/_control/balance", balance),
@@ -154,6 +166,7 @@ def add_control_routes(app: web.Application, state: SimExchangeState) -> None:
         ("POST", "/_control/withdrawals/fail", fail_withdrawal),
         ("POST", "/_control/clock", clock),
         ("GET", "/_control/state", dump),
+        ("GET", CONTROL_PREFIX + "/", index),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, _guarded(handler))
