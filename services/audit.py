@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +25,7 @@ from services.audit_chain import (
     entry_hash,
     verify_chain,
 )
+from services.exchanges.redaction import Redactor
 from services.redis_client import Keys
 
 DEFAULT_MAX_ENTRIES = 10_000
@@ -101,7 +102,8 @@ class AuditEntry:
 
 
 class AuditLog:
-    """Who did what and when. Details must be JSON-serialisable and must never contain secrets.
+    """Who did what and when. Details must be JSON-serialisable and must never contain secrets (the
+    ones given are masked all the same).
 
     Strangers are kept in a stream of their own, so however many there are, they never push
     the team's entries out.
@@ -114,8 +116,12 @@ class AuditLog:
         *,
         max_entries: int = DEFAULT_MAX_ENTRIES,
         max_stranger_entries: int = DEFAULT_MAX_STRANGER_ENTRIES,
+        secrets: Iterable[str] = (),
     ) -> None:
         self._redis = redis
+        # the last line of defence: a credential that slipped into details (an error text echoing a
+        # signed URL, say) is masked before it is hashed into the chain, where it could never be removed
+        self._redactor = Redactor(secrets)
         self._keys = keys
         self._key = keys("audit")
         self._strangers_key = keys("audit", "strangers")
@@ -140,7 +146,7 @@ class AuditLog:
     ) -> str:
         """Append one entry about a team member to the chain and return its stream id."""
         moment = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
-        body = canonical_details(details)
+        body = self._details_text(details)
         expected, after = self._head
         while True:
             if not expected:
@@ -190,6 +196,9 @@ class AuditLog:
         window = await self.window()
         return AuditCheck(window.verify(), window)
 
+    def _details_text(self, details: Mapping[str, Any] | None) -> str:
+        return self._redactor.text(canonical_details(details))
+
     async def _newest_id(self) -> str:
         newest = await self._redis.xrevrange(self._key, count=1)
         return str(newest[0][0]) if newest else ""
@@ -213,7 +222,7 @@ class AuditLog:
                 moment.isoformat(),
                 actor_id,
                 UNAUTHORIZED,
-                canonical_details(details),
+                self._details_text(details),
             ],
         )
         return int(count)
