@@ -181,3 +181,19 @@ async def test_the_verifier_names_the_row_edited_in_an_export(
     assert status == 1
     assert out.startswith(f"chain broken at entry {ids[3]} ")
     assert "it was changed" in out
+
+
+async def test_entries_from_before_the_chain_are_counted_apart(redis: Redis, keys: Keys) -> None:
+    # a log written by an earlier version of the bot: plain entries without hashes
+    for _ in range(2):
+        fields = {
+            "time": "2026-01-01T00:00:00+00:00",
+            "actor": str(ALICE),
+            "action": "lang.set",
+            "details": "{}",
+        }
+        await redis.xadd(keys("audit"), fields)
+    audit = AuditLog(redis, keys)
+    await _log_of(audit, 3)
+    report = (await audit.verify()).report
+    assert report.intact and (report.count, report.unchained) == (3, 2)
