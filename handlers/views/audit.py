@@ -79,25 +79,24 @@ def empty_log_text() -> str:
 
 def verify_text(check: AuditCheck, tz: ZoneInfo) -> str:
     report, window = check.report, check.window
-    if report.intact and report.first is None:
-        return empty_log_text()
     if not report.intact:
         return _broken_text(report, tz)
-    assert report.first is not None and report.last is not None
-    lines = [
-        html.escape(_("Chain intact: {count} entries from {first} to {last}.")).format(
-            count=report.count, first=_link_ref(report.first, tz), last=_link_ref(report.last, tz)
-        ),
-        _start_text(window),
-        html.escape(_("Newest hash: {hash}")).format(hash=_code(window.head)),
-    ]
+    lines = []
+    if report.first is not None and report.last is not None:
+        lines += [
+            html.escape(_("Chain intact: {count} entries from {first} to {last}.")).format(
+                count=report.count, first=_link_ref(report.first, tz), last=_link_ref(report.last, tz)
+            ),
+            _start_text(window),
+            html.escape(_("Newest hash: {hash}")).format(hash=_code(window.head)),
+        ]
     if report.unchained:
         lines.append(
             html.escape(_("{count} older entries predate the chain and are not covered.")).format(
                 count=report.unchained
             )
         )
-    return "\n".join(lines)
+    return "\n".join(lines) or empty_log_text()
 
 
 def export_caption(window: AuditWindow, file_name: str, tz: ZoneInfo) -> str:

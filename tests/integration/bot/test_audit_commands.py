@@ -119,3 +119,23 @@ async def test_audit_filters_by_kind(harness: Harness) -> None:
     text = await _reply(harness, "order.preview")
     assert text.startswith("Latest audit log entries of kind order.preview:")
     assert text.count("<b>order.preview</b>") == 2 and "tz.set" not in text
+
+
+async def test_verify_and_export_of_an_empty_log_say_so(harness: Harness) -> None:
+    assert await _reply(harness, "export") == "The audit log is empty."
+    assert not [call for call in harness.session.calls if isinstance(call, SendDocument)]
+    assert await _reply(harness, "verify") == "The audit log is empty."
+
+
+async def test_verify_counts_entries_from_before_the_chain_apart(harness: Harness, redis: Redis) -> None:
+    fields = {
+        "time": "2026-01-01T00:00:00+00:00",
+        "actor": str(ADMIN_ID),
+        "action": "lang.set",
+        "details": "{}",
+    }
+    await redis.xadd(harness.services.keys("audit"), fields)
+    assert await _reply(harness, "verify") == "1 older entries predate the chain and are not covered."
+    text = await _reply(harness, "verify")  # the first verify is on record, chained
+    assert text.startswith("Chain intact: 1 entries from ")
+    assert text.endswith("1 older entries predate the chain and are not covered.")
