@@ -111,7 +111,7 @@ def build_services(
 ) -> Services:
     keys = keys or Keys(config.redis.prefix)
     accounts = accounts or build_registry(config, redis)
-    audit = AuditLog(redis, keys)
+    audit = AuditLog(redis, keys, secrets=config.secret_values())
     actions = ActionStore(redis, keys)
     return Services(
         config=config,

@@ -69,7 +69,7 @@ class OrderDesk:
             idempotency_key=uuid.uuid4().hex[:20],
             guarded=preview.needs_guard,
         )
-        await self._audit.record(member_id, "order.preview", {"action": action.id, **_described(action)})
+        await self._audit.record(member_id, "order.preview", _described(action))
         return Previewed(preview, action.id, token)
 
     async def _ticker(self, request: OrderRequest, symbol: str) -> Ticker | None:
@@ -86,7 +86,7 @@ class OrderDesk:
         action = await self._store.token_action(token)
         if action is not None:
             kind = "order.confirm" if confirm else "order.cancel"
-            await self._audit.record(presser_id, kind, {"action": action.id, "decision": decision.value})
+            await self._audit.record(presser_id, kind, {**_described(action), "decision": decision.value})
         return decision
 
     async def execute(self, token: str, presser_id: int) -> Outcome:
@@ -97,8 +97,10 @@ class OrderDesk:
         outcome = await self._engine.execute(action.id, self._send)
         if outcome.executed_here and outcome.action is not None:
             done = outcome.action
-            details = {"action": done.id, "state": done.state.value, "order_id": done.exchange_id}
-            await self._audit.record(presser_id, "order.result", {**details, "error": done.error})
+            outcome_facts = {"state": done.state.value, "order_id": done.exchange_id, "error": done.error}
+            await self._audit.record(
+                presser_id, "order.result", {**_described(done), **outcome_facts, **done.result}
+            )
         return outcome
 
     async def _send(self, action: Action) -> Executed:
@@ -125,4 +127,11 @@ def _order_facts(order: Order) -> dict[str, str]:
 
 
 def _described(action: Action) -> dict[str, str]:
-    return {"account": action.account, **action.params}
+    """What every audit entry of an order step carries: the action, the account, the exact parameters
+    and the id the exchange can find the order by (its idempotency key); never a credential."""
+    return {
+        "action": action.id,
+        "account": action.account,
+        **action.params,
+        "client_order_id": action.idempotency_key,
+    }

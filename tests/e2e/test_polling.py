@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -10,6 +11,8 @@ import pytest_asyncio
 
 from handlers.commands import COMMANDS
 from sandbox.telegram.client import EmulatorClient, SentMessage
+from services.audit_chain import verify_chain
+from services.audit_csv import read_csv
 from tests.e2e.bot_process import ADMIN_ID, TRADER_ID, VIEWER_ID, BotProcess
 from tests.e2e.conftest import StartBot
 
@@ -126,3 +129,24 @@ async def test_commands_are_registered_in_every_language(
         "id": "Pilih bahasa bot",
         "tr": "Botun dilini değiştirir",
     }
+
+
+async def test_admin_exports_the_audit_log_and_it_verifies(
+    polling_bot: BotProcess, client: EmulatorClient
+) -> None:
+    await _reply(client, ADMIN_ID, "/tz Europe/Istanbul", language_code="en")  # an audited step
+    await client.send(ADMIN_ID, "/audit export")
+    sent = await client.wait_for(ADMIN_ID, lambda m: m.document is not None, timeout=30)
+    assert sent.document is not None and (sent.document.file_name or "").endswith(".csv")
+    assert (sent.text or "").startswith("Audit log: ")
+    links = read_csv((await client.file(sent.document.file_id)).decode())
+    anchor, head = re.findall(r"--anchor (\w+) --head (\w+)", sent.text or "")[0]
+    assert any(link.action == "tz.set" and link.actor_id == ADMIN_ID for link in links)
+    assert verify_chain(links, anchor=anchor, head=head).intact
+
+    await client.send(ADMIN_ID, "/audit verify")
+    checked = await client.wait_for(ADMIN_ID, lambda m: (m.text or "").startswith("Chain "), timeout=30)
+    # the export itself is on record now: one more entry than the file holds
+    assert (checked.text or "").startswith(
+        f"Chain intact: {len(links) + 1} entries from {links[0].entry_id} "
+    )

@@ -22,7 +22,9 @@ from tests.integration.bot.telegram_double import RecordingSession
 ADMIN_ID, TRADER_ID, VIEWER_ID, STRANGER_ID = 1001, 1002, 1003, 666
 
 
-def team_config(prefix: str, redis_url: str = "redis://127.0.0.1:6379/0") -> Config:
+def team_config(
+    prefix: str, redis_url: str = "redis://127.0.0.1:6379/0", accounts: list[dict[str, str]] | None = None
+) -> Config:
     return parse_config(
         {
             "telegram": {"token": "42:TEST"},
@@ -32,6 +34,7 @@ def team_config(prefix: str, redis_url: str = "redis://127.0.0.1:6379/0") -> Con
                 {"telegram_id": TRADER_ID, "name": "tom", "role": "trader"},
                 {"telegram_id": VIEWER_ID, "name": "vera", "role": "viewer"},
             ],
+            "accounts": accounts or [],
         }
     )
 

@@ -134,7 +134,9 @@ async def test_audit_names_the_filters_it_knows_when_given_another(harness: Harn
     text = await _audit_reply(harness, "bogus")
     assert text == (
         "Unknown filter bogus. Use /audit [team|strangers|MEMBER|KIND]. "
-        "Members: alice, tom, vera. Kinds: access_denied, lang.set, tz.set."
+        "Members: alice, tom, vera. Kinds: access_denied, lang.set, tz.set. "
+        "Accounts: —. /audit verify checks that no entry was changed or removed; "
+        "/audit export sends every entry as a CSV document."
     )
 
 

@@ -124,3 +124,47 @@ async def test_a_price_far_from_the_market_needs_a_second_confirm(desk: Desk) ->
     assert await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True) is Decision.OK
     await desk.desk.execute(previewed.token, CAROL)
     assert desk.writes_at_exchange() == 1
+
+
+async def test_every_order_step_is_audited_with_its_account_and_exchange_ids(desk: Desk) -> None:
+    previewed = await desk.desk.preview(CAROL, CAROL, near_market_buy(desk))
+    await desk.desk.decide(previewed.token, CAROL, CAROL, confirm=True)
+    outcome = await desk.desk.execute(previewed.token, CAROL)
+    assert outcome.action is not None
+    # newest first; the account filter finds every step of the order, not only its preview
+    result, confirm, preview = await desk.audit.latest(10, account=ACCOUNT)
+    assert [entry.action for entry in (result, confirm, preview)] == [
+        "order.result",
+        "order.confirm",
+        "order.preview",
+    ]
+    key = outcome.action.idempotency_key
+    assert {entry.details["client_order_id"] for entry in (result, confirm, preview)} == {key}
+    assert preview.details["pair"] == "BTC/USDT" and preview.details["amount"] == "0.01"
+    assert (result.details["state"], result.details["order_id"]) == ("submitted", outcome.action.exchange_id)
+    assert result.details["status"] == "open" and "filled" in result.details
+    assert confirm.details["decision"] == "ok"
+
+
+async def test_no_audit_entry_holds_a_credential(desk: Desk) -> None:
+    done = await desk.desk.preview(CAROL, CAROL, near_market_buy(desk))
+    await desk.desk.decide(done.token, BOB, CAROL, confirm=True)  # refused: not his
+    await desk.desk.decide(done.token, CAROL, CAROL, confirm=True)
+    await desk.desk.execute(done.token, CAROL)
+    dropped = await desk.desk.preview(CAROL, CAROL, near_market_buy(desk))
+    await desk.desk.decide(dropped.token, CAROL, CAROL, confirm=False)
+    alice = desk.sim.seed.account("alice")
+    credentials = [alice.api_key, alice.api_secret]
+    window = await desk.audit.window()
+    assert len(window.links) == 6  # two previews, three presses, one result
+    for link in window.links:
+        for field in (link.details, link.action, link.entry_id):
+            assert not [secret for secret in credentials if secret in field], link
+
+
+async def test_a_credential_given_to_the_log_is_masked_before_it_is_chained(redis: Redis, keys: Keys) -> None:
+    audit = AuditLog(redis, keys, secrets=["IQ-SECRET-0001", "IQ-KEY-0001"])
+    await audit.record(CAROL, "order.result", {"error": "refused for IQ-KEY-0001, signed IQ-SECRET-0001"})
+    [link] = (await audit.window()).links
+    assert "IQ-KEY-0001" not in link.details and "IQ-SECRET-0001" not in link.details
+    assert (await audit.verify()).report.intact
