@@ -68,7 +68,9 @@ async def test_health_and_metrics_are_served(webhook_bot: tuple[BotProcess, BotS
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{process.web_url}/healthz") as response:
             assert response.status == 200
-            assert await response.json() == {"status": "ok", "redis": "ok", "telegram": "ok"}
+            health = await response.json()
+            assert (health["status"], health["redis"], health["telegram"]) == ("ok", "ok", "ok")
+            assert health["leader"] == "this copy"  # the only copy on its Redis prefix leads
         async with http.get(f"{process.web_url}/metrics") as response:
             assert response.status == 200
             assert "chatops_updates_total" in await response.text()
