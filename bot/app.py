@@ -33,7 +33,6 @@ from bot.notify import Notifier
 from bot.workers import Workers
 from handlers import get_routers
 from handlers.errors import on_error
-from handlers.screens import Monitoring
 from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine
 from services.actions.store import ActionStore
@@ -42,6 +41,7 @@ from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.leader import LeaderLease
 from services.market_data import MarketDataService
+from services.monitoring import Monitoring
 from services.orders.desk import OrderDesk
 from services.portfolio import PortfolioService
 from services.read_cache import SharedReads

@@ -6,8 +6,8 @@ from aiogram import Bot
 from aiogram.types import BotCommand
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import DEFAULT_LOCALE, LOCALES
 from handlers.commands import COMMANDS
+from handlers.languages import DEFAULT_LOCALE, LOCALES
 
 
 def localized_commands(i18n: I18n, locale: str) -> list[BotCommand]:

@@ -14,16 +14,9 @@ from aiogram.utils.i18n import I18n
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from handlers.languages import DEFAULT_LOCALE, LOCALES
+
 DOMAIN = "messages"
-DEFAULT_LOCALE = "en"
-# Order matters: it is the order of the /lang buttons.
-LANGUAGE_NAMES: dict[str, str] = {
-    "en": "English",
-    "ru": "Русский",
-    "id": "Bahasa Indonesia",
-    "tr": "Türkçe",
-}
-LOCALES = tuple(LANGUAGE_NAMES)
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 

@@ -15,7 +15,7 @@ from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import LOCALES
+from handlers.languages import LOCALES
 from services.team import TeamMember
 from services.user_settings import UserSettings
 

@@ -8,9 +8,9 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.chat_action import ChatActionSender
 
-from handlers.screens import Monitoring
 from handlers.views.accounts import accounts_text
 from services.accounts import check_reachability
+from services.monitoring import Monitoring
 from services.team import Role
 
 

@@ -11,7 +11,6 @@ from aiogram.enums import ParseMode
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
-from handlers.screens import Monitoring
 from handlers.views.audit import (
     AuditFilter,
     FilterKind,
@@ -23,6 +22,7 @@ from handlers.views.audit import (
 )
 from services.audit import AuditEntry, AuditLog
 from services.audit_csv import export_csv
+from services.monitoring import Monitoring
 from services.team import Role, TeamDirectory, TeamMember
 
 AUDIT_PAGE = 20

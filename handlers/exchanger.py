@@ -10,14 +10,15 @@ from aiogram.enums import ParseMode
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from handlers.monitoring_replies import send_screen
-from handlers.screens import Monitoring
+from handlers.screens import send_screen
 from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
+from handlers.views.paging import View
 from services.exchanges import errors
+from services.monitoring import Monitoring
 from services.team import Role
 
-COMMAND_VIEWS = {"directions": "x", "bids": "y"}
+COMMAND_VIEWS = {"directions": View.DIRECTIONS, "bids": View.BIDS}
 
 
 async def show_exchanger(

@@ -6,14 +6,19 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import Message
 
-from handlers.monitoring_replies import redraw_screen, send_screen
-from handlers.screens import Monitoring
-from handlers.views.paging import ViewCb
+from handlers.screens import send_screen
+from handlers.views.paging import View
+from services.monitoring import Monitoring
 from services.team import Role
 
-COMMAND_VIEWS = {"orders": "o", "trades": "t", "deposits": "d", "withdrawals": "w"}
+COMMAND_VIEWS = {
+    "orders": View.ORDERS,
+    "trades": View.TRADES,
+    "deposits": View.DEPOSITS,
+    "withdrawals": View.WITHDRAWALS,
+}
 
 
 async def show_history(
@@ -22,15 +27,7 @@ async def show_history(
     await send_screen(message, COMMAND_VIEWS[command.command.lower()], command.args, monitoring, tz)
 
 
-async def turn_page(
-    query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo
-) -> None:
-    await redraw_screen(query, callback_data, monitoring, tz)
-
-
 def build_router() -> Router:
     router = Router(name="history")
     router.message.register(show_history, Command(*COMMAND_VIEWS), flags={"role": Role.VIEWER})
-    # every paged screen (balance and portfolio too) turns its pages here
-    router.callback_query.register(turn_page, ViewCb.filter(), flags={"role": Role.VIEWER})
     return router

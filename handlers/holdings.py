@@ -13,23 +13,24 @@ from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
 from handlers.arguments import BadArgument
-from handlers.monitoring_replies import answer_screen, send_screen
-from handlers.screens import Monitoring, check_argument, portfolio_content_of, screen_of
+from handlers.screens import answer_screen, check_argument, portfolio_content_of, screen_of, send_screen
+from handlers.views.paging import View
 from services.charts import portfolio_pies_png
+from services.monitoring import Monitoring
 from services.team import Role
 
 
 async def show_balance(
     message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
 ) -> None:
-    await send_screen(message, "b", command.args, monitoring, tz)
+    await send_screen(message, View.BALANCE, command.args, monitoring, tz)
 
 
 async def show_portfolio(
     message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
 ) -> None:
     try:
-        quote = check_argument(monitoring, "p", command.args or "")
+        quote = check_argument(monitoring, View.PORTFOLIO, command.args or "")
     except BadArgument as exc:
         await message.answer(str(exc), parse_mode=ParseMode.HTML)
         return
@@ -37,7 +38,7 @@ async def show_portfolio(
     async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
         report = await monitoring.portfolio.report(quote=quote or None)
     # the text and the chart come from the same report: one round of requests, and they agree
-    screen = await screen_of(monitoring, "p", quote, portfolio_content_of(report, tz), 0, tz)
+    screen = await screen_of(monitoring, View.PORTFOLIO, quote, portfolio_content_of(report, tz), 0, tz)
     await answer_screen(message, screen)
     if report.total <= 0:
         return

@@ -6,8 +6,8 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import LOCALES
 from handlers.errors import is_not_modified
+from handlers.languages import LOCALES
 from handlers.views.lang import (
     LanguageChoice,
     choose_language_text,

@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.arguments import BadArgument
 from handlers.arguments import words as split_words
-from handlers.screens import Monitoring, unknown_account_text
+from handlers.screens import unknown_account_text
 from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from handlers.views.market import (
@@ -37,6 +37,7 @@ from services.charts import candlestick_png
 from services.exchanges import errors
 from services.exchanges.capabilities import Capability
 from services.market_data import INTERVAL_SECONDS, UnknownInterval
+from services.monitoring import Monitoring
 from services.team import Role
 
 MARKET_COMMANDS = ("price", "book", "chart")

@@ -1,4 +1,7 @@
-"""Screens that a command opens: built from one round of data, paged from the stored pages, refreshed anew."""
+"""Screens that a command opens: built from one round of data, paged from the stored pages, refreshed anew.
+
+This module owns the screens' registry (keyed by ``View``) and the router of their Prev/Next/Refresh
+buttons."""
 
 from __future__ import annotations
 
@@ -7,6 +10,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from aiogram import Router
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
 from handlers.arguments import BadArgument, words
@@ -14,26 +22,12 @@ from handlers.views.common import echo
 from handlers.views.exchanger import bids_blocks, bids_title, directions_text
 from handlers.views.history import history_blocks, kind_title
 from handlers.views.holdings import balance_blocks, balance_header, portfolio_blocks, portfolio_header
-from handlers.views.paging import Screen, page_of, split_pages, with_freshness
-from services.accounts import AccountRegistry
-from services.exchanger_desk import ExchangerDesk
-from services.history import HistoryKind, HistoryService
-from services.market_data import MarketDataService
-from services.portfolio import PortfolioReport, PortfolioService
+from handlers.views.paging import Screen, View, ViewCb, page_of, split_pages, with_freshness
+from services.history import HistoryKind
+from services.monitoring import Monitoring
+from services.portfolio import PortfolioReport
 from services.read_cache import Freshness
-from services.screen_pages import ScreenPages
-
-
-@dataclass(frozen=True)
-class Monitoring:
-    """The read-only services the monitoring commands need (workflow data ``monitoring``)."""
-
-    accounts: AccountRegistry
-    portfolio: PortfolioService
-    history: HistoryService
-    market_data: MarketDataService
-    exchanger: ExchangerDesk
-    pages: ScreenPages
+from services.team import Role
 
 
 @dataclass(frozen=True)
@@ -77,14 +71,14 @@ async def bids_content(m: Monitoring, arg: str, tz: ZoneInfo, fresh: bool) -> Co
     return Content(split_pages(blocks, header=bids_title()))
 
 
-SCREENS: dict[str, ContentBuilder] = {
-    "b": balance_content,
-    "p": portfolio_content,
-    "o": history_content(HistoryKind.ORDERS),
-    "t": history_content(HistoryKind.TRADES),
-    "d": history_content(HistoryKind.DEPOSITS),
-    "w": history_content(HistoryKind.WITHDRAWALS),
-    "y": bids_content,
+SCREENS: dict[View, ContentBuilder] = {
+    View.BALANCE: balance_content,
+    View.PORTFOLIO: portfolio_content,
+    View.ORDERS: history_content(HistoryKind.ORDERS),
+    View.TRADES: history_content(HistoryKind.TRADES),
+    View.DEPOSITS: history_content(HistoryKind.DEPOSITS),
+    View.WITHDRAWALS: history_content(HistoryKind.WITHDRAWALS),
+    View.BIDS: bids_content,
 }
 
 
@@ -95,18 +89,14 @@ PagedBuilder = Callable[[Monitoring, str, int, ZoneInfo], Awaitable[Screen]]
 
 async def directions_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:
     shown = await m.exchanger.directions(arg or None, page)
-    return Screen(directions_text(shown), "x", arg, shown.page, shown.pages)
+    return Screen(directions_text(shown), View.DIRECTIONS, arg, shown.page, shown.pages)
 
 
-PAGED_BY_SERVICE: dict[str, PagedBuilder] = {"x": directions_screen}
-
-
-def known_view(view: str) -> bool:
-    return view in SCREENS or view in PAGED_BY_SERVICE
+PAGED_BY_SERVICE: dict[View, PagedBuilder] = {View.DIRECTIONS: directions_screen}
 
 
 async def open_screen(
-    m: Monitoring, view: str, arg: str, page: int, tz: ZoneInfo, *, fresh: bool = False
+    m: Monitoring, view: View, arg: str, page: int, tz: ZoneInfo, *, fresh: bool = False
 ) -> Screen:
     """The screen built from new data: a command (a recent answer will do) or Refresh (``fresh``)."""
     if view in PAGED_BY_SERVICE:
@@ -114,14 +104,16 @@ async def open_screen(
     return await screen_of(m, view, arg, await SCREENS[view](m, arg, tz, fresh), page, tz)
 
 
-async def screen_of(m: Monitoring, view: str, arg: str, content: Content, page: int, tz: ZoneInfo) -> Screen:
+async def screen_of(m: Monitoring, view: View, arg: str, content: Content, page: int, tz: ZoneInfo) -> Screen:
     # pages are stored only when there are pages to turn
     sid = await m.pages.keep(content.pages, content.freshness) if len(content.pages) > 1 else ""
     text, index = page_of(content.pages, page)
     return Screen(with_freshness(text, content.freshness, tz), view, arg, index, len(content.pages), sid=sid)
 
 
-async def turn_screen(m: Monitoring, view: str, arg: str, sid: str, page: int, tz: ZoneInfo) -> Screen | None:
+async def turn_screen(
+    m: Monitoring, view: View, arg: str, sid: str, page: int, tz: ZoneInfo
+) -> Screen | None:
     """Another page of a stored screen, without asking any exchange; None when it has expired."""
     stored = await m.pages.load(sid)
     if stored is None:
@@ -136,15 +128,71 @@ def unknown_account_text(name: str, known: list[str]) -> str:
     )
 
 
-def check_argument(m: Monitoring, view: str, arg: str) -> str:
+def check_argument(m: Monitoring, view: View, arg: str) -> str:
     """The argument as the screen expects it, or BadArgument with a message for the user."""
     arg = " ".join(words(arg, 1))
     if not arg:
         return ""
-    if view == "p":
+    if view is View.PORTFOLIO:
         if not arg.isalnum() or not 2 <= len(arg) <= 12:
             raise BadArgument(_("The quote currency is a ticker such as USDT or BTC."))
         return arg.upper()
     if arg.lower() not in m.accounts.names:
         raise BadArgument(unknown_account_text(arg, m.accounts.names))
     return arg.lower()
+
+
+async def send_screen(
+    message: Message, view: View, args: str | None, monitoring: Monitoring, tz: ZoneInfo
+) -> None:
+    """A command's screen: its argument checked, built from data a recent answer may provide."""
+    try:
+        arg = check_argument(monitoring, view, args or "")
+    except BadArgument as exc:
+        await message.answer(str(exc), parse_mode=ParseMode.HTML)
+        return
+    assert message.bot is not None
+    async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
+        screen = await open_screen(monitoring, view, arg, 0, tz)
+    await answer_screen(message, screen)
+
+
+async def answer_screen(message: Message, screen: Screen) -> None:
+    await message.answer(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard())
+
+
+async def redraw_screen(
+    query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo
+) -> None:
+    """Prev/Next turn the stored pages (no new request); Refresh builds the screen from new data."""
+    if not isinstance(query.message, Message):
+        await query.answer(_("This button is too old, send the command again."), show_alert=True)
+        return
+    try:
+        arg = check_argument(monitoring, callback_data.view, callback_data.arg)
+    except BadArgument:
+        await query.answer(_("This button is too old, send the command again."), show_alert=True)
+        return
+    view, page = callback_data.view, callback_data.page
+    if callback_data.sid:
+        turned = await turn_screen(monitoring, view, arg, callback_data.sid, page, tz)
+        if turned is None:
+            await query.answer(_("This list has expired: press Refresh for new data."), show_alert=True)
+            return
+        screen = turned
+    else:
+        screen = await open_screen(monitoring, view, arg, page, tz, fresh=True)
+    try:
+        await query.message.edit_text(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard())
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in exc.message:
+            raise
+        await query.answer(_("Already up to date."))
+        return
+    await query.answer()
+
+
+def build_router() -> Router:
+    router = Router(name="screens")
+    router.callback_query.register(redraw_screen, ViewCb.filter(), flags={"role": Role.VIEWER})
+    return router

@@ -7,8 +7,8 @@ from typing import Any
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
-from bot.i18n import LOCALES
 from bot.middlewares.redis_outage import telegram_locale
+from handlers.languages import LOCALES
 from services.user_settings import UserSettings
 
 

@@ -12,9 +12,9 @@ from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n
 from redis.exceptions import RedisError
 
-from bot.i18n import DEFAULT_LOCALE, LOCALES
 from bot.metrics import BotMetrics
 from bot.middlewares.replies import acknowledge, notify
+from handlers.languages import DEFAULT_LOCALE, LOCALES
 from services.redis_client import is_redis_unavailable
 from services.team import TeamDirectory
 

@@ -5,7 +5,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import LANGUAGE_NAMES
+from handlers.languages import LANGUAGE_NAMES
 
 
 class LanguageChoice(CallbackData, prefix="lg"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
@@ -23,8 +24,21 @@ from services.read_cache import Freshness
 PAGE_BUDGET = 3800
 
 
+class View(StrEnum):
+    """Every paged screen; one letter each, so callback data stays small."""
+
+    BALANCE = "b"
+    PORTFOLIO = "p"
+    ORDERS = "o"
+    TRADES = "t"
+    DEPOSITS = "d"
+    WITHDRAWALS = "w"
+    DIRECTIONS = "x"
+    BIDS = "y"
+
+
 class ViewCb(CallbackData, prefix="v"):
-    view: str  # a key of handlers.screens.SCREENS
+    view: View
     arg: str = ""  # account name, quote currency...
     page: int = 0
     sid: str = ""  # the stored pages to turn; empty on Refresh
@@ -33,7 +47,7 @@ class ViewCb(CallbackData, prefix="v"):
 @dataclass(frozen=True)
 class Screen:
     text: str
-    view: str
+    view: View
     arg: str = ""
     page: int = 0
     pages: int = 1

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Page, expect
 
-from bot.demo_exchanges import DEMO_ACCOUNT
+from demo.exchanges import DEMO_ACCOUNT
 from tests.conftest import REDIS_URL
 from tests.e2e.test_demo import DemoProcess, demo_process
 

@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.demo_config import demo_config_data
-from bot.demo_exchanges import RunningExchange, running_exchanges
+from demo.config import demo_config_data
+from demo.exchanges import RunningExchange, running_exchanges
 from sandbox.exchanges.common import STATE_KEY, SimExchangeState
 from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulator

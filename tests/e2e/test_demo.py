@@ -20,9 +20,9 @@ import pytest
 from aiohttp import web
 
 from bot import demo as demo_module
-from bot.demo import DemoOptions, Progress, start_stack, wait_until_healthy
-from bot.demo_config import TEAM, chat_users
-from bot.demo_exchanges import DEMO_ACCOUNT, EXCHANGES, running_exchanges
+from demo.app import DemoOptions, Progress, start_stack, wait_until_healthy
+from demo.config import TEAM, chat_users
+from demo.exchanges import DEMO_ACCOUNT, EXCHANGES, running_exchanges
 from sandbox.exchanges.common import STATE_KEY, running
 from sandbox.exchanges.exchanger import SITE_KEY
 from sandbox.net import free_port

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.demo_exchanges import RunningExchange, running_exchanges
+from demo.exchanges import RunningExchange, running_exchanges
 from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulator
 from services.redis_client import create_redis

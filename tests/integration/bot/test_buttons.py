@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from handlers.views.lang import LanguageChoice
 from handlers.views.market import PickCb
-from handlers.views.paging import ViewCb
+from handlers.views.paging import View, ViewCb
 from services.redis_client import Keys
 from services.team import Role
 from tests.integration.bot.harness import (
@@ -45,10 +45,10 @@ def _forged_data(rng: random.Random) -> list[str | None]:
         "lg",
         "lg:",
         "lg:ru:extra",
-        ViewCb(view="zz").pack(),
-        ViewCb(view="b", page=-5).pack(),
-        ViewCb(view="o", arg="no-such-account", page=3).pack(),
-        ViewCb(view="p", arg="!!", page=99999).pack(),
+        "v:zz::0:",  # a view that does not exist
+        ViewCb(view=View.BALANCE, page=-5).pack(),
+        ViewCb(view=View.ORDERS, arg="no-such-account", page=3).pack(),
+        ViewCb(view=View.PORTFOLIO, arg="!!", page=99999).pack(),
         "v:b::not-a-number",
         "v:b::" + "9" * 50,
         "v",

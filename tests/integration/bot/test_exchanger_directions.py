@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from handlers.views.paging import ViewCb
+from handlers.views.paging import View, ViewCb
 from sandbox.exchanges.common import Seed, running
 from sandbox.exchanges.common.seed import default_markets
 from sandbox.exchanges.exchanger import SITE_KEY, ExchangerSite, create_app
@@ -93,7 +93,7 @@ async def test_next_page_reads_the_details_of_its_own_directions(
     async with site_harness(redis, keys, key_prefix, BIG) as (harness, site):
         await reply_to(harness, "/directions site")
         harness.session.clear()
-        await harness.feed(callback_update(ADMIN_ID, ViewCb(view="x", arg="site", page=1).pack()))
+        await harness.feed(callback_update(ADMIN_ID, ViewCb(view=View.DIRECTIONS, arg="site", page=1).pack()))
         [page_two] = harness.session.sent_texts(ADMIN_ID)
         assert "directions 16–30 of 100" in page_two
         assert "<b>C07 → USDT</b>" not in page_two  # direction 15 is on page 1

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from redis.asyncio import Redis
 
-from bot.demo_exchanges import DEMO_ACCOUNT, EXCHANGES, add_history, create_simulator, demo_seed_for
 from bot.i18n import build_i18n
+from demo.exchanges import DEMO_ACCOUNT, EXCHANGES, add_history, create_simulator, demo_seed_for
 from handlers.views.holdings import portfolio_blocks
 from sandbox.exchanges.common import STATE_KEY, SimExchangeState, running
 from services.accounts import AccountRegistry

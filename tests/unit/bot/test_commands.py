@@ -6,12 +6,13 @@ from aiogram.utils.i18n import I18n
 
 from bot.app import build_dispatcher, build_services
 from bot.commands import localized_commands
-from bot.i18n import LOCALES, build_i18n
+from bot.i18n import build_i18n
 from bot.metrics import BotMetrics
 from bot.middlewares.roles import ROLE_FLAG
 from bot.middlewares.tracking import UpdateTracker
 from handlers import get_routers
 from handlers.commands import COMMANDS, commands_for
+from handlers.languages import LOCALES
 from services.redis_client import create_redis
 from services.team import Role
 from tests.integration.bot.harness import team_config
@@ -57,7 +58,7 @@ def _message_and_callback_handlers(root: Router) -> list[HandlerObject]:
 def test_every_message_and_callback_handler_declares_a_role() -> None:
     handlers = _message_and_callback_handlers(_assembled_dispatcher())
     # both kinds are there, so the walk cannot pass by finding nothing
-    assert {h.callback.__name__ for h in handlers} >= {"show_audit", "turn_page", "choose_language"}
+    assert {h.callback.__name__ for h in handlers} >= {"show_audit", "redraw_screen", "choose_language"}
     undeclared = [h.callback.__qualname__ for h in handlers if not isinstance(h.flags.get(ROLE_FLAG), Role)]
     assert undeclared == []
 

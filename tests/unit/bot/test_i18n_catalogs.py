@@ -8,7 +8,8 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
-from bot.i18n import DOMAIN, LOCALES, LOCALES_DIR, build_i18n, compile_catalogs
+from bot.i18n import DOMAIN, LOCALES_DIR, build_i18n, compile_catalogs
+from handlers.languages import LOCALES
 from tests.unit.bot.msgids import scan_source, scan_tree
 
 

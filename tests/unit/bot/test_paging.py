@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import build_i18n
-from handlers.views.paging import Screen, ViewCb, freshness_line, split_pages
+from handlers.screens import PAGED_BY_SERVICE, SCREENS
+from handlers.views.paging import Screen, View, ViewCb, freshness_line, split_pages
 from services.exchanges import errors
 from services.read_cache import Freshness
 
@@ -42,8 +43,8 @@ def test_nothing_to_show_is_still_one_page() -> None:
 
 
 def test_buttons_offer_prev_and_next_only_where_there_is_a_page(english: None) -> None:
-    first = Screen("t", view="b", arg="acc", page=0, pages=3).keyboard()
-    last = Screen("t", view="b", arg="acc", page=2, pages=3).keyboard()
+    first = Screen("t", view=View.BALANCE, arg="acc", page=0, pages=3).keyboard()
+    last = Screen("t", view=View.BALANCE, arg="acc", page=2, pages=3).keyboard()
     assert first is not None and last is not None
     first_data = [ViewCb.unpack(b.callback_data or "") for b in first.inline_keyboard[0]]
     assert [d.page for d in first_data] == [0, 1]  # Refresh, Next
@@ -51,7 +52,7 @@ def test_buttons_offer_prev_and_next_only_where_there_is_a_page(english: None) -
 
 
 def test_callback_data_fits_telegrams_64_bytes_with_the_longest_account_name() -> None:
-    data = ViewCb(view="w", arg="a" * 32, page=999, sid="x" * 8).pack()
+    data = ViewCb(view=View.WITHDRAWALS, arg="a" * 32, page=999, sid="x" * 8).pack()
     assert len(data.encode()) <= 64
 
 
@@ -65,7 +66,7 @@ def test_a_block_split_over_pages_repeats_its_heading_on_each() -> None:
 
 
 def test_prev_and_next_name_the_stored_pages_and_refresh_does_not(english: None) -> None:
-    markup = Screen("t", view="b", page=1, pages=3, sid="abcd1234").keyboard()
+    markup = Screen("t", view=View.BALANCE, page=1, pages=3, sid="abcd1234").keyboard()
     assert markup is not None
     prev, refresh, next_ = (ViewCb.unpack(b.callback_data or "") for b in markup.inline_keyboard[0])
     assert (prev.sid, refresh.sid, next_.sid) == ("abcd1234", "", "abcd1234")
@@ -89,3 +90,8 @@ def test_data_standing_in_for_a_refused_read_shows_the_wait(english: None) -> No
     fetched = datetime(2026, 1, 2, 9, 30, tzinfo=UTC)
     line = freshness_line(Freshness(fetched, cached=True, refused=refused), ZoneInfo("UTC"))
     assert line == "⏳ Data as of 09:30: request limit reached, try again in 45 s"
+
+
+def test_every_view_has_a_screen_and_the_router_that_turns_it() -> None:
+    assert set(SCREENS) | set(PAGED_BY_SERVICE) == set(View)
+    assert not set(SCREENS) & set(PAGED_BY_SERVICE)

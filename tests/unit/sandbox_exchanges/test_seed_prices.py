@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.demo_exchanges import EXCHANGES, demo_seed_for
+from demo.exchanges import EXCHANGES, demo_seed_for
 from sandbox.exchanges.common.seed import SeedMarket, default_markets
 from services.exchanges.models import Ticker
 from services.pricing import PriceGraph, disagree

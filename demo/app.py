@@ -26,10 +26,10 @@ import aiohttp
 from aiohttp import web
 
 from bot.config import Config
-from bot.demo_config import DEMO_TOKEN, OUTSIDER, TEAM, chat_users, demo_config
-from bot.demo_exchanges import EXCHANGES, RunningExchange, running_exchanges
-from bot.demo_redis import DemoRedis, RedisUnavailable, provide_redis
 from bot.log import configure_logging
+from demo.config import DEMO_TOKEN, OUTSIDER, TEAM, chat_users, demo_config
+from demo.exchanges import EXCHANGES, RunningExchange, running_exchanges
+from demo.private_redis import DemoRedis, RedisUnavailable, provide_redis
 from sandbox.net import free_port
 from sandbox.telegram.server import create_app as create_emulator
 from services.redis_client import create_redis

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import Config, parse_config
-from bot.demo_exchanges import RunningExchange
+from demo.exchanges import RunningExchange
 from sandbox.telegram.chat import ChatUser
 
 # A well-formed token (Telegram's "<bot id>:<secret>") that no real bot has.
