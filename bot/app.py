@@ -30,6 +30,7 @@ from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
 from bot.notify import Notifier
+from bot.withdrawals import WithdrawalExpiry, WithdrawalNotices
 from bot.workers import Workers
 from handlers import get_routers
 from handlers.errors import on_error
@@ -48,6 +49,8 @@ from services.redis_client import Keys, create_redis
 from services.team import TeamDirectory, TeamMember
 from services.throttle import Throttle
 from services.user_settings import UserSettings
+from services.withdrawals.desk import WithdrawalDesk
+from services.withdrawals.policy import Rule, WithdrawalPolicy
 
 # How often anyone gets a reply during a Redis outage, and a group the "write to me privately" line.
 NOTICE_WINDOW_S = 60
@@ -70,6 +73,7 @@ class Services:
     user_settings: UserSettings
     monitoring: Monitoring
     orders: OrderDesk
+    withdrawals: WithdrawalDesk
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -107,21 +111,53 @@ def build_services(
     accounts = accounts or build_registry(config, redis)
     audit = AuditLog(redis, keys)
     actions = ActionStore(redis, keys)
+    engine = ActionEngine(actions)
+    team = team_from_config(config)
     return Services(
         config=config,
         keys=keys,
-        team=team_from_config(config),
+        team=team,
         audit=audit,
         user_settings=UserSettings(redis, keys),
         monitoring=build_monitoring(config, accounts, redis, keys),
         orders=OrderDesk(
             accounts,
             actions,
-            ActionEngine(actions),
+            engine,
             audit,
             price_guard=config.orders.price_guard,
             confirm_ttl_s=config.orders.confirm_ttl_s,
         ),
+        withdrawals=build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys),
+    )
+
+
+def build_withdrawals(
+    config: Config,
+    accounts: AccountRegistry,
+    actions: ActionStore,
+    engine: ActionEngine,
+    audit: AuditLog,
+    team: TeamDirectory,
+    redis: Redis,
+    keys: Keys,
+) -> WithdrawalDesk:
+    settings = config.withdrawals
+    rules = [
+        Rule(r.account, r.asset, r.max_per_tx, r.max_per_day, frozenset(r.addresses)) for r in settings.policy
+    ]
+    return WithdrawalDesk(
+        accounts,
+        actions,
+        engine,
+        audit,
+        WithdrawalPolicy(redis, keys, rules),
+        team,
+        redis,
+        keys,
+        approvals_required=settings.approvals_required,
+        approval_timeout_s=settings.approval_timeout_s,
+        confirm_ttl_s=settings.confirm_ttl_s,
     )
 
 
@@ -209,6 +245,13 @@ class BotApp:
         )
         bot = build_bot(config)
         lease = LeaderLease(redis, services.keys("leader"), period_s=config.workers.leader_lease_s)
+        notifier = Notifier(bot, i18n, services.user_settings, config.display.tzinfo)
+        notices = WithdrawalNotices(
+            bot, notifier, services.withdrawals, services.team, config.notifications.approvals_chat_id
+        )
+        # the withdrawal handlers push to other members (approval requests) through these
+        dispatcher.workflow_data["withdrawal_notices"] = notices
+        expiry = WithdrawalExpiry(services.withdrawals, notices)
         return cls(
             config=config,
             bot=bot,
@@ -219,6 +262,6 @@ class BotApp:
             i18n=i18n,
             metrics=metrics,
             tracker=tracker,
-            workers=Workers(lease),
-            notifier=Notifier(bot, i18n, services.user_settings, config.display.tzinfo),
+            workers=Workers(lease, [expiry]),
+            notifier=notifier,
         )

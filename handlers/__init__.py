@@ -20,6 +20,7 @@ from handlers import (
     orders,
     start,
     timezone,
+    withdrawals,
 )
 
 
@@ -37,5 +38,6 @@ def get_routers() -> list[Router]:
         timezone.build_router(),
         exchanger.build_router(),
         orders.build_router(),
+        withdrawals.build_router(),
         fallback.build_router(),  # last: it takes every message no other router did
     ]

@@ -1,0 +1,161 @@
+"""Withdrawal pushes: approval requests to every approver (or the approvals group), their messages
+edited as the request moves on, and the requester told each step; plus the job that expires requests
+not approved in time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.notify import Notifier, Recipient
+from handlers.views.withdrawals import (
+    cancel_request_keyboard,
+    request_text,
+    unknown_admins_text,
+    vote_keyboard,
+)
+from services.actions.records import Action
+from services.actions.states import ActionState
+from services.team import Role, TeamDirectory, TeamMember
+from services.withdrawals.desk import WithdrawalDesk
+
+log = logging.getLogger(__name__)
+
+EXPIRY_CHECK_S = 5.0
+
+
+class WithdrawalNotices:
+    def __init__(
+        self,
+        bot: Bot,
+        notifier: Notifier,
+        desk: WithdrawalDesk,
+        team: TeamDirectory,
+        approvals_chat_id: int | None,
+    ) -> None:
+        self._bot = bot
+        self._notifier = notifier
+        self._desk = desk
+        self._team = team
+        self._approvals_chat_id = approvals_chat_id
+
+    def _requester(self, action: Action) -> TeamMember | None:
+        return self._team.get(action.member_id)
+
+    async def _text(self, action: Action) -> tuple[str, list[TeamMember]]:
+        requester = self._requester(action)
+        return (requester.name if requester else str(action.member_id)), await self._desk.approved_by(
+            action.id
+        )
+
+    async def ask_approvers(self, action: Action) -> None:
+        """The request with Approve and Reject, to each approver privately or to the approvals group."""
+        name, approved = await self._text(action)
+        targets: list[TeamMember | int] = (
+            [self._approvals_chat_id]
+            if self._approvals_chat_id is not None
+            else list(self._desk.approvers(action.member_id))
+        )
+        required = self._desk.approvals_required
+        for target in targets:
+            try:
+                message_id = await self._notifier.notify(
+                    target,
+                    lambda _r: request_text(action, name, approved, required),
+                    lambda: vote_keyboard(action.id),
+                )
+            except TelegramAPIError as exc:  # one approver who never opened the chat must not stop the rest
+                log.warning("approval request %s not delivered: %s", action.id, exc)
+                continue
+            chat_id = target if isinstance(target, int) else target.telegram_id
+            await self._desk.remember_message(action.id, chat_id, message_id)
+
+    async def update(self, action: Action) -> None:
+        """Every approval message shows the request's state; buttons stay only while it awaits."""
+        name, approved = await self._text(action)
+        required = self._desk.approvals_required
+        waiting = action.state is ActionState.AWAITING_APPROVAL
+        for chat_id, message_id in await self._desk.messages(action.id):
+            member = self._team.get(chat_id)
+            recipient = await self._notifier.recipient(member or chat_id)
+            text = self._notifier.render(recipient, lambda _r: request_text(action, name, approved, required))
+            markup = (
+                self._notifier.render_buttons(recipient, lambda: vote_keyboard(action.id))
+                if waiting
+                else None
+            )
+            await self._edit(chat_id, message_id, text, markup)
+
+    async def tell_requester(self, action: Action, message_id: int | None = None) -> None:
+        """The requester's own message (their preview) edited to the state, or a new message."""
+        requester = self._requester(action)
+        if requester is None:
+            return
+        name, approved = await self._text(action)
+        required = self._desk.approvals_required
+        recipient = await self._notifier.recipient(requester)
+        text = self._notifier.render(recipient, lambda _r: request_text(action, name, approved, required))
+        waiting = action.state is ActionState.AWAITING_APPROVAL
+        markup = (
+            self._notifier.render_buttons(recipient, lambda: cancel_request_keyboard(action.id))
+            if waiting
+            else None
+        )
+        if message_id is not None:
+            await self._edit(action.chat_id, message_id, text, markup)
+        else:
+            await self._send(recipient, text)
+        if action.state is ActionState.UNKNOWN:
+            for admin in self._team:
+                if admin.can(Role.ADMIN):
+                    await self._notifier.notify(admin, lambda _r: unknown_admins_text(action))
+
+    async def _send(self, recipient: Recipient, text: str) -> None:
+        with contextlib.suppress(TelegramAPIError):
+            await self._bot.send_message(recipient.chat_id, text, parse_mode=ParseMode.HTML)
+
+    async def _edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        # "message is not modified" and a deleted message are both fine: nothing left to show
+        with contextlib.suppress(TelegramAPIError):
+            await self._bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+
+
+class WithdrawalExpiry:
+    """Leader job: requests past their approval deadline expire, and everyone involved sees it."""
+
+    name = "withdrawal-expiry"
+
+    def __init__(self, desk: WithdrawalDesk, notices: WithdrawalNotices) -> None:
+        self._desk = desk
+        self._notices = notices
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                for action in await self._desk.expire_overdue():
+                    await self._notices.update(action)
+                    await self._notices.tell_requester(action)
+            except Exception:
+                log.exception("withdrawal expiry check failed")
+            await asyncio.sleep(EXPIRY_CHECK_S)
