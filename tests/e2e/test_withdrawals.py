@@ -87,7 +87,7 @@ async def test_a_withdrawal_leaves_only_after_another_member_approves(stack: Sta
     viewer = await stack.client.press(DAVE, BOB, asked.message_id, text="Approve")
     assert "approver role" in ((await stack.client.callback_answer(viewer)).text or "")
     stranger = await stack.client.press(MALLORY, BOB, asked.message_id, text="Approve")
-    await stack.client.callback_answer(stranger)
+    assert "not authorized" in ((await stack.client.callback_answer(stranger)).text or "")
     assert withdrawals_at_exchange(stack) == before
     assert (await latest(stack, BOB, asked)).button("Approve") is not None
 
@@ -221,11 +221,8 @@ async def test_an_unknown_account_and_an_exchange_without_withdrawals_are_named(
     assert refused.buttons == []
 
 
-async def test_a_viewer_and_a_stranger_cannot_request(stack: Stack) -> None:
+async def test_a_viewer_cannot_request(stack: Stack) -> None:
     writes = writes_at_exchange(stack)
     refused = await stack.ask(DAVE, f"/withdraw {ACCOUNT} BTC 0.01 {ADDRESS}", has_text("trader"))
     assert refused.text == "This needs the trader role."
-    await stack.client.send(MALLORY, f"/withdraw {ACCOUNT} BTC 0.01 {ADDRESS}")
-    stranger = await stack.client.wait_for(MALLORY, lambda m: m.from_bot)
-    assert "not authorized" in (stranger.text or "")
     assert writes_at_exchange(stack) == writes
