@@ -143,10 +143,10 @@ class WithdrawalDesk:
     async def decide(self, token: str, presser_id: int, chat_id: int, *, confirm: bool) -> Confirmed:
         """The requester's Confirm or Cancel of the preview. Confirmed, it reserves its share of the
         24-hour limit and awaits approval until the approval deadline."""
-        decision = await self._store.decide(token, presser_id=presser_id, chat_id=chat_id, confirm=confirm)
         action = await self._store.token_action(token)
-        if action is None or action.kind != WITHDRAWAL:
+        if action is None or action.kind != WITHDRAWAL:  # another kind's token never decides here
             return Confirmed(Decision.EXPIRED, None)
+        decision = await self._store.decide(token, presser_id=presser_id, chat_id=chat_id, confirm=confirm)
         kind = "withdrawal.confirm" if confirm else "withdrawal.cancel"
         await self._audit.record(presser_id, kind, {"action": action.id, "decision": decision.value})
         if decision is not Decision.OK or not confirm:

@@ -104,6 +104,15 @@ async def test_a_withdrawal_leaves_only_after_another_member_approves(stack: Sta
         assert "already decided" in ((await stack.client.callback_answer(replay)).text or "")
     assert withdrawals_at_exchange(stack) == before + 1
 
+    # the admin finds every step in the audit log
+    for kind, needle in (
+        ("withdrawal.request", "carol"),
+        ("withdrawal.confirm", "decision=ok"),
+        ("withdrawal.approve", "vote=approved"),
+        ("withdrawal.result", "withdrawal_id="),
+    ):
+        await stack.ask(ALICE, f"/audit {kind}", has_text(f"kind {kind}", needle))
+
 
 async def test_an_approvers_own_request_needs_someone_else(stack: Stack) -> None:
     before = writes_at_exchange(stack)
@@ -111,6 +120,7 @@ async def test_an_approvers_own_request_needs_someone_else(stack: Stack) -> None
     own = await stack.client.press(ALICE, BOB, asked.message_id, text="Approve")
     assert "your own request" in ((await stack.client.callback_answer(own)).text or "")
     assert writes_at_exchange(stack) == before
+    await stack.ask(ALICE, "/audit withdrawal.approve", has_text("vote=own"))
     await stack.client.press(ALICE, ALICE, shown.message_id, text="✖️ Cancel")
     await stack.client.wait_for(BOB, edited(asked, "Cancelled by the requester"))
 
@@ -124,6 +134,7 @@ async def test_a_rejected_request_never_leaves(stack: Stack) -> None:
     await stack.client.press(BOB, BOB, asked.message_id, text="⛔ Reject: wrong address")
     await stack.client.wait_for(BOB, edited(asked, "Rejected (wrong address)"))
     await stack.client.wait_for(CAROL, has_text("Rejected (wrong address)"), since=0)
+    await stack.ask(ALICE, "/audit withdrawal.reject", has_text("vote=rejected", "reason=address"))
     assert writes_at_exchange(stack) == before
 
 
@@ -158,6 +169,7 @@ async def test_a_policy_breach_is_refused_before_anyone_is_asked(stack: Stack) -
     assert "0.2" in (reply.text or "") and reply.buttons == []
     assert writes_at_exchange(stack) == writes
     assert len(await stack.client.messages(BOB, bot_only=True)) == bob_before
+    await stack.ask(ALICE, "/audit withdrawal.refused", has_text("problem=per_tx", "amount=0.3"))
 
 
 async def test_fifty_approvals_at_once_withdraw_once(stack: Stack) -> None:

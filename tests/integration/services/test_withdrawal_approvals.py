@@ -10,11 +10,15 @@ from decimal import Decimal
 import pytest
 from redis.asyncio import Redis
 
+from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine, Executed
 from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import ActionStore, Decision, Vote
+from services.audit import AuditLog
 from services.redis_client import Keys, create_redis
+from services.team import Role, TeamDirectory, TeamMember
+from services.withdrawals.desk import WithdrawalDesk
 from services.withdrawals.policy import PolicyProblem, PolicyRefused, Rule, WithdrawalPolicy
 from tests.conftest import REDIS_URL
 
@@ -152,3 +156,32 @@ async def test_an_address_outside_the_allowlist_is_refused(redis: Redis, keys: K
     with pytest.raises(PolicyRefused) as refused:
         await policy.check("indodax-main", "BTC", Decimal(5), "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2")
     assert refused.value.problem is PolicyProblem.NOT_ALLOWLISTED
+
+
+async def test_an_order_token_never_decides_a_withdrawal_flow(redis: Redis, keys: Keys) -> None:
+    store = ActionStore(redis, keys)
+    team = TeamDirectory([TeamMember(CAROL, "carol", Role.TRADER), TeamMember(BOB, "bob", Role.APPROVER)])
+    desk = WithdrawalDesk(
+        AccountRegistry([]),
+        store,
+        ActionEngine(store),
+        AuditLog(redis, keys),
+        WithdrawalPolicy(redis, keys, []),
+        team,
+        redis,
+        keys,
+        approvals_required=1,
+        approval_timeout_s=60,
+        confirm_ttl_s=60,
+    )
+    order, token = await store.create(
+        kind="order",
+        member_id=CAROL,
+        chat_id=CAROL,
+        account="indodax-main",
+        params={"pair": "BTC/IDR"},
+        ttl_s=60,
+    )
+    confirmed = await desk.decide(token, CAROL, CAROL, confirm=True)
+    assert confirmed.decision is Decision.EXPIRED
+    assert await state_of(store, order.id) is ActionState.PENDING
