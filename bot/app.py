@@ -49,7 +49,10 @@ from services.redis_client import Keys, create_redis
 from services.team import TeamDirectory, TeamMember
 from services.throttle import Throttle
 from services.user_settings import UserSettings
+from services.withdrawals.allowlist import AddressBook
+from services.withdrawals.allowlist_desk import AllowlistDesk
 from services.withdrawals.desk import WithdrawalDesk
+from services.withdrawals.messages import PushedMessages
 from services.withdrawals.policy import Rule, WithdrawalPolicy
 
 # How often anyone gets a reply during a Redis outage, and a group the "write to me privately" line.
@@ -74,6 +77,8 @@ class Services:
     monitoring: Monitoring
     orders: OrderDesk
     withdrawals: WithdrawalDesk
+    allowlist: AllowlistDesk
+    pushed: PushedMessages
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -113,6 +118,7 @@ def build_services(
     actions = ActionStore(redis, keys)
     engine = ActionEngine(actions)
     team = team_from_config(config)
+    withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys)
     return Services(
         config=config,
         keys=keys,
@@ -128,7 +134,10 @@ def build_services(
             price_guard=config.orders.price_guard,
             confirm_ttl_s=config.orders.confirm_ttl_s,
         ),
-        withdrawals=build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys),
+        withdrawals=withdrawals,
+        allowlist=AllowlistDesk(accounts, withdrawals.policy, audit, team),
+        # approval messages are edited until a week after the request's deadline
+        pushed=PushedMessages(redis, keys, keep_s=config.withdrawals.approval_timeout_s + 7 * 86_400),
     )
 
 
@@ -143,6 +152,7 @@ def build_withdrawals(
     keys: Keys,
 ) -> WithdrawalDesk:
     settings = config.withdrawals
+    book = AddressBook(redis, keys, delay_s=settings.new_address_delay_h * 3600)
     rules = [
         Rule(r.account, r.asset, r.max_per_tx, r.max_per_day, frozenset(r.addresses)) for r in settings.policy
     ]
@@ -151,10 +161,8 @@ def build_withdrawals(
         actions,
         engine,
         audit,
-        WithdrawalPolicy(redis, keys, rules),
+        WithdrawalPolicy(redis, keys, rules, book),
         team,
-        redis,
-        keys,
         approvals_required=settings.approvals_required,
         approval_timeout_s=settings.approval_timeout_s,
         confirm_ttl_s=settings.confirm_ttl_s,
@@ -247,7 +255,12 @@ class BotApp:
         lease = LeaderLease(redis, services.keys("leader"), period_s=config.workers.leader_lease_s)
         notifier = Notifier(bot, i18n, services.user_settings, config.display.tzinfo)
         notices = WithdrawalNotices(
-            bot, notifier, services.withdrawals, services.team, config.notifications.approvals_chat_id
+            bot,
+            notifier,
+            services.withdrawals,
+            services.pushed,
+            services.team,
+            config.notifications.approvals_chat_id,
         )
         # the withdrawal handlers push to other members (approval requests) through these
         dispatcher.workflow_data["withdrawal_notices"] = notices

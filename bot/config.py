@@ -219,6 +219,8 @@ class WithdrawalsConfig(Section):
     approval_timeout_s: Annotated[int, Field(ge=1)] = 900
     # how long the requester's Confirm button works
     confirm_ttl_s: Annotated[int, Field(ge=10, le=3600)] = 120
+    # an address added with /allowlist is usable this long after an admin approved it
+    new_address_delay_h: Annotated[float, Field(ge=0, le=24 * 30)] = 24.0
     policy: list[WithdrawalPolicyConfig] = []
 
 

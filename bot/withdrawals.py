@@ -13,7 +13,8 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.notify import Notifier, Recipient
+from bot.notify import Buttons, Notifier, Recipient, Render
+from handlers.views.allowlist import entry_keyboard, entry_text
 from handlers.views.withdrawals import (
     cancel_request_keyboard,
     request_text,
@@ -23,7 +24,9 @@ from handlers.views.withdrawals import (
 from services.actions.records import Action
 from services.actions.states import ActionState
 from services.team import Role, TeamDirectory, TeamMember
+from services.withdrawals.allowlist import Entry
 from services.withdrawals.desk import WithdrawalDesk
+from services.withdrawals.messages import PushedMessages
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +39,14 @@ class WithdrawalNotices:
         bot: Bot,
         notifier: Notifier,
         desk: WithdrawalDesk,
+        pushed: PushedMessages,
         team: TeamDirectory,
         approvals_chat_id: int | None,
     ) -> None:
         self._bot = bot
         self._notifier = notifier
         self._desk = desk
+        self._pushed = pushed
         self._team = team
         self._approvals_chat_id = approvals_chat_id
 
@@ -74,23 +79,60 @@ class WithdrawalNotices:
                 log.warning("approval request %s not delivered: %s", action.id, exc)
                 continue
             chat_id = target if isinstance(target, int) else target.telegram_id
-            await self._desk.remember_message(action.id, chat_id, message_id)
+            await self._pushed.remember(_subject(action), chat_id, message_id)
 
     async def update(self, action: Action) -> None:
         """Every approval message shows the request's state; buttons stay only while it awaits."""
         name, approved = await self._text(action)
         required = self._desk.approvals_required
         waiting = action.state is ActionState.AWAITING_APPROVAL
-        for chat_id, message_id in await self._desk.messages(action.id):
+
+        def render(_recipient: Recipient) -> str:
+            return request_text(action, name, approved, required)
+
+        buttons: Buttons | None = (lambda: vote_keyboard(action.id)) if waiting else None
+        await self._edit_all(_subject(action), render, buttons)
+
+    async def _edit_all(self, subject: str, render: Render, buttons: Buttons | None) -> None:
+        for chat_id, message_id in await self._pushed.of(subject):
             member = self._team.get(chat_id)
             recipient = await self._notifier.recipient(member or chat_id)
-            text = self._notifier.render(recipient, lambda _r: request_text(action, name, approved, required))
-            markup = (
-                self._notifier.render_buttons(recipient, lambda: vote_keyboard(action.id))
-                if waiting
-                else None
-            )
+            text = self._notifier.render(recipient, render)
+            markup = self._notifier.render_buttons(recipient, buttons) if buttons is not None else None
             await self._edit(chat_id, message_id, text, markup)
+
+    # -- allowlist entries ---------------------------------------------------------------------------
+
+    async def ask_admins(self, entry: Entry, admins: list[TeamMember]) -> None:
+        """A proposed address with Approve and Reject, to each admin other than the proposer."""
+        render = self._entry_render(entry)
+        for admin in admins:
+            try:
+                message_id = await self._notifier.notify(admin, render, lambda: entry_keyboard(entry.id))
+            except TelegramAPIError as exc:
+                log.warning("allowlist request %s not delivered: %s", entry.id, exc)
+                continue
+            await self._pushed.remember(_entry_subject(entry), admin.telegram_id, message_id)
+
+    async def entry_decided(self, entry: Entry, decided_by: TeamMember, *, approved: bool) -> None:
+        """Every admin's message shows the decision without buttons; the proposer is told."""
+        render = self._entry_render(entry, decided_by, approved=approved)
+        await self._edit_all(_entry_subject(entry), render, None)
+        proposer = self._team.get(entry.added_by)
+        if proposer is not None:
+            with contextlib.suppress(TelegramAPIError):
+                await self._notifier.notify(proposer, render)
+
+    def _entry_render(
+        self, entry: Entry, decided_by: TeamMember | None = None, *, approved: bool = False
+    ) -> Render:
+        proposer = self._team.get(entry.added_by)
+        name = proposer.name if proposer else str(entry.added_by)
+
+        def render(recipient: Recipient) -> str:
+            return entry_text(entry, name, recipient.timezone, decided_by, approved=approved)
+
+        return render
 
     async def tell_requester(self, action: Action, message_id: int | None = None) -> None:
         """The requester's own message (their preview) edited to the state, or a new message."""
@@ -128,6 +170,14 @@ class WithdrawalNotices:
             await self._bot.edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML, reply_markup=markup
             )
+
+
+def _subject(action: Action) -> str:
+    return f"withdrawal:{action.id}"
+
+
+def _entry_subject(entry: Entry) -> str:
+    return f"allowlist:{entry.id}"
 
 
 class WithdrawalExpiry:

@@ -9,6 +9,7 @@ from aiogram import Router
 
 from handlers import (
     accounts,
+    allowlist,
     audit,
     exchanger,
     fallback,
@@ -39,5 +40,6 @@ def get_routers() -> list[Router]:
         exchanger.build_router(),
         orders.build_router(),
         withdrawals.build_router(),
+        allowlist.build_router(),
         fallback.build_router(),  # last: it takes every message no other router did
     ]

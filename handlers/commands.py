@@ -46,6 +46,9 @@ COMMANDS: tuple[CommandInfo, ...] = (
         __("Withdraw after a preview and teammates' approval: /withdraw ACCOUNT ASSET AMOUNT ADDRESS"),
         Role.TRADER,
     ),
+    CommandInfo(
+        "allowlist", __("Withdrawal allowlist: /allowlist add ACCOUNT ASSET ADDRESS [label]"), Role.TRADER
+    ),
     CommandInfo("audit", __("Show the latest audit log entries"), Role.ADMIN),
 )
 

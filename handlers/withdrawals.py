@@ -5,6 +5,7 @@ approve."""
 from __future__ import annotations
 
 import html
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.enums import ParseMode
@@ -69,7 +70,7 @@ def parse_withdrawal(args: str) -> WithdrawalRequest:
 
 
 async def on_withdraw(
-    message: Message, command: CommandObject, member: TeamMember, withdrawals: WithdrawalDesk
+    message: Message, command: CommandObject, member: TeamMember, withdrawals: WithdrawalDesk, tz: ZoneInfo
 ) -> None:
     try:
         request = parse_withdrawal(command.args or "")
@@ -81,7 +82,7 @@ async def on_withdraw(
     except WithdrawalRejected as rejected:
         await message.answer(problem_text(rejected), parse_mode=ParseMode.HTML)
     except PolicyRefused as refused:
-        await message.answer(policy_text(refused, request.asset.upper()), parse_mode=ParseMode.HTML)
+        await message.answer(policy_text(refused, request.asset.upper(), tz), parse_mode=ParseMode.HTML)
     except UnknownAccount as exc:
         await message.answer(unknown_account_text(exc.name, exc.known), parse_mode=ParseMode.HTML)
     except errors.ExchangeError as exc:
@@ -101,6 +102,7 @@ async def on_decide(
     member: TeamMember,
     withdrawals: WithdrawalDesk,
     withdrawal_notices: WithdrawalNotices,
+    tz: ZoneInfo,
 ) -> None:
     message = query.message
     if not isinstance(message, Message) or message.html_text is None:
@@ -119,7 +121,7 @@ async def on_decide(
         return
     action = confirmed.action
     if confirmed.refused is not None:
-        text = message.html_text + "\n\n⛔ " + policy_text(confirmed.refused, action.params["asset"])
+        text = message.html_text + "\n\n⛔ " + policy_text(confirmed.refused, action.params["asset"], tz)
         await message.edit_text(text, parse_mode=ParseMode.HTML)
         return
     await withdrawal_notices.tell_requester(action, message.message_id)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from handlers.views.numbers import amount
+from handlers.views.numbers import amount, moment
 from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import Vote
@@ -249,17 +251,23 @@ def problem_text(rejected: WithdrawalRejected) -> str:
     return texts[rejected.problem].format(limit=limit, asset=asset, choices=choices)
 
 
-def policy_text(refused: PolicyRefused, asset: str) -> str:
+def policy_text(refused: PolicyRefused, asset: str, tz: ZoneInfo) -> str:
     limit = "" if refused.limit is None else amount(refused.limit)
     used = "" if refused.used is None else amount(refused.used)
+    usable = refused.usable_from
+    when = moment(None if usable is None else datetime.fromtimestamp(usable, UTC), tz)
     texts = {
         PolicyProblem.PER_TX: _("Refused by the policy: at most {limit} {asset} per withdrawal."),
         PolicyProblem.PER_DAY: _(
             "Refused by the policy: at most {limit} {asset} in 24 hours; {used} {asset} already requested."
         ),
         PolicyProblem.NOT_ALLOWLISTED: _("Refused by the policy: this address is not on the allowlist."),
+        PolicyProblem.ADDRESS_PENDING: _(
+            "Refused by the policy: this address is on the allowlist but waiting for an admin's approval."
+        ),
+        PolicyProblem.ADDRESS_NOT_YET: _("Refused by the policy: this address is usable from {time}."),
     }
-    return texts[refused.problem].format(limit=limit, asset=html.escape(asset), used=used)
+    return html.escape(texts[refused.problem].format(limit=limit, asset=asset, used=used, time=when))
 
 
 def usage_text() -> str:

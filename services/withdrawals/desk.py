@@ -15,8 +15,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from redis.asyncio import Redis
-
 from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine, Executed, Outcome
 from services.actions.records import Action
@@ -24,7 +22,6 @@ from services.actions.states import ActionState
 from services.actions.store import ActionStore, Decision, Vote
 from services.audit import AuditLog
 from services.exchanges.models import TransferStatus
-from services.redis_client import Keys
 from services.team import Role, TeamDirectory, TeamMember
 from services.withdrawals.policy import PolicyRefused, WithdrawalPolicy
 from services.withdrawals.request import WithdrawalPreview, WithdrawalRequest, check_withdrawal, normalized
@@ -83,8 +80,6 @@ class WithdrawalDesk:
         audit: AuditLog,
         policy: WithdrawalPolicy,
         team: TeamDirectory,
-        redis: Redis,
-        keys: Keys,
         *,
         approvals_required: int,
         approval_timeout_s: float,
@@ -97,8 +92,6 @@ class WithdrawalDesk:
         self._audit = audit
         self.policy = policy
         self._team = team
-        self._redis = redis
-        self._keys = keys
         self.approvals_required = approvals_required
         self._approval_timeout_s = approval_timeout_s
         self._confirm_ttl_s = confirm_ttl_s
@@ -280,24 +273,6 @@ class WithdrawalDesk:
         )
         facts = {"status": sent.status.value, "txid": sent.txid or ""}
         return Executed(exchange_id=sent.id, done=sent.status is TransferStatus.OK, result=facts)
-
-    # -- approval messages ---------------------------------------------------------------------------
-
-    def _messages_key(self, action_id: str) -> str:
-        return self._keys("action", action_id, "messages")
-
-    async def remember_message(self, action_id: str, chat_id: int, message_id: int) -> None:
-        """An approval message sent for the action, to be edited when it is decided."""
-        key = self._messages_key(action_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(key, f"{chat_id}:{message_id}")
-            pipe.expire(key, int(self._approval_timeout_s) + 7 * 86_400)
-            await pipe.execute()
-
-    async def messages(self, action_id: str) -> list[tuple[int, int]]:
-        raw: list[str] = await self._redis.lrange(self._messages_key(action_id), 0, -1)  # type: ignore[misc]
-        pairs = [item.split(":") for item in raw]
-        return [(int(chat), int(message)) for chat, message in pairs]
 
 
 def _request_of(action: Action) -> WithdrawalRequest:

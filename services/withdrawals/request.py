@@ -100,10 +100,22 @@ class WithdrawalPreview:
         return values
 
 
+def check_asset_code(asset: str) -> str:
+    """The asset as a code (upper case), or WithdrawalRejected."""
+    if not _ASSET.fullmatch(asset):
+        raise WithdrawalRejected(WithdrawalProblem.BAD_ASSET)
+    return asset.upper()
+
+
+def check_address_format(asset: str, network: str | None, address: str) -> None:
+    problem = check_address(asset, network, address)
+    if problem is not None:
+        raise WithdrawalRejected(_ADDRESS_PROBLEMS[problem], asset=asset)
+
+
 def normalized(request: WithdrawalRequest) -> WithdrawalRequest:
     """Checks the words that need no exchange: the asset's and memo's shape."""
-    if not _ASSET.fullmatch(request.asset):
-        raise WithdrawalRejected(WithdrawalProblem.BAD_ASSET)
+    check_asset_code(request.asset)
     if request.memo is not None and not _MEMO.fullmatch(request.memo):
         raise WithdrawalRejected(WithdrawalProblem.BAD_MEMO)
     return WithdrawalRequest(
@@ -128,9 +140,7 @@ async def check_withdrawal(client: ExchangeClient, request: WithdrawalRequest) -
     network = _network(terms, request.network)
     if network != request.network:
         terms = await fetch_terms(client, asset, network)
-    problem = check_address(asset, network, request.address)
-    if problem is not None:
-        raise WithdrawalRejected(_ADDRESS_PROBLEMS[problem], asset=asset)
+    check_address_format(asset, network, request.address)
     _memo(terms, asset, request.memo)
     fee = terms.fee
     if terms.fee_included and fee is not None and request.amount <= fee:

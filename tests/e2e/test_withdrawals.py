@@ -238,3 +238,40 @@ async def test_a_viewer_cannot_request(stack: Stack) -> None:
     refused = await stack.ask(DAVE, f"/withdraw {ACCOUNT} BTC 0.01 {ADDRESS}", has_text("trader"))
     assert refused.text == "This needs the trader role."
     assert writes_at_exchange(stack) == writes
+
+
+# last in this module: from here on indodax-main's ETH has an allowlist
+async def test_an_added_address_needs_another_admin_and_waits_out_the_delay(stack: Stack) -> None:
+    cold, other = "0x52908400098527886E0F7030069857D2E4169EE7", "0xde709f2102306220921060314715629080e2fb77"
+    added = await stack.ask(CAROL, f"/allowlist add {ACCOUNT} ETH {cold} cold wallet", has_text("Added"))
+    assert "24 h" in (added.text or "")
+    asked = await stack.client.wait_for(ALICE, has_text("Allowlist: new address from carol", cold))
+    assert (await stack.ask(CAROL, "/allowlist", has_text("Withdrawal allowlist"))).text is not None
+
+    pressed = await stack.client.press(BOB, ALICE, asked.message_id, text="✅ Approve")  # an approver only
+    assert "admin role" in ((await stack.client.callback_answer(pressed)).text or "")
+    pending = f"/withdraw {ACCOUNT} ETH 0.1 {cold} network=eth"
+    await stack.ask(CAROL, pending, has_text("waiting for an admin"))
+
+    await stack.client.press(ALICE, ALICE, asked.message_id, text="✅ Approve")
+    decided = await stack.client.wait_for(ALICE, edited(asked, "Approved by alice"))
+    assert decided.buttons == []
+    await stack.client.wait_for(CAROL, has_text("Approved by alice"))
+
+    writes = writes_at_exchange(stack)
+    early = await stack.ask(CAROL, pending, has_text("usable from"))
+    assert early.buttons == []
+    elsewhere = await stack.ask(
+        CAROL, f"/withdraw {ACCOUNT} ETH 0.1 {other} network=eth", has_text("allowlist")
+    )
+    assert "not on the allowlist" in (elsewhere.text or "")
+    assert writes_at_exchange(stack) == writes
+    await stack.ask(ALICE, "/audit allowlist.approve", has_text("vote=approved"))
+
+    again = await stack.ask(
+        CAROL, f"/allowlist add {ACCOUNT} ETH {cold}", has_text("already on the allowlist")
+    )
+    assert again.buttons == []
+    refused = await stack.ask(CAROL, f"/allowlist remove {ACCOUNT} ETH {cold}", has_text("admin role"))
+    assert refused.buttons == []
+    await stack.ask(ALICE, f"/allowlist remove {ACCOUNT} ETH {cold}", has_text("Removed"))

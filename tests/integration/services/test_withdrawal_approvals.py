@@ -18,6 +18,7 @@ from services.actions.store import ActionStore, Decision, Vote
 from services.audit import AuditLog
 from services.redis_client import Keys, create_redis
 from services.team import Role, TeamDirectory, TeamMember
+from services.withdrawals.allowlist import AddressBook, EntryVote
 from services.withdrawals.desk import WithdrawalDesk
 from services.withdrawals.policy import PolicyProblem, PolicyRefused, Rule, WithdrawalPolicy
 from tests.conftest import REDIS_URL
@@ -128,7 +129,7 @@ async def test_fifty_approvals_on_two_copies_send_once(redis: Redis, keys: Keys)
 
 async def test_the_daily_limit_holds_under_concurrent_confirms(redis: Redis, keys: Keys) -> None:
     rule = Rule("indodax-main", "BTC", max_per_tx=Decimal("0.5"), max_per_day=Decimal(1))
-    policy = WithdrawalPolicy(redis, keys, [rule])
+    policy = WithdrawalPolicy(redis, keys, [rule], AddressBook(redis, keys, delay_s=0))
     address = PARAMS["address"]
 
     async def reserve(i: int) -> bool:
@@ -151,7 +152,7 @@ async def test_the_daily_limit_holds_under_concurrent_confirms(redis: Redis, key
 
 async def test_an_address_outside_the_allowlist_is_refused(redis: Redis, keys: Keys) -> None:
     rule = Rule("indodax-main", "BTC", addresses=frozenset({PARAMS["address"]}))
-    policy = WithdrawalPolicy(redis, keys, [rule])
+    policy = WithdrawalPolicy(redis, keys, [rule], AddressBook(redis, keys, delay_s=0))
     await policy.check("indodax-main", "BTC", Decimal(5), PARAMS["address"])
     with pytest.raises(PolicyRefused) as refused:
         await policy.check("indodax-main", "BTC", Decimal(5), "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2")
@@ -166,10 +167,8 @@ async def test_an_order_token_never_decides_a_withdrawal_flow(redis: Redis, keys
         store,
         ActionEngine(store),
         AuditLog(redis, keys),
-        WithdrawalPolicy(redis, keys, []),
+        WithdrawalPolicy(redis, keys, [], AddressBook(redis, keys, delay_s=0)),
         team,
-        redis,
-        keys,
         approvals_required=1,
         approval_timeout_s=60,
         confirm_ttl_s=60,
@@ -185,3 +184,27 @@ async def test_an_order_token_never_decides_a_withdrawal_flow(redis: Redis, keys
     confirmed = await desk.decide(token, CAROL, CAROL, confirm=True)
     assert confirmed.decision is Decision.EXPIRED
     assert await state_of(store, order.id) is ActionState.PENDING
+
+
+async def test_an_added_address_needs_another_admin_and_the_delay(redis: Redis, keys: Keys) -> None:
+    book = AddressBook(redis, keys, delay_s=0.3)
+    policy = WithdrawalPolicy(redis, keys, [], book)
+    account, cold, other = "indodax-main", PARAMS["address"], "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
+    await policy.check(account, "BTC", Decimal(1), other)  # no allowlist yet: any address
+
+    entry = await book.propose(account, "BTC", cold, "cold wallet", CAROL)
+    refused = [PolicyProblem.ADDRESS_PENDING, PolicyProblem.NOT_ALLOWLISTED]
+    for address, problem in zip((cold, other), refused, strict=True):
+        with pytest.raises(PolicyRefused) as caught:
+            await policy.check(account, "BTC", Decimal(1), address)
+        assert caught.value.problem is problem
+
+    assert await book.approve(entry.id, CAROL) is EntryVote.OWN
+    assert await book.approve(entry.id, ALICE) is EntryVote.APPROVED
+    assert await book.approve(entry.id, BOB) is EntryVote.DECIDED
+    with pytest.raises(PolicyRefused) as caught:
+        await policy.check(account, "BTC", Decimal(1), cold)
+    assert caught.value.problem is PolicyProblem.ADDRESS_NOT_YET
+    await asyncio.sleep(0.4)
+    await policy.check(account, "BTC", Decimal(1), cold)
+    await policy.check(account, "ETH", Decimal(1), other)  # another asset has no allowlist
