@@ -31,6 +31,8 @@ from services.withdrawals.messages import PushedMessages
 log = logging.getLogger(__name__)
 
 EXPIRY_CHECK_S = 5.0
+# an approved request still unsent after this long was left by a copy that stopped: it is sent now
+RESUME_AFTER_S = 30.0
 
 
 class WithdrawalNotices:
@@ -181,7 +183,8 @@ def _entry_subject(entry: Entry) -> str:
 
 
 class WithdrawalExpiry:
-    """Leader job: requests past their approval deadline expire, and everyone involved sees it."""
+    """Leader job: requests past their approval deadline expire, approved ones left unsent are sent,
+    and everyone involved sees it."""
 
     name = "withdrawal-expiry"
 
@@ -203,7 +206,8 @@ class WithdrawalExpiry:
     async def _run(self) -> None:
         while True:
             try:
-                for action in await self._desk.expire_overdue():
+                expired = await self._desk.expire_overdue()
+                for action in expired + await self._desk.resume_approved(RESUME_AFTER_S):
                     await self._notices.update(action)
                     await self._notices.tell_requester(action)
             except Exception:

@@ -51,7 +51,7 @@ TRANSITIONS: dict[ActionState, frozenset[ActionState]] = {
     S.PENDING: frozenset({S.CONFIRMED, S.CANCELLED, S.EXPIRED}),
     S.CONFIRMED: frozenset({S.SUBMITTING, S.AWAITING_APPROVAL, S.REJECTED}),  # rejected: by policy
     S.AWAITING_APPROVAL: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED, S.EXPIRED}),
-    S.APPROVED: frozenset({S.SUBMITTING}),
+    S.APPROVED: frozenset({S.SUBMITTING, S.EXPIRED}),  # expired: left unsent past its deadline
     S.SUBMITTING: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED, S.UNKNOWN}),
     S.SUBMITTED: frozenset({S.COMPLETED, S.FAILED}),
     S.UNKNOWN: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED}),

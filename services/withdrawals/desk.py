@@ -243,6 +243,24 @@ class WithdrawalDesk:
             await self._audit.record(action.member_id, "withdrawal.expired", {"action": action.id})
         return [a for a in expired if a.kind == WITHDRAWAL]
 
+    async def resume_approved(self, older_than_s: float) -> list[Action]:
+        """Approved requests left unsent (the copy that completed the quorum stopped before sending)
+        are sent now, still exactly once; past their approval deadline they expire instead."""
+        moved = []
+        for action in await self._store.in_state(ActionState.APPROVED):
+            if action.kind != WITHDRAWAL or action.updated_at > time.time() - older_than_s:
+                continue
+            if action.expires_at <= time.time():
+                if await self._store.move(action.id, ActionState.EXPIRED, only_from=[ActionState.APPROVED]):
+                    await self._release(action)
+                    await self._audit.record(action.member_id, "withdrawal.expired", {"action": action.id})
+                    moved.append(await self._store.get(action.id))
+                continue
+            outcome = await self.execute(action.id, action.member_id)
+            if outcome.executed_here:
+                moved.append(outcome.action)
+        return [action for action in moved if action is not None]
+
     # -- execution -----------------------------------------------------------------------------------
 
     async def execute(self, action_id: str, approver_id: int) -> Outcome:

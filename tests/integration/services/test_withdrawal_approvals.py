@@ -6,16 +6,19 @@ from __future__ import annotations
 import asyncio
 import time
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from redis.asyncio import Redis
 
-from services.accounts import AccountRegistry
+from services.accounts import Account, AccountRegistry
 from services.actions.engine import ActionEngine, Executed
 from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import ActionStore, Decision, Vote
 from services.audit import AuditLog
+from services.exchanges.base import ExchangeClient
+from services.exchanges.models import TransferStatus, Withdrawal
 from services.redis_client import Keys, create_redis
 from services.team import Role, TeamDirectory, TeamMember
 from services.withdrawals.allowlist import AddressBook, EntryVote
@@ -159,11 +162,25 @@ async def test_an_address_outside_the_allowlist_is_refused(redis: Redis, keys: K
     assert refused.value.problem is PolicyProblem.NOT_ALLOWLISTED
 
 
-async def test_an_order_token_never_decides_a_withdrawal_flow(redis: Redis, keys: Keys) -> None:
+class CountingClient:
+    """Stands in for an exchange client: counts withdrawals."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def withdraw(self, asset: str, amount: Decimal, address: str, **options: str | None) -> Withdrawal:
+        self.sent.append(address)
+        return Withdrawal(id=f"w{len(self.sent)}", asset=asset, amount=amount, status=TransferStatus.PENDING)
+
+
+def make_desk(
+    redis: Redis, keys: Keys, client: CountingClient | None = None
+) -> tuple[WithdrawalDesk, ActionStore]:
     store = ActionStore(redis, keys)
     team = TeamDirectory([TeamMember(CAROL, "carol", Role.TRADER), TeamMember(BOB, "bob", Role.APPROVER)])
+    fake = cast(ExchangeClient, client or CountingClient())
     desk = WithdrawalDesk(
-        AccountRegistry([]),
+        AccountRegistry([Account("indodax-main", "indodax", fake)]),
         store,
         ActionEngine(store),
         AuditLog(redis, keys),
@@ -173,6 +190,11 @@ async def test_an_order_token_never_decides_a_withdrawal_flow(redis: Redis, keys
         approval_timeout_s=60,
         confirm_ttl_s=60,
     )
+    return desk, store
+
+
+async def test_an_order_token_never_decides_a_withdrawal_flow(redis: Redis, keys: Keys) -> None:
+    desk, store = make_desk(redis, keys)
     order, token = await store.create(
         kind="order",
         member_id=CAROL,
@@ -184,6 +206,30 @@ async def test_an_order_token_never_decides_a_withdrawal_flow(redis: Redis, keys
     confirmed = await desk.decide(token, CAROL, CAROL, confirm=True)
     assert confirmed.decision is Decision.EXPIRED
     assert await state_of(store, order.id) is ActionState.PENDING
+
+
+async def test_an_approved_request_left_unsent_by_a_stopped_copy_is_sent_once(
+    redis: Redis, keys: Keys
+) -> None:
+    client = CountingClient()
+    desk, store = make_desk(redis, keys, client)
+    action_id = await awaiting(store)
+    # the quorum was reached, then the copy stopped before sending
+    assert await store.approve(action_id, BOB, eligible=[BOB], required=1) is Vote.APPROVED
+    resumed = await asyncio.gather(*(desk.resume_approved(older_than_s=0) for _ in range(5)))
+    assert [a.id for batch in resumed for a in batch] == [action_id]
+    assert client.sent == [PARAMS["address"]]
+    assert await state_of(store, action_id) is ActionState.SUBMITTED
+
+
+async def test_an_approved_request_left_unsent_past_its_deadline_expires(redis: Redis, keys: Keys) -> None:
+    client = CountingClient()
+    desk, store = make_desk(redis, keys, client)
+    action_id = await awaiting(store, timeout_s=0.3)
+    assert await store.approve(action_id, BOB, eligible=[BOB], required=1) is Vote.APPROVED
+    await asyncio.sleep(0.4)
+    assert [a.state for a in await desk.resume_approved(older_than_s=0)] == [ActionState.EXPIRED]
+    assert client.sent == []
 
 
 async def test_an_added_address_needs_another_admin_and_the_delay(redis: Redis, keys: Keys) -> None:
