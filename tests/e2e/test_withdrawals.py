@@ -49,6 +49,10 @@ def withdrawals_at_exchange(stack: Stack) -> int:
     return len(stack.state(EXCHANGE).transfers.query(None, "withdrawal"))
 
 
+def all_writes(stack: Stack) -> int:
+    return sum(sum(stack.state(name).stats()["writes"].values()) for name in stack.exchanges)
+
+
 def writes_at_exchange(stack: Stack) -> int:
     return sum(stack.state(EXCHANGE).stats()["writes"].values())
 
@@ -215,13 +219,19 @@ async def test_fifty_approvals_at_once_withdraw_once(stack: Stack) -> None:
         (f"BTC 0.01 {ADDRESS} colour=red", "Unknown option"),
         (f"DOGE 1 {ADDRESS}", "holds no DOGE"),
         (f"B$C 1 {ADDRESS}", "code like BTC"),
+        (f"incorex-main BTC 0.01 {ADDRESS} memo=1", "take no memo"),
+        (f"incorex-main BTC 0.01 {ADDRESS} network=btc", "takes no network"),
+        (f"narkasa-main BTC 0.00001 {ADDRESS}", "below the minimum"),
+        (f"narkasa-main USDT 20 {ADDRESS}", "Choose a network"),
+        (f"narkasa-main USDT 20 {ADDRESS} network=TRC20", "not a USDT address"),
     ],
 )
 async def test_bad_input_is_named_and_nothing_leaves_the_bot(stack: Stack, args: str, expected: str) -> None:
-    writes = writes_at_exchange(stack)
-    reply = await stack.ask(CAROL, f"/withdraw {ACCOUNT} {args}", has_text(expected))
+    account, _, rest = args.partition(" ") if args.split()[0].endswith("-main") else (ACCOUNT, "", args)
+    writes = all_writes(stack)
+    reply = await stack.ask(CAROL, f"/withdraw {account} {rest}", has_text(expected))
     assert reply.buttons == []
-    assert writes_at_exchange(stack) == writes
+    assert all_writes(stack) == writes
 
 
 async def test_an_unknown_account_and_an_exchange_without_withdrawals_are_named(stack: Stack) -> None:
