@@ -35,6 +35,7 @@ from handlers.views.withdrawals import (
     vote_refusal,
 )
 from services.accounts import UnknownAccount
+from services.actions.states import ActionState
 from services.actions.store import Decision, Vote
 from services.exchanges import errors
 from services.team import Role, TeamMember
@@ -141,11 +142,12 @@ async def on_vote(
     elif not callback_data.reason:
         # Reject asks for a reason first: the buttons of this message become the short list
         action = await withdrawals.get(callback_data.id)
-        if isinstance(message, Message) and action is not None:
-            await query.answer()
-            await message.edit_reply_markup(reply_markup=reasons_keyboard(callback_data.id))
+        if action is None or action.state is not ActionState.AWAITING_APPROVAL:
+            await query.answer(vote_refusal(Vote.GONE if action is None else Vote.DECIDED), show_alert=True)
         else:
-            await query.answer(vote_refusal(Vote.GONE), show_alert=True)
+            await query.answer()
+            if isinstance(message, Message):
+                await message.edit_reply_markup(reply_markup=reasons_keyboard(callback_data.id))
         return
     else:
         reason = callback_data.reason if callback_data.reason in REASONS else "other"
