@@ -261,6 +261,7 @@ class BotApp:
             services.pushed,
             services.team,
             config.notifications.approvals_chat_id,
+            config.notifications.chat_id,
         )
         # the withdrawal handlers push to other members (approval requests) through these
         dispatcher.workflow_data["withdrawal_notices"] = notices

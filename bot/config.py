@@ -225,8 +225,9 @@ class WithdrawalsConfig(Section):
 
 
 class NotificationsConfig(Section):
-    # the team group: approvals go there instead of to each approver privately when set
+    # the team group: withdrawal decisions and outcomes are posted there when set
     chat_id: int | None = None
+    # approval requests go to this group instead of to each approver privately when set
     approvals_chat_id: int | None = None
 
 

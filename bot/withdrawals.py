@@ -44,6 +44,7 @@ class WithdrawalNotices:
         pushed: PushedMessages,
         team: TeamDirectory,
         approvals_chat_id: int | None,
+        team_chat_id: int | None,
     ) -> None:
         self._bot = bot
         self._notifier = notifier
@@ -51,6 +52,7 @@ class WithdrawalNotices:
         self._pushed = pushed
         self._team = team
         self._approvals_chat_id = approvals_chat_id
+        self._team_chat_id = team_chat_id
 
     def _requester(self, action: Action) -> TeamMember | None:
         return self._team.get(action.member_id)
@@ -159,6 +161,12 @@ class WithdrawalNotices:
             for admin in self._team:
                 if admin.can(Role.ADMIN):
                     await self._notifier.notify(admin, lambda _r: unknown_admins_text(action))
+        if not waiting and self._team_chat_id is not None:
+            # the team group sees each decision and outcome (not the requests: approvers get those)
+            with contextlib.suppress(TelegramAPIError):
+                await self._notifier.notify(
+                    self._team_chat_id, lambda _r: request_text(action, name, approved, required)
+                )
 
     async def _send(self, recipient: Recipient, text: str) -> None:
         with contextlib.suppress(TelegramAPIError):
