@@ -30,6 +30,7 @@ from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
 from bot.notify import Notifier
+from bot.withdrawals import WithdrawalExpiry, WithdrawalNotices
 from bot.workers import Workers
 from handlers import get_routers
 from handlers.errors import on_error
@@ -50,6 +51,11 @@ from services.screen_pages import ScreenPages
 from services.team import TeamDirectory, TeamMember
 from services.throttle import Throttle
 from services.user_settings import UserSettings
+from services.withdrawals.allowlist import AddressBook
+from services.withdrawals.allowlist_desk import AllowlistDesk
+from services.withdrawals.desk import WithdrawalDesk
+from services.withdrawals.messages import PushedMessages
+from services.withdrawals.policy import Rule, WithdrawalPolicy
 
 # How often anyone gets a reply during a Redis outage, and a group the "write to me privately" line.
 NOTICE_WINDOW_S = 60
@@ -72,6 +78,9 @@ class Services:
     user_settings: UserSettings
     monitoring: Monitoring
     orders: OrderDesk
+    withdrawals: WithdrawalDesk
+    allowlist: AllowlistDesk
+    pushed: PushedMessages
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -113,21 +122,56 @@ def build_services(
     accounts = accounts or build_registry(config, redis)
     audit = AuditLog(redis, keys, secrets=config.secret_values())
     actions = ActionStore(redis, keys)
+    engine = ActionEngine(actions)
+    team = team_from_config(config)
+    withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys)
     return Services(
         config=config,
         keys=keys,
-        team=team_from_config(config),
+        team=team,
         audit=audit,
         user_settings=UserSettings(redis, keys),
         monitoring=build_monitoring(config, accounts, redis, keys),
         orders=OrderDesk(
             accounts,
             actions,
-            ActionEngine(actions),
+            engine,
             audit,
             price_guard=config.orders.price_guard,
             confirm_ttl_s=config.orders.confirm_ttl_s,
         ),
+        withdrawals=withdrawals,
+        allowlist=AllowlistDesk(accounts, withdrawals.policy, audit, team),
+        # approval messages are edited until a week after the request's deadline
+        pushed=PushedMessages(redis, keys, keep_s=config.withdrawals.approval_timeout_s + 7 * 86_400),
+    )
+
+
+def build_withdrawals(
+    config: Config,
+    accounts: AccountRegistry,
+    actions: ActionStore,
+    engine: ActionEngine,
+    audit: AuditLog,
+    team: TeamDirectory,
+    redis: Redis,
+    keys: Keys,
+) -> WithdrawalDesk:
+    settings = config.withdrawals
+    book = AddressBook(redis, keys, delay_s=settings.new_address_delay_h * 3600)
+    rules = [
+        Rule(r.account, r.asset, r.max_per_tx, r.max_per_day, frozenset(r.addresses)) for r in settings.policy
+    ]
+    return WithdrawalDesk(
+        accounts,
+        actions,
+        engine,
+        audit,
+        WithdrawalPolicy(redis, keys, rules, book),
+        team,
+        approvals_required=settings.approvals_required,
+        approval_timeout_s=settings.approval_timeout_s,
+        confirm_ttl_s=settings.confirm_ttl_s,
     )
 
 
@@ -215,6 +259,19 @@ class BotApp:
         )
         bot = build_bot(config)
         lease = LeaderLease(redis, services.keys("leader"), period_s=config.workers.leader_lease_s)
+        notifier = Notifier(bot, i18n, services.user_settings, config.display.tzinfo)
+        notices = WithdrawalNotices(
+            bot,
+            notifier,
+            services.withdrawals,
+            services.pushed,
+            services.team,
+            config.notifications.approvals_chat_id,
+            config.notifications.chat_id,
+        )
+        # the withdrawal handlers push to other members (approval requests) through these
+        dispatcher.workflow_data["withdrawal_notices"] = notices
+        expiry = WithdrawalExpiry(services.withdrawals, notices)
         return cls(
             config=config,
             bot=bot,
@@ -225,6 +282,6 @@ class BotApp:
             i18n=i18n,
             metrics=metrics,
             tracker=tracker,
-            workers=Workers(lease),
-            notifier=Notifier(bot, i18n, services.user_settings, config.display.tzinfo),
+            workers=Workers(lease, [expiry]),
+            notifier=notifier,
         )

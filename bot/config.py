@@ -191,9 +191,45 @@ AccountConfig = Annotated[
 ]
 
 
+AssetCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,12}$")]
+PositiveAmount = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+
+
+class WithdrawalPolicyConfig(Section):
+    """Limits and pinned addresses for one account and asset."""
+
+    account: AccountName
+    asset: AssetCode
+    max_per_tx: PositiveAmount | None = None
+    max_per_day: PositiveAmount | None = None  # rolling 24 hours, requests awaiting approval included
+    addresses: list[Annotated[str, Field(min_length=1, max_length=128)]] = []  # empty: any address
+
+    @field_validator("asset", mode="after")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+    @field_validator("max_per_tx", "max_per_day", mode="before")
+    @classmethod
+    def _exact(cls, value: Any) -> Any:
+        return Decimal(str(value)) if isinstance(value, float) else value
+
+
 class WithdrawalsConfig(Section):
     approvals_required: Annotated[int, Field(ge=1)] = 1
     approval_timeout_s: Annotated[int, Field(ge=1)] = 900
+    # how long the requester's Confirm button works
+    confirm_ttl_s: Annotated[int, Field(ge=10, le=3600)] = 120
+    # an address added with /allowlist is usable this long after an admin approved it
+    new_address_delay_h: Annotated[float, Field(ge=0, le=24 * 30)] = 24.0
+    policy: list[WithdrawalPolicyConfig] = []
+
+
+class NotificationsConfig(Section):
+    # the team group: withdrawal decisions and outcomes are posted there when set
+    chat_id: int | None = None
+    # approval requests go to this group instead of to each approver privately when set
+    approvals_chat_id: int | None = None
 
 
 class AlertsConfig(Section):
@@ -292,6 +328,7 @@ class Config(Section):
     accounts: list[AccountConfig] = []
     orders: OrdersConfig = OrdersConfig()
     withdrawals: WithdrawalsConfig = WithdrawalsConfig()
+    notifications: NotificationsConfig = NotificationsConfig()
     alerts: AlertsConfig = AlertsConfig()
     portfolio: PortfolioConfig = PortfolioConfig()
     display: DisplayConfig = DisplayConfig()
@@ -322,6 +359,27 @@ class Config(Section):
                 f"at most {INCOREX_MAX_LOOKBACK_DAYS} with an IncoreX account (one wallet_history request"
                 " per day, 10 a minute)",
             )
+        return self
+
+    @model_validator(mode="after")
+    def _withdrawals_can_be_approved(self) -> Config:
+        # the requester never approves: with fewer approvers than the quorum nothing could ever leave
+        approvers = sum(1 for member in self.team if member.role >= Role.APPROVER)
+        if approvers < self.withdrawals.approvals_required:
+            raise field_problem(
+                ("withdrawals", "approvals_required"),
+                f"the team has {approvers} approver(s) or admin(s): too few for this quorum",
+            )
+        names = {account.name for account in self.accounts}
+        seen: set[tuple[str, str]] = set()
+        for index, rule in enumerate(self.withdrawals.policy):
+            if rule.account not in names:
+                raise field_problem(("withdrawals", "policy", index, "account"), "not a configured account")
+            if (rule.account, rule.asset) in seen:
+                raise field_problem(
+                    ("withdrawals", "policy", index), "a second rule for this account and asset"
+                )
+            seen.add((rule.account, rule.asset))
         return self
 
     def secret_values(self) -> list[str]:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from handlers.languages import LOCALES
@@ -31,6 +32,8 @@ class Recipient:
 
 # A view function: builds the (HTML) text of a push inside the recipient's locale, for their zone.
 Render = Callable[[Recipient], str]
+# Inline buttons of a push, built inside the recipient's locale.
+Buttons = Callable[[], InlineKeyboardMarkup]
 
 
 class Notifier:
@@ -56,7 +59,16 @@ class Notifier:
         with self._i18n.context(), self._i18n.use_locale(recipient.locale):
             return message(recipient)
 
-    async def notify(self, to: TeamMember | int, message: Render) -> None:
+    async def notify(self, to: TeamMember | int, message: Render, buttons: Buttons | None = None) -> int:
+        """Sends the push; the message id, for a later edit (approval requests)."""
         recipient = await self.recipient(to)
         text = self.render(recipient, message)
-        await self._bot.send_message(recipient.chat_id, text, parse_mode=ParseMode.HTML)
+        markup = None if buttons is None else self.render_buttons(recipient, buttons)
+        sent = await self._bot.send_message(
+            recipient.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+        return sent.message_id
+
+    def render_buttons(self, recipient: Recipient, buttons: Buttons) -> InlineKeyboardMarkup:
+        with self._i18n.context(), self._i18n.use_locale(recipient.locale):
+            return buttons()

@@ -9,6 +9,7 @@ from aiogram import Router
 
 from handlers import (
     accounts,
+    allowlist,
     audit,
     exchanger,
     fallback,
@@ -21,6 +22,7 @@ from handlers import (
     screens,
     start,
     timezone,
+    withdrawals,
 )
 
 
@@ -39,5 +41,7 @@ def get_routers() -> list[Router]:
         exchanger.build_router(),
         orders.build_router(),
         screens.build_router(),
+        withdrawals.build_router(),
+        allowlist.build_router(),
         fallback.build_router(),  # last: it takes every message no other router did
     ]

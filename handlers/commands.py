@@ -41,6 +41,14 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("bids", __("Exchanger sites: recent bids and their status"), Role.VIEWER),
     CommandInfo("buy", __("Buy, after a preview: /buy ACCOUNT PAIR AMOUNT [PRICE]"), Role.TRADER),
     CommandInfo("sell", __("Sell, after a preview: /sell ACCOUNT PAIR AMOUNT [PRICE]"), Role.TRADER),
+    CommandInfo(
+        "withdraw",
+        __("Withdraw after a preview and teammates' approval: /withdraw ACCOUNT ASSET AMOUNT ADDRESS"),
+        Role.TRADER,
+    ),
+    CommandInfo(
+        "allowlist", __("Withdrawal allowlist: /allowlist add ACCOUNT ASSET ADDRESS [label]"), Role.TRADER
+    ),
     CommandInfo("audit", __("Show the latest audit log entries"), Role.ADMIN),
 )
 

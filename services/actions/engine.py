@@ -48,8 +48,11 @@ class ActionEngine:
         self.store = store
         self.owner = owner or new_holder_id()
 
-    async def execute(self, action_id: str, send: Send) -> Outcome:
-        if not await self.store.begin_submit(action_id, self.owner):
+    async def execute(
+        self, action_id: str, send: Send, ready: ActionState = ActionState.CONFIRMED
+    ) -> Outcome:
+        """Sends the action if it is in ``ready`` (confirmed; approved for a withdrawal), once."""
+        if not await self.store.begin_submit(action_id, self.owner, ready):
             return Outcome(await self.store.get(action_id), executed_here=False)
         action = await self.store.get(action_id)
         assert action is not None  # begin_submit just moved it

@@ -5,6 +5,10 @@ before the request leaves) -> ``submitted`` (the exchange took it) -> ``complete
 exchange said no, definitely), ``cancelled`` (by the member before it left), ``expired`` (not confirmed
 in time), ``unknown`` (the request may have reached the exchange and no definite answer came back).
 An ``unknown`` action is never sent again: it is looked up and settled, or settled by an admin.
+
+A withdrawal waits for teammates between Confirm and sending: ``confirmed`` -> ``awaiting_approval``
+-> ``approved`` (enough distinct approvers) -> ``submitting``; or ``rejected`` by an approver,
+``cancelled`` by its requester, ``expired`` when not approved in time.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from enum import StrEnum
 class ActionState(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
     SUBMITTING = "submitting"
     SUBMITTED = "submitted"
     COMPLETED = "completed"
@@ -28,13 +35,23 @@ class ActionState(StrEnum):
         return self in FINAL
 
 
-FINAL = frozenset({ActionState.COMPLETED, ActionState.FAILED, ActionState.CANCELLED, ActionState.EXPIRED})
+FINAL = frozenset(
+    {
+        ActionState.COMPLETED,
+        ActionState.FAILED,
+        ActionState.CANCELLED,
+        ActionState.EXPIRED,
+        ActionState.REJECTED,
+    }
+)
 
 S = ActionState
 #: every allowed move; anything else is refused by the store, atomically
 TRANSITIONS: dict[ActionState, frozenset[ActionState]] = {
     S.PENDING: frozenset({S.CONFIRMED, S.CANCELLED, S.EXPIRED}),
-    S.CONFIRMED: frozenset({S.SUBMITTING}),
+    S.CONFIRMED: frozenset({S.SUBMITTING, S.AWAITING_APPROVAL, S.REJECTED}),  # rejected: by policy
+    S.AWAITING_APPROVAL: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED, S.EXPIRED}),
+    S.APPROVED: frozenset({S.SUBMITTING, S.EXPIRED}),  # expired: left unsent past its deadline
     S.SUBMITTING: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED, S.UNKNOWN}),
     S.SUBMITTED: frozenset({S.COMPLETED, S.FAILED}),
     S.UNKNOWN: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED}),
@@ -42,6 +59,7 @@ TRANSITIONS: dict[ActionState, frozenset[ActionState]] = {
     S.FAILED: frozenset(),
     S.CANCELLED: frozenset(),
     S.EXPIRED: frozenset(),
+    S.REJECTED: frozenset(),
 }
 
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from enum import StrEnum
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 
 from services.actions.records import Action
 from services.actions.states import ActionState, sources_of
@@ -66,14 +67,14 @@ if to == 'expired' then return 'expired' end
 return 'ok'
 """
 
-# confirmed -> submitting, with the in-flight lease of the copy that sends. KEYS: action, inflight,
-# index prefix. ARGV: now, owner, lease ms.
+# confirmed (approved, for a withdrawal) -> submitting, with the in-flight lease of the copy that sends.
+# KEYS: action, inflight, index prefix. ARGV: now, owner, lease ms, the state it must be in.
 _BEGIN_SUBMIT = """
-if redis.call('HGET', KEYS[1], 'state') ~= 'confirmed' then return 0 end
+if redis.call('HGET', KEYS[1], 'state') ~= ARGV[4] then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'submitting', 'updated', ARGV[1])
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 local id = redis.call('HGET', KEYS[1], 'id')
-redis.call('ZREM', KEYS[3] .. 'confirmed', id)
+redis.call('ZREM', KEYS[3] .. ARGV[4], id)
 redis.call('ZADD', KEYS[3] .. 'submitting', ARGV[1], id)
 return 1
 """
@@ -89,6 +90,57 @@ redis.call('ZREM', KEYS[3] .. 'submitting', id)
 redis.call('ZADD', KEYS[3] .. 'unknown', ARGV[1], id)
 return 1
 """
+
+# Shared head of the approval steps: the action must await approval, within its deadline (else it
+# expires here, so a late press can never approve it), and the presser must be an eligible approver
+# other than the requester. KEYS: action, approvers set, index prefix. ARGV: presser, now, then
+# step-specific values, then the eligible approver ids (from ARGV[ELIGIBLE]).
+_APPROVAL_HEAD = """
+local function move(to, now)
+    redis.call('HSET', KEYS[1], 'state', to, 'updated', now)
+    local id = redis.call('HGET', KEYS[1], 'id')
+    redis.call('ZREM', KEYS[3] .. 'awaiting_approval', id)
+    redis.call('ZADD', KEYS[3] .. to, now, id)
+end
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 'gone' end
+if state ~= 'awaiting_approval' then return 'state:' .. state end
+local presser, now = ARGV[1], ARGV[2]
+if tonumber(redis.call('HGET', KEYS[1], 'expires')) <= tonumber(now) then
+    move('expired', now)
+    return 'expired'
+end
+if redis.call('HGET', KEYS[1], 'member') == presser then return 'own' end
+local eligible = false
+for i = ELIGIBLE, #ARGV do
+    if ARGV[i] == presser then eligible = true end
+end
+if not eligible then return 'not_approver' end
+"""
+
+# One approval: counted once per approver; the action is approved when the count reaches the quorum.
+# ARGV[3]: approvals required.
+_APPROVE = (
+    _APPROVAL_HEAD.replace("ELIGIBLE", "4")
+    + """
+if redis.call('SADD', KEYS[2], presser) == 0 then return 'duplicate' end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[3]) then
+    move('approved', now)
+    return 'approved'
+end
+return 'counted'
+"""
+)
+
+# A rejection by an approver. ARGV[3]: the reason, recorded with who rejected.
+_REJECT = (
+    _APPROVAL_HEAD.replace("ELIGIBLE", "4")
+    + """
+move('rejected', now)
+redis.call('HSET', KEYS[1], 'error', ARGV[3], 'rejected_by', presser)
+return 'rejected'
+"""
+)
 
 # Renew the in-flight lease only while it is ours. KEYS: inflight. ARGV: owner, lease ms.
 _RENEW = """
@@ -109,6 +161,20 @@ class Decision(StrEnum):
     DECIDED = "decided"  # the action already moved on (cancelled, executed...)
 
 
+class Vote(StrEnum):
+    """What an Approve or Reject press did."""
+
+    COUNTED = "counted"  # counted; more approvals are needed
+    APPROVED = "approved"  # this approval completed the quorum
+    REJECTED = "rejected"
+    OWN = "own"  # the requester never approves their own request
+    NOT_APPROVER = "not_approver"
+    DUPLICATE = "duplicate"  # this approver had already approved
+    EXPIRED = "expired"  # past its deadline: it expired now, or had before
+    DECIDED = "decided"  # not awaiting approval any more
+    GONE = "gone"  # no such action
+
+
 def new_id() -> str:
     """Short, unguessable: fits callback data (64 bytes) with room for a prefix."""
     return secrets.token_urlsafe(9)
@@ -124,6 +190,8 @@ class ActionStore:
         self._begin_submit = redis.register_script(_BEGIN_SUBMIT)
         self._orphan = redis.register_script(_ORPHAN)
         self._renew = redis.register_script(_RENEW)
+        self._approve = redis.register_script(_APPROVE)
+        self._reject = redis.register_script(_REJECT)
 
     # -- keys ----------------------------------------------------------------------------------------
 
@@ -132,6 +200,9 @@ class ActionStore:
 
     def _inflight_key(self, action_id: str) -> str:
         return self._keys("action", action_id, "inflight")
+
+    def _approvals_key(self, action_id: str) -> str:
+        return self._keys("action", action_id, "approvals")
 
     def _token_key(self, token: str) -> str:
         return self._keys("action-token", token)
@@ -217,11 +288,14 @@ class ActionStore:
         action_id: str | None = await self._redis.hget(self._token_key(token), "action")  # type: ignore[misc]
         return None if action_id is None else await self.get(action_id)
 
-    async def begin_submit(self, action_id: str, owner: str) -> bool:
-        """confirmed -> submitting: the intent is on record before the request leaves. One caller wins."""
+    async def begin_submit(
+        self, action_id: str, owner: str, ready: ActionState = ActionState.CONFIRMED
+    ) -> bool:
+        """``ready`` (confirmed; approved for a withdrawal) -> submitting: the intent is on record
+        before the request leaves. One caller wins."""
         won = await self._begin_submit(
             keys=[self._action_key(action_id), self._inflight_key(action_id), self._index_prefix],
-            args=[repr(time.time()), owner, int(self.inflight_lease_s * 1000)],
+            args=[repr(time.time()), owner, int(self.inflight_lease_s * 1000), ready.value],
         )
         return bool(won)
 
@@ -253,6 +327,32 @@ class ActionStore:
         previous = previous.decode() if isinstance(previous, bytes) else str(previous)
         return previous in allowed
 
+    async def approve(
+        self, action_id: str, approver_id: int, *, eligible: Sequence[int], required: int
+    ) -> Vote:
+        """Counts one approval of an action awaiting approval, atomically: refused for the requester,
+        anyone not in ``eligible``, a second press by the same approver, or an action not awaiting
+        approval (an overdue one expires here). Approved when ``required`` distinct approvers agree."""
+        return await self._vote(self._approve, action_id, approver_id, str(required), eligible)
+
+    async def reject(self, action_id: str, approver_id: int, reason: str, *, eligible: Sequence[int]) -> Vote:
+        return await self._vote(self._reject, action_id, approver_id, reason, eligible)
+
+    async def _vote(
+        self, script: AsyncScript, action_id: str, presser: int, value: str, eligible: Sequence[int]
+    ) -> Vote:
+        answer = await script(
+            keys=[self._action_key(action_id), self._approvals_key(action_id), self._index_prefix],
+            args=[presser, repr(time.time()), value, *eligible],
+        )
+        answer = answer.decode() if isinstance(answer, bytes) else str(answer)
+        return Vote.DECIDED if answer.startswith("state:") else Vote(answer)
+
+    async def approvers(self, action_id: str) -> set[int]:
+        """Who has approved so far."""
+        ids: set[str] = await self._redis.smembers(self._approvals_key(action_id))  # type: ignore[misc]
+        return {int(i) for i in ids}
+
     async def orphan(self, action_id: str, reason: str) -> bool:
         """submitting -> unknown when no copy is sending it any more (crash, kill -9)."""
         moved = await self._orphan(
@@ -261,10 +361,12 @@ class ActionStore:
         )
         return bool(moved)
 
-    async def expire_overdue(self) -> list[Action]:
-        """Pending actions past their deadline become expired."""
+    async def expire_overdue(self, state: ActionState = ActionState.PENDING) -> list[Action]:
+        """Actions past their deadline in ``state`` (pending, or awaiting approval) become expired."""
         expired = []
-        for action in await self.in_state(ActionState.PENDING):
-            if action.expires_at <= time.time() and await self.move(action.id, ActionState.EXPIRED):
+        for action in await self.in_state(state):
+            if action.expires_at <= time.time() and await self.move(
+                action.id, ActionState.EXPIRED, only_from=[state]
+            ):
                 expired.append(replace(action, state=ActionState.EXPIRED))
         return expired

@@ -23,11 +23,18 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return json.dumps(str(value))  # a JSON string is a valid TOML basic string
 
 
+def _is_tables(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
 def to_toml(data: Mapping[str, Any]) -> str:
-    """Enough TOML for a config: tables of scalars and arrays of such tables."""
+    """Enough TOML for a config: tables of scalars (and lists of scalars), arrays of such tables, and
+    arrays of tables inside a table (``[[withdrawals.policy]]``)."""
     lines: list[str] = []
     for section, body in data.items():
         if isinstance(body, list):
@@ -37,8 +44,9 @@ def to_toml(data: Mapping[str, Any]) -> str:
                 lines.append("")
         else:
             lines.append(f"[{section}]")
-            lines += [f"{k} = {_toml_value(v)}" for k, v in body.items()]
+            lines += [f"{k} = {_toml_value(v)}" for k, v in body.items() if not _is_tables(v)]
             lines.append("")
+            lines += [to_toml({f"{section}.{k}": v}) for k, v in body.items() if _is_tables(v)]
     return "\n".join(lines)
 
 

@@ -152,6 +152,10 @@ class IndodaxClient(IndodaxTrading):
         pages = [history.transfers(Withdrawal, p.withdraw, asset) for p in await self._trans_history(since)]
         return history.merge(pages, since, limit)
 
+    async def withdraw_networks(self, asset: str) -> list[str]:
+        """The networks ``asset`` can leave on (getInfo's network map)."""
+        return _networks(await self._info(), asset.lower())
+
     async def fetch_withdraw_fee(self, asset: str, network: str | None = None) -> Decimal:
         params = [("currency", asset.lower())] + ([("network", network)] if network else [])
         return (await self.tapi_result(schemas.WithdrawFee, "withdrawFee", params)).withdraw_fee

@@ -404,3 +404,56 @@ async def test_one_request_timeout_sets_the_time_budget_of_every_client_and_serv
 
 def test_the_request_timeout_defaults_to_the_budgets_default() -> None:
     assert parse_config(_base()).exchanges.budget == TimeBudget()
+
+
+INDODAX = {"name": "indodax-main", "exchange": "indodax", "api_key": "k", "api_secret": "s"}
+
+
+def test_withdrawal_policy_rules_are_read_per_account_and_asset() -> None:
+    rule = {
+        "account": "indodax-main",
+        "asset": "btc",
+        "max_per_tx": "0.2",
+        "max_per_day": 1,
+        "addresses": ["a"],
+    }
+    config = parse_config(
+        _base(
+            accounts=[INDODAX],
+            withdrawals={"approvals_required": 1, "confirm_ttl_s": 60, "policy": [rule]},
+            notifications={"approvals_chat_id": -100123},
+        )
+    )
+    (read,) = config.withdrawals.policy
+    assert (read.asset, read.max_per_tx, read.max_per_day, read.addresses) == (
+        "BTC",
+        Decimal("0.2"),
+        1,
+        ["a"],
+    )
+    assert config.notifications.approvals_chat_id == -100123 and config.notifications.chat_id is None
+
+
+def test_withdrawal_policy_mistakes_are_named() -> None:
+    unknown = {"account": "nosuch", "asset": "BTC"}
+    assert _problems(_base(withdrawals={"policy": [unknown]})) == [
+        "withdrawals.policy[0].account: not a configured account"
+    ]
+    twice = [{"account": "indodax-main", "asset": "BTC"}, {"account": "indodax-main", "asset": "btc"}]
+    assert _problems(_base(accounts=[INDODAX], withdrawals={"policy": twice})) == [
+        "withdrawals.policy[1]: a second rule for this account and asset"
+    ]
+    negative = {"account": "indodax-main", "asset": "BTC", "max_per_tx": "-1"}
+    assert _problems(_base(accounts=[INDODAX], withdrawals={"policy": [negative]})) == [
+        "withdrawals.policy[0].max_per_tx: must be greater than 0"
+    ]
+
+
+def test_a_quorum_the_team_cannot_reach_stops_start_up() -> None:
+    team = [
+        {"telegram_id": 1, "name": "alice", "role": "admin"},
+        {"telegram_id": 2, "name": "carol", "role": "trader"},
+    ]
+    assert _problems(_base(team=team, withdrawals={"approvals_required": 2})) == [
+        "withdrawals.approvals_required: the team has 1 approver(s) or admin(s): too few for this quorum"
+    ]
