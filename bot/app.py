@@ -18,6 +18,7 @@ from aiogram.utils.i18n import I18n
 from redis.asyncio import Redis
 
 from bot.accounts import build_registry
+from bot.alert_jobs import AlertPushes, schedule_alerts
 from bot.config import Config
 from bot.i18n import build_i18n
 from bot.metrics import BotMetrics
@@ -30,6 +31,7 @@ from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
 from bot.notify import Notifier
+from bot.scheduler import Scheduler
 from bot.workers import Workers
 from handlers import get_routers
 from handlers.errors import on_error
@@ -37,6 +39,9 @@ from handlers.screens import Monitoring
 from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine
 from services.actions.store import ActionStore
+from services.alerts.desk import AlertDesk
+from services.alerts.prices import PriceBook
+from services.alerts.store import AlertStore
 from services.audit import AuditLog
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
@@ -70,6 +75,7 @@ class Services:
     user_settings: UserSettings
     monitoring: Monitoring
     orders: OrderDesk
+    alerts: AlertDesk
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -107,13 +113,14 @@ def build_services(
     accounts = accounts or build_registry(config, redis)
     audit = AuditLog(redis, keys)
     actions = ActionStore(redis, keys)
+    monitoring = build_monitoring(config, accounts, redis, keys)
     return Services(
         config=config,
         keys=keys,
         team=team_from_config(config),
         audit=audit,
         user_settings=UserSettings(redis, keys),
-        monitoring=build_monitoring(config, accounts, redis, keys),
+        monitoring=monitoring,
         orders=OrderDesk(
             accounts,
             actions,
@@ -121,6 +128,15 @@ def build_services(
             audit,
             price_guard=config.orders.price_guard,
             confirm_ttl_s=config.orders.confirm_ttl_s,
+        ),
+        alerts=AlertDesk(
+            accounts,
+            AlertStore(
+                redis, keys, hysteresis=config.alerts.hysteresis, max_per_member=config.alerts.max_per_member
+            ),
+            PriceBook(redis, keys),
+            monitoring.market_data,
+            interval_s=config.alerts.poll_interval_s,
         ),
     )
 
@@ -209,6 +225,17 @@ class BotApp:
         )
         bot = build_bot(config)
         lease = LeaderLease(redis, services.keys("leader"), period_s=config.workers.leader_lease_s)
+        notifier = Notifier(bot, i18n, services.user_settings, config.display.tzinfo)
+        scheduler = Scheduler()
+        schedule_alerts(
+            scheduler,
+            services.alerts,
+            accounts,
+            AlertPushes(notifier, services.team),
+            redis,
+            services.keys,
+            interval_s=config.alerts.poll_interval_s,
+        )
         return cls(
             config=config,
             bot=bot,
@@ -219,6 +246,6 @@ class BotApp:
             i18n=i18n,
             metrics=metrics,
             tracker=tracker,
-            workers=Workers(lease),
-            notifier=Notifier(bot, i18n, services.user_settings, config.display.tzinfo),
+            workers=Workers(lease, [scheduler]),
+            notifier=notifier,
         )

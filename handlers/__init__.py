@@ -9,6 +9,7 @@ from aiogram import Router
 
 from handlers import (
     accounts,
+    alerts,
     audit,
     exchanger,
     fallback,
@@ -37,5 +38,6 @@ def get_routers() -> list[Router]:
         timezone.build_router(),
         exchanger.build_router(),
         orders.build_router(),
+        alerts.build_router(),  # after every command router: its guided flow takes plain text
         fallback.build_router(),  # last: it takes every message no other router did
     ]
