@@ -152,3 +152,11 @@ async def test_two_engines_on_one_redis_fire_each_alert_once(redis: Redis, keys:
     ids = {await add(engines[0], f"> {100 + n}") for n in range(50)}
     await asyncio.gather(*(tick(e, "200", T0 + 1) for e in engines for _ in range(3)))
     assert sorted(f.alert.id for f in told) == sorted(ids)
+
+
+async def test_the_expiry_sweep_removes_what_has_expired_only(redis: Redis, keys: Keys) -> None:
+    engine = build(redis, keys, [])
+    soon = await add(engine, "> 110 expires=1h")
+    later = await add(engine, "> 120 expires=2h")
+    assert [a.id for a in await engine.store.expire_due(T0 + 3600)] == [soon]
+    assert [a.id for a in await engine.store.of_member(ALICE)] == [later]

@@ -173,3 +173,14 @@ async def test_a_feed_down_for_three_intervals_is_told_once_and_once_when_back(
             r.clock.now += INTERVAL_S
             await r.feed.poll()
         assert r.outages == [(("incorex-main",), True), (("incorex-main",), False)]
+
+
+async def test_narkasa_falls_back_to_rest_while_its_stream_is_quiet(redis: Redis, keys: Keys) -> None:
+    async with rig(redis, keys, "narkasa") as r:
+        await r.add("narkasa-main", "> 1000000")
+        await r.feed.poll()
+        rest = r.states["narkasa"].stats()["requests"].get("market/markets", 0)
+        assert rest == 1  # nothing from the stream yet: one REST request
+        r.clock.now += 3 * INTERVAL_S  # prices hold still: the stream says nothing
+        await r.feed.poll()
+        assert r.states["narkasa"].stats()["requests"].get("market/markets", 0) == rest + 1
