@@ -26,6 +26,7 @@ from handlers.views.alerts import (
     created_text,
     gone_text,
     limit_text,
+    page_count,
 )
 from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
@@ -134,14 +135,17 @@ async def on_list(message: Message, member: TeamMember, alerts: AlertDesk) -> No
 async def on_button(
     query: CallbackQuery, callback_data: AlertCb, member: TeamMember, alerts: AlertDesk
 ) -> None:
-    actions = {"del": alerts.delete, "pause": alerts.pause, "resume": alerts.resume}
-    done = await actions[callback_data.action](member.telegram_id, callback_data.id)
+    changes = {"del": alerts.delete, "pause": alerts.pause, "resume": alerts.resume}
+    change = changes.get(callback_data.action)
+    done = change is None or await change(member.telegram_id, callback_data.id)
     await query.answer(None if done else gone_text())
     if isinstance(query.message, Message):
         mine = await alerts.of_member(member.telegram_id)
+        # the same page, or the last one left after a delete
+        page = min(callback_data.page, page_count(mine) - 1)
         with suppress(TelegramBadRequest):  # "message is not modified" when nothing changed
             await query.message.edit_text(
-                alerts_text(mine), parse_mode=ParseMode.HTML, reply_markup=alerts_keyboard(mine)
+                alerts_text(mine, page), parse_mode=ParseMode.HTML, reply_markup=alerts_keyboard(mine, page)
             )
 
 
@@ -152,6 +156,6 @@ def build_router() -> Router:
     router.message.register(on_condition, AlertFlow.condition, F.text, flags=VIEWER)
     router.callback_query.register(on_pick, PickCb.filter(F.command == COMMAND), flags=VIEWER)
     router.callback_query.register(
-        on_button, AlertCb.filter(F.action.in_({"del", "pause", "resume"})), flags=VIEWER
+        on_button, AlertCb.filter(F.action.in_({"del", "pause", "resume", "page"})), flags=VIEWER
     )
     return router

@@ -15,8 +15,9 @@ from services.alerts.store import Alert, Fired
 
 
 class AlertCb(CallbackData, prefix="al"):
-    action: str  # del | pause | resume
+    action: str  # del | pause | resume | page
     id: int
+    page: int = 0  # the page of the list the button is on
 
 
 def duration(seconds: int) -> str:
@@ -65,31 +66,45 @@ def created_text(alert: Alert) -> str:
     return _("Alert set: {alert}").format(alert=alert_line(alert))
 
 
-def alerts_text(alerts: list[Alert]) -> str:
+# a page of the list: its text stays far under Telegram's 4096 characters, its buttons few
+PAGE_SIZE = 10
+
+
+def page_count(alerts: list[Alert]) -> int:
+    return max(1, -(-len(alerts) // PAGE_SIZE))
+
+
+def alerts_text(alerts: list[Alert], page: int = 0) -> str:
     if not alerts:
         return html.escape(_("You have no alerts. Set one with /alert ACCOUNT PAIR > PRICE."))
-    return "\n".join([html.escape(_("Your alerts:")), *map(alert_line, alerts)])
+    shown = alerts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    lines = [html.escape(_("Your alerts:")), *map(alert_line, shown)]
+    if page_count(alerts) > 1:
+        lines.append(f"{page + 1}/{page_count(alerts)}")
+    return "\n".join(lines)
 
 
-def alerts_keyboard(alerts: list[Alert]) -> InlineKeyboardMarkup | None:
+def _button(text: str, action: str, alert_id: int, page: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=AlertCb(action=action, id=alert_id, page=page).pack()
+    )
+
+
+def alerts_keyboard(alerts: list[Alert], page: int = 0) -> InlineKeyboardMarkup | None:
     rows = []
-    for alert in alerts:
-        pause = (
-            InlineKeyboardButton(
-                text="▶ " + _("Resume #{id}").format(id=alert.id),
-                callback_data=AlertCb(action="resume", id=alert.id).pack(),
-            )
-            if alert.paused
-            else InlineKeyboardButton(
-                text="⏸ " + _("Pause #{id}").format(id=alert.id),
-                callback_data=AlertCb(action="pause", id=alert.id).pack(),
-            )
-        )
-        delete = InlineKeyboardButton(
-            text="🗑 " + _("Delete #{id}").format(id=alert.id),
-            callback_data=AlertCb(action="del", id=alert.id).pack(),
-        )
-        rows.append([pause, delete])
+    for alert in alerts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        if alert.paused:
+            pause = _button("▶ " + _("Resume #{id}").format(id=alert.id), "resume", alert.id, page)
+        else:
+            pause = _button("⏸ " + _("Pause #{id}").format(id=alert.id), "pause", alert.id, page)
+        rows.append([pause, _button("🗑 " + _("Delete #{id}").format(id=alert.id), "del", alert.id, page)])
+    paging = []
+    if page > 0:
+        paging.append(_button("◀ " + _("Prev"), "page", 0, page - 1))
+    if page + 1 < page_count(alerts):
+        paging.append(_button(_("Next") + " ▶", "page", 0, page + 1))
+    if paging:
+        rows.append(paging)
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
