@@ -59,7 +59,7 @@ class Source:
 def group_sources(accounts: Iterable[Account]) -> list[Source]:
     sources: dict[str, Source] = {}
     for account in accounts:
-        key = f"{account.exchange}|{getattr(account.client, 'base_url', '')}"
+        key = f"{account.exchange}|{account.client.base_url}"
         sources.setdefault(key, Source(key, [])).accounts.append(account)
     return list(sources.values())
 
