@@ -118,6 +118,7 @@ async def test_two_copies_fire_an_alert_once_and_the_survivor_fires_the_next(tmp
                 pushed = await client.messages(DAVE, bot_only=True)
                 assert sum(1 for m in pushed if pushes_of(first)(m)) == 1
                 assert sum(1 for m in pushed if pushes_of(second)(m)) == 1
+                assert "Traceback" not in follower.output
         finally:
             for process in copies:
                 if process.returncode is None:
