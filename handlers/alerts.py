@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from contextlib import suppress
+from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.enums import ParseMode
@@ -53,14 +54,19 @@ class AlertFlow(StatesGroup):
 
 
 async def on_alert(
-    message: Message, command: CommandObject, member: TeamMember, alerts: AlertDesk, state: FSMContext
+    message: Message,
+    command: CommandObject,
+    member: TeamMember,
+    alerts: AlertDesk,
+    state: FSMContext,
+    tz: ZoneInfo,
 ) -> None:
     await state.clear()
     words = (command.args or "").split()
     if len(words) < 3:
         await ask_next(message, alerts, state, *words[:2])
         return
-    await create(message, member, alerts, words[0], words[1], words[2:])
+    await create(message, member, alerts, tz, words[0], words[1], words[2:])
 
 
 async def on_pick(query: CallbackQuery, callback_data: PickCb, alerts: AlertDesk, state: FSMContext) -> None:
@@ -101,16 +107,23 @@ async def ask_next(
     await message.answer(condition_prompt_text(found.name, market.symbol), parse_mode=ParseMode.HTML)
 
 
-async def on_condition(message: Message, member: TeamMember, alerts: AlertDesk, state: FSMContext) -> None:
+async def on_condition(
+    message: Message, member: TeamMember, alerts: AlertDesk, state: FSMContext, tz: ZoneInfo
+) -> None:
     data = await state.get_data()
     await state.clear()
-    await create(
-        message, member, alerts, str(data["account"]), str(data["pair"]), (message.text or "").split()
-    )
+    words = (message.text or "").split()
+    await create(message, member, alerts, tz, str(data["account"]), str(data["pair"]), words)
 
 
 async def create(
-    message: Message, member: TeamMember, alerts: AlertDesk, account: str, pair: str, words: list[str]
+    message: Message,
+    member: TeamMember,
+    alerts: AlertDesk,
+    tz: ZoneInfo,
+    account: str,
+    pair: str,
+    words: list[str],
 ) -> None:
     try:
         alert = await alerts.create(member.telegram_id, account, pair, words)
@@ -123,17 +136,17 @@ async def create(
     except errors.ExchangeError as exc:
         text = f"{echo(account)} {echo(pair)}: {html.escape(reason_text(exc))}"
     else:
-        text = created_text(alert)
+        text = created_text(alert, tz)
     await message.answer(text, parse_mode=ParseMode.HTML)
 
 
-async def on_list(message: Message, member: TeamMember, alerts: AlertDesk) -> None:
+async def on_list(message: Message, member: TeamMember, alerts: AlertDesk, tz: ZoneInfo) -> None:
     mine = await alerts.of_member(member.telegram_id)
-    await message.answer(alerts_text(mine), parse_mode=ParseMode.HTML, reply_markup=alerts_keyboard(mine))
+    await message.answer(alerts_text(mine, tz), parse_mode=ParseMode.HTML, reply_markup=alerts_keyboard(mine))
 
 
 async def on_button(
-    query: CallbackQuery, callback_data: AlertCb, member: TeamMember, alerts: AlertDesk
+    query: CallbackQuery, callback_data: AlertCb, member: TeamMember, alerts: AlertDesk, tz: ZoneInfo
 ) -> None:
     changes = {"del": alerts.delete, "pause": alerts.pause, "resume": alerts.resume}
     change = changes.get(callback_data.action)
@@ -145,7 +158,9 @@ async def on_button(
         page = min(callback_data.page, page_count(mine) - 1)
         with suppress(TelegramBadRequest):  # "message is not modified" when nothing changed
             await query.message.edit_text(
-                alerts_text(mine, page), parse_mode=ParseMode.HTML, reply_markup=alerts_keyboard(mine, page)
+                alerts_text(mine, tz, page),
+                parse_mode=ParseMode.HTML,
+                reply_markup=alerts_keyboard(mine, page),
             )
 
 

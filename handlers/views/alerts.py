@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from handlers.views.common import echo
-from handlers.views.numbers import amount
+from handlers.views.numbers import amount, moment
 from services.alerts.conditions import UNITS, BadCondition, Condition, Kind, Problem
 from services.alerts.store import Alert, Fired
 
@@ -36,7 +38,7 @@ def condition_text(condition: Condition) -> str:
     return html.escape(f"{condition.kind.value} ") + amount(condition.price)
 
 
-def options_text(alert: Alert) -> str:
+def options_text(alert: Alert, tz: ZoneInfo) -> str:
     parts = []
     if alert.condition.repeat:
         parts.append(_("repeats"))
@@ -44,15 +46,15 @@ def options_text(alert: Alert) -> str:
             parts.append(_("cooldown {time}").format(time=duration(alert.condition.cooldown_s)))
     if alert.expires is not None:
         parts.append(
-            _("expires in {time}").format(time=duration(max(60, int(alert.expires - alert.created))))
+            _("expires {moment}").format(moment=moment(datetime.fromtimestamp(alert.expires, UTC), tz))
         )
     return ", ".join(parts)
 
 
-def alert_line(alert: Alert) -> str:
+def alert_line(alert: Alert, tz: ZoneInfo) -> str:
     account, pair = html.escape(alert.account), html.escape(alert.symbol)
     line = f"#{alert.id} <b>{account}</b> {pair} {condition_text(alert.condition)}"
-    extra = options_text(alert)
+    extra = options_text(alert, tz)
     if alert.paused:
         extra = ", ".join(filter(None, [_("paused"), extra]))
     if extra:
@@ -62,8 +64,8 @@ def alert_line(alert: Alert) -> str:
     return line
 
 
-def created_text(alert: Alert) -> str:
-    return _("Alert set: {alert}").format(alert=alert_line(alert))
+def created_text(alert: Alert, tz: ZoneInfo) -> str:
+    return _("Alert set: {alert}").format(alert=alert_line(alert, tz))
 
 
 # a page of the list: its text stays far under Telegram's 4096 characters, its buttons few
@@ -74,11 +76,11 @@ def page_count(alerts: list[Alert]) -> int:
     return max(1, -(-len(alerts) // PAGE_SIZE))
 
 
-def alerts_text(alerts: list[Alert], page: int = 0) -> str:
+def alerts_text(alerts: list[Alert], tz: ZoneInfo, page: int = 0) -> str:
     if not alerts:
         return html.escape(_("You have no alerts. Set one with /alert ACCOUNT PAIR > PRICE."))
     shown = alerts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    lines = [html.escape(_("Your alerts:")), *map(alert_line, shown)]
+    lines = [html.escape(_("Your alerts:")), *(alert_line(a, tz) for a in shown)]
     if page_count(alerts) > 1:
         lines.append(f"{page + 1}/{page_count(alerts)}")
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """The alert list: a member with the most alerts allowed still gets messages Telegram accepts."""
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram.utils.i18n import I18n
@@ -26,7 +27,7 @@ def alert(n: int) -> Alert:
 def test_a_hundred_alerts_with_long_notes_fit_in_pages(i18n: I18n) -> None:
     alerts = [alert(n) for n in range(1, 101)]
     with i18n.context():
-        pages = [alerts_text(alerts, page) for page in range(page_count(alerts))]
+        pages = [alerts_text(alerts, ZoneInfo("UTC"), page) for page in range(page_count(alerts))]
         keyboards = [alerts_keyboard(alerts, page) for page in range(page_count(alerts))]
     assert all(len(text) < TELEGRAM_TEXT_LIMIT for text in pages)
     assert all("#" + str(n) in "".join(pages) for n in range(1, 101))
@@ -44,3 +45,14 @@ def test_a_condition_is_shown_the_way_it_is_written(i18n: I18n, text: str) -> No
     with i18n.context(), i18n.use_locale("en"):
         shown = condition_text(parse_condition(text.split()))
     assert shown.replace("&gt;", ">").replace("&lt;", "<").replace(",", "") == text
+
+
+def test_the_expiry_is_shown_as_a_moment_in_the_readers_zone(i18n: I18n) -> None:
+    condition = Condition(Kind.BELOW, price=Decimal(100))
+    # 2026-01-01 12:00 UTC
+    expiring = Alert(
+        3, 1001, "incorex-main", "BTC/USDT", condition, "armed", 1767268800.0 - 86400, 1767268800.0
+    )
+    with i18n.context(), i18n.use_locale("en"):
+        line = alerts_text([expiring], ZoneInfo("Asia/Jakarta"))
+    assert "expires 2026-01-01 19:00" in line
