@@ -18,6 +18,7 @@ from aiogram.utils.i18n import I18n
 from redis.asyncio import Redis
 
 from bot.accounts import build_registry
+from bot.alert_jobs import AlertPushes, schedule_alerts
 from bot.config import Config
 from bot.i18n import build_i18n
 from bot.metrics import BotMetrics
@@ -30,6 +31,7 @@ from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
 from bot.notify import Notifier
+from bot.scheduler import Scheduler
 from bot.withdrawals import WithdrawalExpiry, WithdrawalNotices
 from bot.workers import Workers
 from handlers import get_routers
@@ -37,6 +39,9 @@ from handlers.errors import on_error
 from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine
 from services.actions.store import ActionStore
+from services.alerts.desk import AlertDesk
+from services.alerts.prices import PriceBook
+from services.alerts.store import AlertStore
 from services.audit import AuditLog
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
@@ -81,6 +86,7 @@ class Services:
     withdrawals: WithdrawalDesk
     allowlist: AllowlistDesk
     pushed: PushedMessages
+    alerts: AlertDesk
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -125,13 +131,14 @@ def build_services(
     engine = ActionEngine(actions)
     team = team_from_config(config)
     withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys)
+    monitoring = build_monitoring(config, accounts, redis, keys)
     return Services(
         config=config,
         keys=keys,
         team=team,
         audit=audit,
         user_settings=UserSettings(redis, keys),
-        monitoring=build_monitoring(config, accounts, redis, keys),
+        monitoring=monitoring,
         orders=OrderDesk(
             accounts,
             actions,
@@ -144,6 +151,15 @@ def build_services(
         allowlist=AllowlistDesk(accounts, withdrawals.policy, audit, team),
         # approval messages are edited until a week after the request's deadline
         pushed=PushedMessages(redis, keys, keep_s=config.withdrawals.approval_timeout_s + 7 * 86_400),
+        alerts=AlertDesk(
+            accounts,
+            AlertStore(
+                redis, keys, hysteresis=config.alerts.hysteresis, max_per_member=config.alerts.max_per_member
+            ),
+            PriceBook(redis, keys),
+            monitoring.market_data,
+            interval_s=config.alerts.poll_interval_s,
+        ),
     )
 
 
@@ -272,6 +288,16 @@ class BotApp:
         # the withdrawal handlers push to other members (approval requests) through these
         dispatcher.workflow_data["withdrawal_notices"] = notices
         expiry = WithdrawalExpiry(services.withdrawals, notices)
+        scheduler = Scheduler()
+        schedule_alerts(
+            scheduler,
+            services.alerts,
+            accounts,
+            AlertPushes(notifier, services.team),
+            redis,
+            services.keys,
+            interval_s=config.alerts.poll_interval_s,
+        )
         return cls(
             config=config,
             bot=bot,
@@ -282,6 +308,6 @@ class BotApp:
             i18n=i18n,
             metrics=metrics,
             tracker=tracker,
-            workers=Workers(lease, [expiry]),
+            workers=Workers(lease, [expiry, scheduler]),
             notifier=notifier,
         )

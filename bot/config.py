@@ -232,10 +232,6 @@ class NotificationsConfig(Section):
     approvals_chat_id: int | None = None
 
 
-class AlertsConfig(Section):
-    poll_interval_s: Annotated[int, Field(ge=1)] = 10
-
-
 def _parse_fraction(value: Any) -> Any:
     """ "5%" or "5 %" -> 0.05; a number (or its text) is a fraction already. Floats go through str so
     0.05 stays 0.05."""
@@ -257,6 +253,15 @@ def _check_fraction(value: Decimal) -> Decimal:
 
 
 Fraction = Annotated[Decimal, BeforeValidator(_parse_fraction), AfterValidator(_check_fraction)]
+
+
+class AlertsConfig(Section):
+    # one all-tickers request per exchange per this many seconds
+    poll_interval_s: Annotated[int, Field(ge=1)] = 10
+    # alerts one member may keep (active or paused)
+    max_per_member: Annotated[int, Field(ge=1, le=10_000)] = 100
+    # a repeating alert re-arms once the price is back past its threshold by this fraction
+    hysteresis: Fraction = Decimal("0.005")
 
 
 class PortfolioConfig(Section):

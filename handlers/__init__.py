@@ -9,6 +9,7 @@ from aiogram import Router
 
 from handlers import (
     accounts,
+    alerts,
     allowlist,
     audit,
     exchanger,
@@ -43,5 +44,6 @@ def get_routers() -> list[Router]:
         screens.build_router(),
         withdrawals.build_router(),
         allowlist.build_router(),
+        alerts.build_router(),  # after every command router: its guided flow takes plain text
         fallback.build_router(),  # last: it takes every message no other router did
     ]

@@ -37,6 +37,10 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("price", __("Price of a pair: /price ACCOUNT PAIR"), Role.VIEWER),
     CommandInfo("book", __("Order book of a pair: /book ACCOUNT PAIR"), Role.VIEWER),
     CommandInfo("chart", __("Candlestick chart: /chart ACCOUNT PAIR [INTERVAL]"), Role.VIEWER),
+    CommandInfo(
+        "alert", __("Price alert: /alert ACCOUNT PAIR > PRICE | < PRICE | x PRICE | +5% 1h"), Role.VIEWER
+    ),
+    CommandInfo("alerts", __("Your price alerts, to pause or delete"), Role.VIEWER),
     CommandInfo("directions", __("Exchanger sites: directions, rates, reserves"), Role.VIEWER),
     CommandInfo("bids", __("Exchanger sites: recent bids and their status"), Role.VIEWER),
     CommandInfo("buy", __("Buy, after a preview: /buy ACCOUNT PAIR AMOUNT [PRICE]"), Role.TRADER),

@@ -7,7 +7,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
@@ -148,5 +148,7 @@ async def _answer(message: Message, request: MarketRequest, monitoring: Monitori
 def build_router() -> Router:
     router = Router(name="market")
     router.message.register(on_market_command, Command(*MARKET_COMMANDS), flags={"role": Role.VIEWER})
-    router.callback_query.register(on_pick, PickCb.filter(), flags={"role": Role.VIEWER})
+    router.callback_query.register(
+        on_pick, PickCb.filter(F.command.in_(MARKET_COMMANDS)), flags={"role": Role.VIEWER}
+    )
     return router

@@ -67,6 +67,8 @@ def test_minimal_file_gets_the_documented_defaults(tmp_path: Path) -> None:
     assert config.withdrawals.approvals_required == 1
     assert config.withdrawals.approval_timeout_s == 900
     assert config.alerts.poll_interval_s == 10
+    assert config.alerts.max_per_member == 100
+    assert config.alerts.hysteresis == Decimal("0.005")
     assert config.portfolio.quote == "USDT"
     assert config.portfolio.dust_threshold == Decimal("1")
     assert config.display.timezone == "UTC"
@@ -457,3 +459,15 @@ def test_a_quorum_the_team_cannot_reach_stops_start_up() -> None:
     assert _problems(_base(team=team, withdrawals={"approvals_required": 2})) == [
         "withdrawals.approvals_required: the team has 1 approver(s) or admin(s): too few for this quorum"
     ]
+
+
+def test_alert_hysteresis_reads_as_a_percent() -> None:
+    assert parse_config(_base(alerts={"hysteresis": "1%"})).alerts.hysteresis == Decimal("0.01")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("max_per_member", 0), ("hysteresis", "150%"), ("hysteresis", "0")]
+)
+def test_bad_alert_settings_stop_start_up_naming_the_key(key: str, value: object) -> None:
+    [problem] = _problems(_base(alerts={key: value}))
+    assert problem.startswith(f"alerts.{key}: ")

@@ -1,0 +1,195 @@
+"""Alerts in Redis: create, list, pause, resume, delete, and evaluate one market's tick (scripts.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from redis.asyncio import Redis
+
+from services.alerts import scripts
+from services.alerts.conditions import Condition, Kind
+from services.redis_client import Keys
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: int
+    member: int
+    account: str
+    symbol: str
+    condition: Condition
+    state: str  # armed | rearm (fired, waiting to re-arm) | paused
+    created: float
+    expires: float | None
+
+    @property
+    def paused(self) -> bool:
+        return self.state == "paused"
+
+
+@dataclass(frozen=True, slots=True)
+class Fired:
+    """An alert the tick claimed: this copy, and no other, tells its member."""
+
+    alert: Alert
+    price: Decimal  # the price that fired it
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """How far the price has moved within one period, in percent (both never negative)."""
+
+    period_s: int
+    rise: Decimal
+    fall: Decimal
+
+
+class LimitReached(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def _side(kind: Kind, target: Decimal, price: Decimal | None) -> str:
+    """Which way a threshold fires: up (at or above) or down (at or below); a crossing from the price now."""
+    if kind is Kind.ABOVE:
+        return "up"
+    if kind is Kind.BELOW:
+        return "down"
+    return "down" if price is not None and price > target else "up"
+
+
+def _alert(data: dict[str, Any]) -> Alert:
+    kind = Kind(data["kind"])
+    condition = Condition(
+        kind,
+        price=Decimal(data["price"]) if data.get("price") else None,
+        percent=Decimal(data["percent"]) if data.get("percent") else None,
+        period_s=int(data["period"]) if data.get("period") else None,
+        repeat=data.get("again") == "1",
+        cooldown_s=int(data.get("cooldown") or 0),
+        note=data.get("note", ""),
+    )
+    return Alert(
+        id=int(data["id"]),
+        member=int(data["member"]),
+        account=data["account"],
+        symbol=data["symbol"],
+        condition=condition,
+        state=data.get("state", "armed"),
+        created=float(data.get("created") or 0),
+        expires=float(data["expires"]) if data.get("expires") else None,
+    )
+
+
+class AlertStore:
+    def __init__(self, redis: Redis, keys: Keys, *, hysteresis: Decimal, max_per_member: int) -> None:
+        self._redis = redis
+        self._root = keys("alerts") + Keys.SEPARATOR
+        self.hysteresis = hysteresis
+        self.max_per_member = max_per_member
+        self._create = redis.register_script(scripts.CREATE)
+        self._delete = redis.register_script(scripts.DELETE)
+        self._pause = redis.register_script(scripts.PAUSE)
+        self._resume = redis.register_script(scripts.RESUME)
+        self._tick = redis.register_script(scripts.TICK)
+        self._expire = redis.register_script(scripts.EXPIRE_DUE)
+
+    def _key(self, *parts: str | int) -> str:
+        return self._root + Keys.SEPARATOR.join(map(str, parts))
+
+    async def create(
+        self, member: int, account: str, symbol: str, condition: Condition, price: Decimal | None, now: float
+    ) -> Alert:
+        """Stores and arms the alert; ``price`` (the market's price now) decides a crossing's way."""
+        fields: dict[str, str] = {
+            "account": account,
+            "symbol": symbol,
+            "kind": condition.kind.value,
+            "again": "1" if condition.repeat else "0",
+            "cooldown": str(condition.cooldown_s),
+            "note": condition.note,
+            "fired": "0",
+        }
+        if condition.price is not None:
+            fields["price"] = str(condition.price)
+            fields["side"] = _side(condition.kind, condition.price, price)
+            # a repeating threshold re-arms once the price is back past this band
+            fields["rearm_down"] = str(condition.price * (1 - self.hysteresis))
+            fields["rearm_up"] = str(condition.price * (1 + self.hysteresis))
+        else:
+            fields["percent"] = str(condition.percent)
+            fields["period"] = str(condition.period_s)
+            fields["side"] = "move"
+        expires = "" if condition.expires_s is None else repr(now + condition.expires_s)
+        args: list[str] = [self._root, str(member), str(self.max_per_member), repr(now), expires]
+        for name, value in fields.items():
+            args += [name, value]
+        created = int(await self._create(args=args))
+        if created == 0:
+            raise LimitReached(self.max_per_member)
+        alert = await self.get(created)
+        assert alert is not None
+        return alert
+
+    async def get(self, alert_id: int) -> Alert | None:
+        data = await self._redis.hgetall(self._key("a", alert_id))  # type: ignore[misc]
+        return _alert(data) if data else None
+
+    async def of_member(self, member: int) -> list[Alert]:
+        ids = await self._redis.zrange(self._key("of", member), 0, -1)
+        found = []
+        for alert_id in ids:
+            data = await self._redis.hgetall(self._key("a", alert_id))  # type: ignore[misc]
+            if data:
+                found.append(_alert(data))
+        return found
+
+    async def delete(self, member: int, alert_id: int) -> bool:
+        return bool(await self._delete(args=[self._root, str(alert_id), str(member)]))
+
+    async def pause(self, member: int, alert_id: int) -> bool:
+        return bool(await self._pause(args=[self._root, str(alert_id), str(member)]))
+
+    async def resume(self, member: int, alert_id: int, price: Decimal | None) -> bool:
+        alert = await self.get(alert_id)
+        if alert is None:
+            return False
+        target = alert.condition.price
+        side = _side(alert.condition.kind, target, price) if target is not None else "move"
+        return bool(await self._resume(args=[self._root, str(alert_id), str(member), side]))
+
+    # -- what the feed asks ---------------------------------------------------------------------------
+
+    async def accounts(self) -> set[str]:
+        """Accounts with at least one active alert: the feed polls only their exchanges."""
+        return set(await self._redis.hkeys(self._key("accounts")))  # type: ignore[misc]
+
+    async def markets(self, account: str) -> set[str]:
+        return set(await self._redis.hkeys(self._key("mk", account)))  # type: ignore[misc]
+
+    async def members_on(self, account: str) -> set[int]:
+        return {int(m) for m in await self._redis.hkeys(self._key("who", account))}  # type: ignore[misc]
+
+    async def periods(self, account: str, symbol: str) -> list[int]:
+        return sorted(int(p) for p in await self._redis.hkeys(self._key("m", account, symbol, "periods")))  # type: ignore[misc]
+
+    async def tick(
+        self, account: str, symbol: str, price: Decimal, now: float, moves: Sequence[Move] = ()
+    ) -> list[Fired]:
+        args = [self._root, account, symbol, str(price), repr(now)]
+        for move in moves:
+            args += [str(move.period_s), str(move.rise), str(move.fall)]
+        raw = await self._tick(args=args)
+        return [self._fired(json.loads(item)) for item in raw]
+
+    async def expire_due(self, now: float) -> list[Alert]:
+        return [_alert(json.loads(item)) for item in await self._expire(args=[self._root, repr(now)])]
+
+    @staticmethod
+    def _fired(data: dict[str, Any]) -> Fired:
+        return Fired(_alert(data), Decimal(str(data["at"])))

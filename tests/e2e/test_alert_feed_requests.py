@@ -1,0 +1,103 @@
+"""The price feed's cost, end to end: the real bot's round sends the simulators the same number of
+ticker requests with 10 alerts as with 10,000 (counted by the simulators, GET /_control/stats), and
+none to exchanges without alerts.
+
+The interval is an hour, so each bot start makes exactly one round: the one right after it leads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from bot.demo_exchanges import RunningExchange, running_exchanges
+
+from sandbox.net import free_port
+from sandbox.telegram.client import running_emulator
+from services.alerts.conditions import parse_condition
+from services.alerts.store import AlertStore
+from services.redis_client import Keys, create_redis
+from tests.conftest import REDIS_URL
+from tests.e2e.bot_process import BotProcess, BotSecrets
+from tests.e2e.monitoring_stack import write_monitoring_config
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+ACCOUNT, PAIR = "iqfinex-main", "BTC/USDT"
+DAVE = 1005
+ROUND_WAIT_STEPS = 600  # the first round follows the first lease claim, right after start-up
+
+
+async def stats(exchange: RunningExchange, http: aiohttp.ClientSession) -> dict[str, Any]:
+    async with http.get(f"{exchange.base_url}/_control/stats") as reply:
+        body: dict[str, Any] = await reply.json()
+        return body
+
+
+async def one_round(directory: Path, api_url: str, prefix: str, exchanges: list[RunningExchange]) -> None:
+    """Start the bot, wait for its first round's prices in Redis, stop it."""
+    secrets = BotSecrets()
+    port = free_port()
+    config = write_monitoring_config(
+        directory,
+        api_url=api_url,
+        redis_url=REDIS_URL,
+        redis_prefix=prefix,
+        web_port=port,
+        exchanges=exchanges,
+        token=secrets.token,
+        extra={"alerts": {"poll_interval_s": 3600}},
+    )
+    redis = create_redis(REDIS_URL)
+    prices = Keys(prefix)("prices", ACCOUNT)
+    await redis.delete(prices)
+    process = BotProcess(config, port, {})
+    await process.start()
+    try:
+        for _ in range(ROUND_WAIT_STEPS):
+            if await redis.hexists(prices, PAIR):  # type: ignore[misc]
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError(f"no prices from the feed:\n{process.output}")
+    finally:
+        await process.stop()
+        await redis.aclose()
+
+
+async def test_a_round_costs_the_same_requests_with_10_alerts_as_with_10000(tmp_path: Path) -> None:
+    prefix = f"test-e2e-feed-{BotSecrets().env_var.lower()}"
+    redis = create_redis(REDIS_URL)
+    store = AlertStore(redis, Keys(prefix), hysteresis=Decimal("0.005"), max_per_member=100_000)
+    try:
+        async with (
+            running_emulator() as (api_url, _app),
+            running_exchanges() as exchanges,
+            aiohttp.ClientSession() as http,
+        ):
+            counts = []
+            for total in (10, 10_000):
+                mine = len(await store.of_member(DAVE))
+                for n in range(mine, total):
+                    await store.create(
+                        DAVE, ACCOUNT, PAIR, parse_condition(f"> {10**7 + n}".split()), None, 0.0
+                    )
+                for exchange in exchanges:
+                    async with http.post(f"{exchange.base_url}/_control/reset-stats") as reply:
+                        assert reply.status == 200
+                (tmp_path / str(total)).mkdir()
+                await one_round(tmp_path / str(total), api_url, prefix, exchanges)
+                counts.append({e.name: (await stats(e, http))["requests"] for e in exchanges})
+            with_10, with_10000 = counts
+            assert with_10["iqfinex"].get("tickers") == 1
+            assert with_10000["iqfinex"].get("tickers") == with_10["iqfinex"].get("tickers")
+            for name in ("incorex", "indodax", "narkasa", "exchanger"):
+                assert with_10[name] == with_10000[name] == {}, name  # no alerts there: not asked
+    finally:
+        async for key in redis.scan_iter(match=f"{prefix}:*", count=500):
+            await redis.delete(key)
+        await redis.aclose()

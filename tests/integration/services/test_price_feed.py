@@ -1,0 +1,186 @@
+"""The price feed over the simulators (real HTTP, real websocket, real Redis): one all-tickers request
+per exchange per round whatever the number of alerts, none for exchanges without alerts, Narkasa from
+its stream, and a feed down for longer than three intervals told once, and once when back."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from bot.demo_exchanges import DEMO_ACCOUNT, create_simulator, demo_seed_for
+from redis.asyncio import Redis
+
+from sandbox.exchanges.common import STATE_KEY, SimExchangeState, running
+from sandbox.exchanges.common.faults import Fault
+from services.accounts import AccountRegistry
+from services.alerts.conditions import parse_condition
+from services.alerts.engine import AlertEngine
+from services.alerts.feed import PriceFeed
+from services.alerts.prices import PriceBook
+from services.alerts.store import AlertStore, Fired
+from services.exchanges.base import ClientConfig, Credentials
+from services.redis_client import Keys
+
+pytestmark = pytest.mark.integration
+
+ALICE = 1001
+INTERVAL_S = 10.0
+
+
+@dataclass
+class Clock:
+    now: float = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Rig:
+    feed: PriceFeed
+    store: AlertStore
+    prices: PriceBook
+    states: dict[str, SimExchangeState]
+    clock: Clock
+    fired: list[Fired] = field(default_factory=list)
+    outages: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
+
+    def ticker_requests(self, exchange: str) -> int:
+        return sum(self.states[exchange].stats()["requests"].values())
+
+    async def add(self, account: str, text: str, pair: str = "BTC/USDT", member: int = ALICE) -> int:
+        condition = parse_condition(text.split())
+        return (await self.store.create(member, account, pair, condition, Decimal(1), self.clock.now)).id
+
+
+@contextlib.asynccontextmanager
+async def rig(redis: Redis, keys: Keys, *names: str) -> AsyncIterator[Rig]:
+    async with contextlib.AsyncExitStack() as stack:
+        specs, states = [], {}
+        for name in names:
+            seed = demo_seed_for(name).replace(drift_interval=0.0)
+            app = create_simulator(name, seed)
+            base_url = await stack.enter_async_context(running(app))
+            states[name] = app[STATE_KEY]
+            demo = seed.account(DEMO_ACCOUNT)
+            credentials = Credentials(demo.api_key, demo.api_secret, demo.api_login)
+            ws_url = base_url.replace("http://", "ws://") + "/v3"
+            config = ClientConfig(
+                account=f"{name}-main", credentials=credentials, base_url=base_url, ws_url=ws_url
+            )
+            specs.append((name, config))
+        accounts = AccountRegistry.build(specs)
+        store = AlertStore(redis, keys, hysteresis=Decimal("0.005"), max_per_member=100_000)
+        prices = PriceBook(redis, keys)
+        clock = Clock()
+        fired: list[Fired] = []
+        outages: list[tuple[tuple[str, ...], bool]] = []
+
+        async def deliver(alert: Fired) -> None:
+            fired.append(alert)
+
+        async def outage(accounts_: list[str], members: set[int], down: bool) -> None:
+            assert members == {ALICE}
+            outages.append((tuple(accounts_), down))
+
+        engine = AlertEngine(store, prices, deliver, interval_s=INTERVAL_S)
+        feed = PriceFeed(
+            accounts, store, prices, engine, redis, keys, interval_s=INTERVAL_S, on_outage=outage, clock=clock
+        )
+        for account in accounts:
+            await account.client.load_markets()
+        for state in states.values():
+            state.reset_stats()
+        try:
+            yield Rig(feed, store, prices, states, clock, fired, outages)
+        finally:
+            await feed.close()
+            await accounts.close()
+
+
+async def test_one_request_per_exchange_per_round_with_10_alerts_as_with_10000(
+    redis: Redis, keys: Keys
+) -> None:
+    async with rig(redis, keys, "incorex", "iqfinex") as r:
+        for n in range(10):
+            await r.add("incorex-main", f"> {1_000_000 + n}")
+        await r.feed.poll()
+        with_10 = r.ticker_requests("incorex")
+        for n in range(10_000):
+            await r.add("incorex-main", f"> {2_000_000 + n}")
+        await r.feed.poll()
+        assert with_10 == 1
+        assert r.ticker_requests("incorex") == 2 * with_10
+        assert r.ticker_requests("iqfinex") == 0  # no alerts there: no request
+
+
+async def test_the_latest_prices_are_kept_with_their_time(redis: Redis, keys: Keys) -> None:
+    async with rig(redis, keys, "incorex") as r:
+        await r.add("incorex-main", "> 1000000")
+        r.states["incorex"].reprice("ETH/USDT", Decimal(2500))
+        await r.feed.poll()
+        quote = await r.prices.latest("incorex-main", "ETH/USDT")
+        assert quote is not None and quote.at == r.clock.now
+        assert abs(quote.price / Decimal(2500) - 1) < Decimal("0.01")
+
+
+async def test_a_price_crossing_at_the_exchange_fires_the_alert_once(redis: Redis, keys: Keys) -> None:
+    async with rig(redis, keys, "iqfinex") as r:
+        alert = await r.add("iqfinex-main", "> 90000")
+        r.states["iqfinex"].reprice("BTC/USDT", Decimal(80000))
+        await r.feed.poll()
+        assert r.fired == []
+        r.states["iqfinex"].reprice("BTC/USDT", Decimal(95000))
+        r.clock.now += INTERVAL_S
+        await r.feed.poll()
+        r.clock.now += INTERVAL_S
+        await r.feed.poll()
+        assert [f.alert.id for f in r.fired] == [alert]
+
+
+async def test_narkasa_prices_come_from_its_stream_without_rest_requests(redis: Redis, keys: Keys) -> None:
+    async with rig(redis, keys, "narkasa") as r:
+        alert = await r.add("narkasa-main", "> 90000")
+        await r.feed.poll()  # starts the stream; nothing heard yet: one REST request
+        rest = r.states["narkasa"].stats()["requests"].get("market/markets", 0)
+        for _ in range(200):
+            r.states["narkasa"].reprice("BTC/USDT", Decimal(95000))
+            if r.fired:
+                break
+            await asyncio.sleep(0.05)
+        assert [f.alert.id for f in r.fired] == [alert]
+        await r.feed.poll()
+        assert r.states["narkasa"].stats()["requests"].get("market/markets", 0) == rest
+
+
+async def test_a_feed_down_for_three_intervals_is_told_once_and_once_when_back(
+    redis: Redis, keys: Keys
+) -> None:
+    async with rig(redis, keys, "incorex") as r:
+        await r.add("incorex-main", "> 1000000")
+        await r.feed.poll()
+        r.states["incorex"].faults.add("ticker", Fault("status", status=503))
+        for _ in range(6):
+            r.clock.now += INTERVAL_S
+            await r.feed.poll()
+        assert r.outages == [(("incorex-main",), True)]
+        r.states["incorex"].faults.clear()
+        for _ in range(2):
+            r.clock.now += INTERVAL_S
+            await r.feed.poll()
+        assert r.outages == [(("incorex-main",), True), (("incorex-main",), False)]
+
+
+async def test_narkasa_falls_back_to_rest_while_its_stream_is_quiet(redis: Redis, keys: Keys) -> None:
+    async with rig(redis, keys, "narkasa") as r:
+        await r.add("narkasa-main", "> 1000000")
+        await r.feed.poll()
+        rest = r.states["narkasa"].stats()["requests"].get("market/markets", 0)
+        assert rest == 1  # nothing from the stream yet: one REST request
+        r.clock.now += 3 * INTERVAL_S  # prices hold still: the stream says nothing
+        await r.feed.poll()
+        assert r.states["narkasa"].stats()["requests"].get("market/markets", 0) == rest + 1
