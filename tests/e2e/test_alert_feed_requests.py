@@ -14,8 +14,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from bot.demo_exchanges import RunningExchange, running_exchanges
 
+from demo.exchanges import RunningExchange, running_exchanges
 from sandbox.net import free_port
 from sandbox.telegram.client import running_emulator
 from services.alerts.conditions import parse_condition

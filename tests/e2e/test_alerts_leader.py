@@ -13,8 +13,8 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from bot.demo_exchanges import RunningExchange, running_exchanges
 
+from demo.exchanges import RunningExchange, running_exchanges
 from sandbox.exchanges.common import STATE_KEY
 from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulator

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from bot.demo_exchanges import DEMO_ACCOUNT, create_simulator, demo_seed_for
 from redis.asyncio import Redis
 
+from demo.exchanges import DEMO_ACCOUNT, create_simulator, demo_seed_for
 from sandbox.exchanges.common import STATE_KEY, SimExchangeState, running
 from sandbox.exchanges.common.faults import Fault
 from services.accounts import AccountRegistry
