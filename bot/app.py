@@ -38,6 +38,7 @@ from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine
 from services.actions.store import ActionStore
 from services.audit import AuditLog
+from services.bids import BID, BID_CANCEL, BidDesk
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.leader import LeaderLease
@@ -70,6 +71,7 @@ class Services:
     user_settings: UserSettings
     monitoring: Monitoring
     orders: OrderDesk
+    bids: BidDesk
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -107,13 +109,15 @@ def build_services(
     accounts = accounts or build_registry(config, redis)
     audit = AuditLog(redis, keys)
     actions = ActionStore(redis, keys)
+    monitoring = build_monitoring(config, accounts, redis, keys)
+    bids = BidDesk(monitoring.exchanger, actions, audit, confirm_ttl_s=config.orders.confirm_ttl_s)
     return Services(
         config=config,
         keys=keys,
         team=team_from_config(config),
         audit=audit,
         user_settings=UserSettings(redis, keys),
-        monitoring=build_monitoring(config, accounts, redis, keys),
+        monitoring=monitoring,
         orders=OrderDesk(
             accounts,
             actions,
@@ -121,7 +125,9 @@ def build_services(
             audit,
             price_guard=config.orders.price_guard,
             confirm_ttl_s=config.orders.confirm_ttl_s,
+            senders={BID: bids.send_bid, BID_CANCEL: bids.send_cancel},
         ),
+        bids=bids,
     )
 
 

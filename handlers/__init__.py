@@ -10,6 +10,8 @@ from aiogram import Router
 from handlers import (
     accounts,
     audit,
+    bids,
+    cancel,
     exchanger,
     fallback,
     help,
@@ -37,5 +39,7 @@ def get_routers() -> list[Router]:
         timezone.build_router(),
         exchanger.build_router(),
         orders.build_router(),
+        cancel.build_router(),
+        bids.build_router(),
         fallback.build_router(),  # last: it takes every message no other router did
     ]

@@ -15,13 +15,13 @@ from handlers.screens import Monitoring
 from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from services.exchanges import errors
-from services.team import Role
+from services.team import Role, TeamMember
 
 COMMAND_VIEWS = {"directions": "x", "bids": "y"}
 
 
 async def show_exchanger(
-    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
+    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo, member: TeamMember
 ) -> None:
     try:
         monitoring.exchanger.sites((command.args or "").strip() or None)
@@ -31,7 +31,8 @@ async def show_exchanger(
         return
     except LookupError:
         pass  # an unknown account: send_screen names the known ones
-    await send_screen(message, COMMAND_VIEWS[command.command.lower()], command.args, monitoring, tz)
+    view = COMMAND_VIEWS[command.command.lower()]
+    await send_screen(message, view, command.args, monitoring, tz, acting=member.role >= Role.TRADER)
 
 
 def build_router() -> Router:

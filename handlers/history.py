@@ -11,21 +11,22 @@ from aiogram.types import CallbackQuery, Message
 from handlers.monitoring_replies import redraw_screen, send_screen
 from handlers.screens import Monitoring
 from handlers.views.paging import ViewCb
-from services.team import Role
+from services.team import Role, TeamMember
 
 COMMAND_VIEWS = {"orders": "o", "trades": "t", "deposits": "d", "withdrawals": "w"}
 
 
 async def show_history(
-    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
+    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo, member: TeamMember
 ) -> None:
-    await send_screen(message, COMMAND_VIEWS[command.command.lower()], command.args, monitoring, tz)
+    view = COMMAND_VIEWS[command.command.lower()]
+    await send_screen(message, view, command.args, monitoring, tz, acting=member.role >= Role.TRADER)
 
 
 async def turn_page(
-    query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo
+    query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo, member: TeamMember
 ) -> None:
-    await redraw_screen(query, callback_data, monitoring, tz)
+    await redraw_screen(query, callback_data, monitoring, tz, acting=member.role >= Role.TRADER)
 
 
 def build_router() -> Router:

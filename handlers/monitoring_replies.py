@@ -16,8 +16,15 @@ from handlers.views.paging import Screen, ViewCb
 
 
 async def send_screen(
-    message: Message, view: str, args: str | None, monitoring: Monitoring, tz: ZoneInfo
+    message: Message,
+    view: str,
+    args: str | None,
+    monitoring: Monitoring,
+    tz: ZoneInfo,
+    *,
+    acting: bool = False,
 ) -> None:
+    """``acting``: the member may act on the rows (a trader cancelling orders): their buttons show."""
     try:
         arg = check_argument(monitoring, view, args or "")
     except BadArgument as exc:
@@ -26,15 +33,15 @@ async def send_screen(
     assert message.bot is not None
     async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
         screen = await SCREENS[view](monitoring, arg, 0, tz)
-    await answer_screen(message, screen)
+    await answer_screen(message, screen, acting=acting)
 
 
-async def answer_screen(message: Message, screen: Screen) -> None:
-    await message.answer(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard())
+async def answer_screen(message: Message, screen: Screen, *, acting: bool = False) -> None:
+    await message.answer(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard(acting=acting))
 
 
 async def redraw_screen(
-    query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo
+    query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo, *, acting: bool = False
 ) -> None:
     build = SCREENS.get(callback_data.view)
     if build is None or not isinstance(query.message, Message):
@@ -47,7 +54,9 @@ async def redraw_screen(
         return
     screen: Screen = await build(monitoring, arg, callback_data.page, tz)
     try:
-        await query.message.edit_text(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard())
+        await query.message.edit_text(
+            screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard(acting=acting)
+        )
     except TelegramBadRequest as exc:
         if "message is not modified" not in exc.message:
             raise

@@ -62,13 +62,13 @@ def parse_order(side: OrderSide, args: str) -> OrderRequest:
         name, _sep, value = option.partition("=")
         if name.lower() != "stop":
             raise BadOrderText(html.escape(_("Unknown option: {option}")).format(option=echo(option)))
-        stop = _number(value, _("Stop price"))
+        stop = number(value, _("Stop price"))
     account, pair, amount_text = positional[:3]
-    price = _number(positional[3], _("Price")) if len(positional) == 4 else None
-    return OrderRequest(account, pair, side, _number(amount_text, _("Amount")), price, stop)
+    price = number(positional[3], _("Price")) if len(positional) == 4 else None
+    return OrderRequest(account, pair, side, number(amount_text, _("Amount")), price, stop)
 
 
-def _number(text: str, what: str) -> Decimal:
+def number(text: str, what: str) -> Decimal:
     try:
         return parse_amount(text)
     except AmountError as error:

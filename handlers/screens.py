@@ -10,13 +10,15 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 
 from handlers.arguments import BadArgument, words
+from handlers.views.cancel import bid_cancel_buttons, order_cancel_buttons
 from handlers.views.common import echo
 from handlers.views.exchanger import bids_blocks, bids_title, directions_text
-from handlers.views.history import history_blocks, kind_title
+from handlers.views.history import history_blocks, kind_title, row_text
 from handlers.views.holdings import balance_blocks, balance_header, portfolio_blocks, portfolio_header
 from handlers.views.paging import Screen, page_of, split_pages
 from services.accounts import AccountRegistry
 from services.exchanger_desk import ExchangerDesk
+from services.exchanges.models import Order
 from services.history import HistoryKind, HistoryService
 from services.market_data import MarketDataService
 from services.portfolio import PortfolioReport, PortfolioService
@@ -59,7 +61,14 @@ def history_screen(kind: HistoryKind, view: str) -> ScreenBuilder:
         header = f"<b>{html.escape(kind_title(kind))}</b>"
         pages = split_pages(history_blocks(results, tz), header=header)
         text, index = page_of(pages, page)
-        return Screen(text, view, arg, index, len(pages))
+        shown = [
+            (r.account.name, row)
+            for r in results
+            for row in r.value or []
+            if isinstance(row, Order) and row_text(row, tz) in text
+        ]
+        actions = order_cancel_buttons(shown)
+        return Screen(text, view, arg, index, len(pages), actions=actions)
 
     return build
 
@@ -71,9 +80,11 @@ async def directions_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) ->
 
 
 async def bids_screen(m: Monitoring, arg: str, page: int, tz: ZoneInfo) -> Screen:
-    blocks = bids_blocks(await m.exchanger.bids(arg or None), tz)
-    text, index = page_of(pages := split_pages(blocks, header=bids_title()), page)
-    return Screen(text, "y", arg, index, len(pages))
+    results = await m.exchanger.bids(arg or None)
+    text, index = page_of(pages := split_pages(bids_blocks(results, tz), header=bids_title()), page)
+    shown = [(r.account.name, b) for r in results for b in r.value or [] if f"#{html.escape(b.id)} " in text]
+    actions = bid_cancel_buttons((a, b) for a, b in shown if b.status.is_cancellable)
+    return Screen(text, "y", arg, index, len(pages), actions=actions)
 
 
 SCREENS: dict[str, ScreenBuilder] = {

@@ -31,8 +31,11 @@ class Screen:
     page: int = 0
     pages: int = 1
     refresh: bool = True
+    # buttons that act on rows of this page (Cancel an order): shown only to members allowed to act
+    actions: tuple[tuple[InlineKeyboardButton, ...], ...] = ()
 
-    def keyboard(self) -> InlineKeyboardMarkup | None:
+    def keyboard(self, *, acting: bool = False) -> InlineKeyboardMarkup | None:
+        rows = [list(r) for r in self.actions] if acting else []
         row: list[InlineKeyboardButton] = []
         if self.page > 0:
             row.append(_button("◀ " + _("Prev"), ViewCb(view=self.view, arg=self.arg, page=self.page - 1)))
@@ -40,7 +43,8 @@ class Screen:
             row.append(_button("🔄 " + _("Refresh"), ViewCb(view=self.view, arg=self.arg, page=self.page)))
         if self.page + 1 < self.pages:
             row.append(_button(_("Next") + " ▶", ViewCb(view=self.view, arg=self.arg, page=self.page + 1)))
-        return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None
+        rows += [row] if row else []
+        return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def _button(text: str, data: ViewCb) -> InlineKeyboardButton:
