@@ -82,21 +82,30 @@ async def on_order(message: Message, command: CommandObject, member: TeamMember,
     except BadOrderText as bad:
         await message.answer(bad.text, parse_mode=ParseMode.HTML)
         return
+    await answer_preview(message, member, request, orders)
+
+
+async def answer_preview(
+    message: Message, member: TeamMember, request: OrderRequest, orders: OrderDesk
+) -> bool:
+    """Answers with the order's preview (True), or with why there is none (False; nothing was sent)."""
     try:
         previewed = await orders.preview(member.telegram_id, message.chat.id, request)
     except OrderRejected as rejected:
-        await message.answer(html.escape(order_problem_text(rejected)), parse_mode=ParseMode.HTML)
+        text = html.escape(order_problem_text(rejected))
     except UnknownAccount as exc:
-        await message.answer(unknown_account_text(exc.name, exc.known), parse_mode=ParseMode.HTML)
+        text = unknown_account_text(exc.name, exc.known)
     except errors.ExchangeError as exc:
         text = f"{echo(request.account)}: {html.escape(reason_text(exc))}"
-        await message.answer(text, parse_mode=ParseMode.HTML)
     else:
         await message.answer(
             preview_text(previewed.preview),
             parse_mode=ParseMode.HTML,
             reply_markup=decision_keyboard(previewed.token),
         )
+        return True
+    await message.answer(text, parse_mode=ParseMode.HTML)
+    return False
 
 
 async def on_decide(

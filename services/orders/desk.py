@@ -72,6 +72,25 @@ class OrderDesk:
             **(senders or {}),
         }
 
+    # -- what the guided flow offers ---------------------------------------------------------------
+
+    def order_types(self, account: str) -> list[OrderType]:
+        """The order types the account's exchange takes, in the order a member is offered them."""
+        client = self._accounts.get(account).client
+        return [t for t in OrderType if client.has(needed_capability(t))]
+
+    def trading_accounts(self) -> list[str]:
+        return [a.name for a in self._accounts if self.order_types(a.name)]
+
+    async def pairs(self, account: str) -> list[str]:
+        """The pairs that trade now on the account's exchange, sorted."""
+        markets = await self._accounts.get(account).client.load_markets()
+        return sorted(m.symbol for m in markets if m.active)
+
+    async def pair(self, account: str, text: str) -> str:
+        """The market's symbol for a pair as typed; UnknownPair if the exchange has none such."""
+        return (await self._accounts.get(account).client.market(text)).symbol
+
     async def preview(self, member_id: int, chat_id: int, request: OrderRequest) -> Previewed:
         """Checks everything that can be checked before sending; raises OrderRejected or an exchange
         error (unknown pair, not supported...) with nothing sent."""
