@@ -129,7 +129,7 @@ async def test_a_bid_is_previewed_from_the_calculator_and_created_once_with_its_
     assert bid.amount_give == Decimal("0.01") and bid.api_id  # sent with the action's idempotency key
 
 
-async def test_a_new_bid_is_cancelled_from_its_bids_row(stack: Stack) -> None:
+async def test_a_new_bid_is_cancelled_from_its_bids_row_by_a_trader_only(stack: Stack) -> None:
     shown = await stack.ask(
         CAROL, f"/bid {SITE} {BTC_TO_USDT} 0.02 {PAYOUT}", has_text("Bid preview", "0.02")
     )
@@ -140,6 +140,8 @@ async def test_a_new_bid_is_cancelled_from_its_bids_row(stack: Stack) -> None:
 
     screen = await stack.ask(CAROL, f"/bids {SITE}", has_text("Exchange bids", f"#{bid_id} "))
     row = next(b for b in flat(screen) if b.text.startswith(f"✖️ Cancel #{bid_id} "))
+    viewer = await stack.ask(DAVE, f"/bids {SITE}", has_text("Exchange bids", f"#{bid_id} "))
+    assert flat(viewer) and not any("Cancel" in b.text for b in flat(viewer))
     await stack.client.press(CAROL, CAROL, screen.message_id, data=row.callback_data)
     asked = await stack.client.wait_for(CAROL, has_text("Cancel bid?", f"#{bid_id}"))
     await confirm(stack, asked, f"Bid {bid_id} cancelled.")
