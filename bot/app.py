@@ -43,6 +43,7 @@ from services.alerts.desk import AlertDesk
 from services.alerts.prices import PriceBook
 from services.alerts.store import AlertStore
 from services.audit import AuditLog
+from services.bids import BID, BID_CANCEL, BidDesk
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.leader import LeaderLease
@@ -87,6 +88,7 @@ class Services:
     allowlist: AllowlistDesk
     pushed: PushedMessages
     alerts: AlertDesk
+    bids: BidDesk
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -132,6 +134,7 @@ def build_services(
     team = team_from_config(config)
     withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys)
     monitoring = build_monitoring(config, accounts, redis, keys)
+    bids = BidDesk(monitoring.exchanger, actions, audit, confirm_ttl_s=config.orders.confirm_ttl_s)
     return Services(
         config=config,
         keys=keys,
@@ -146,6 +149,7 @@ def build_services(
             audit,
             price_guard=config.orders.price_guard,
             confirm_ttl_s=config.orders.confirm_ttl_s,
+            senders={BID: bids.send_bid, BID_CANCEL: bids.send_cancel},
         ),
         withdrawals=withdrawals,
         allowlist=AllowlistDesk(accounts, withdrawals.policy, audit, team),
@@ -160,6 +164,7 @@ def build_services(
             monitoring.market_data,
             interval_s=config.alerts.poll_interval_s,
         ),
+        bids=bids,
     )
 
 

@@ -45,6 +45,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("bids", __("Exchanger sites: recent bids and their status"), Role.VIEWER),
     CommandInfo("buy", __("Buy, after a preview: /buy ACCOUNT PAIR AMOUNT [PRICE]"), Role.TRADER),
     CommandInfo("sell", __("Sell, after a preview: /sell ACCOUNT PAIR AMOUNT [PRICE]"), Role.TRADER),
+    CommandInfo("cancel", __("Cancel an open order, after a preview: /cancel ACCOUNT ORDER_ID"), Role.TRADER),
+    CommandInfo("bid", __("Exchanger bid, after a preview: /bid ACCOUNT DIRECTION AMOUNT"), Role.TRADER),
     CommandInfo(
         "withdraw",
         __("Withdraw after a preview and teammates' approval: /withdraw ACCOUNT ASSET AMOUNT ADDRESS"),

@@ -16,13 +16,13 @@ from handlers.views.exchange_errors import reason_text
 from handlers.views.paging import View
 from services.exchanges import errors
 from services.monitoring import Monitoring
-from services.team import Role
+from services.team import Role, TeamMember
 
 COMMAND_VIEWS = {"directions": View.DIRECTIONS, "bids": View.BIDS}
 
 
 async def show_exchanger(
-    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
+    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo, member: TeamMember
 ) -> None:
     try:
         monitoring.exchanger.sites((command.args or "").strip() or None)
@@ -32,7 +32,7 @@ async def show_exchanger(
         return
     except LookupError:
         pass  # an unknown account: send_screen names the known ones
-    await send_screen(message, COMMAND_VIEWS[command.command.lower()], command.args, monitoring, tz)
+    await send_screen(message, COMMAND_VIEWS[command.command.lower()], command.args, monitoring, tz, member)
 
 
 def build_router() -> Router:

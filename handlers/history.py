@@ -11,7 +11,7 @@ from aiogram.types import Message
 from handlers.screens import send_screen
 from handlers.views.paging import View
 from services.monitoring import Monitoring
-from services.team import Role
+from services.team import Role, TeamMember
 
 COMMAND_VIEWS = {
     "orders": View.ORDERS,
@@ -22,9 +22,9 @@ COMMAND_VIEWS = {
 
 
 async def show_history(
-    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
+    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo, member: TeamMember
 ) -> None:
-    await send_screen(message, COMMAND_VIEWS[command.command.lower()], command.args, monitoring, tz)
+    await send_screen(message, COMMAND_VIEWS[command.command.lower()], command.args, monitoring, tz, member)
 
 
 def build_router() -> Router:

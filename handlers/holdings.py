@@ -17,17 +17,17 @@ from handlers.screens import answer_screen, check_argument, portfolio_content_of
 from handlers.views.paging import View
 from services.charts import portfolio_pies_png
 from services.monitoring import Monitoring
-from services.team import Role
+from services.team import Role, TeamMember
 
 
 async def show_balance(
-    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
+    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo, member: TeamMember
 ) -> None:
-    await send_screen(message, View.BALANCE, command.args, monitoring, tz)
+    await send_screen(message, View.BALANCE, command.args, monitoring, tz, member)
 
 
 async def show_portfolio(
-    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo
+    message: Message, command: CommandObject, monitoring: Monitoring, tz: ZoneInfo, member: TeamMember
 ) -> None:
     try:
         quote = check_argument(monitoring, View.PORTFOLIO, command.args or "")
@@ -39,7 +39,7 @@ async def show_portfolio(
         report = await monitoring.portfolio.report(quote=quote or None)
     # the text and the chart come from the same report: one round of requests, and they agree
     screen = await screen_of(monitoring, View.PORTFOLIO, quote, portfolio_content_of(report, tz), 0, tz)
-    await answer_screen(message, screen)
+    await answer_screen(message, screen, member)
     if report.total <= 0:
         return
     # the pies need only proportions: shares of the total are numbers a float holds whatever the values

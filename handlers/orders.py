@@ -62,13 +62,13 @@ def parse_order(side: OrderSide, args: str) -> OrderRequest:
         name, _sep, value = option.partition("=")
         if name.lower() != "stop":
             raise BadOrderText(html.escape(_("Unknown option: {option}")).format(option=echo(option)))
-        stop = _number(value, _("Stop price"))
+        stop = number(value, _("Stop price"))
     account, pair, amount_text = positional[:3]
-    price = _number(positional[3], _("Price")) if len(positional) == 4 else None
-    return OrderRequest(account, pair, side, _number(amount_text, _("Amount")), price, stop)
+    price = number(positional[3], _("Price")) if len(positional) == 4 else None
+    return OrderRequest(account, pair, side, number(amount_text, _("Amount")), price, stop)
 
 
-def _number(text: str, what: str) -> Decimal:
+def number(text: str, what: str) -> Decimal:
     try:
         return parse_amount(text)
     except AmountError as error:
@@ -82,21 +82,30 @@ async def on_order(message: Message, command: CommandObject, member: TeamMember,
     except BadOrderText as bad:
         await message.answer(bad.text, parse_mode=ParseMode.HTML)
         return
+    await answer_preview(message, member, request, orders)
+
+
+async def answer_preview(
+    message: Message, member: TeamMember, request: OrderRequest, orders: OrderDesk
+) -> bool:
+    """Answers with the order's preview (True), or with why there is none (False; nothing was sent)."""
     try:
         previewed = await orders.preview(member.telegram_id, message.chat.id, request)
     except OrderRejected as rejected:
-        await message.answer(html.escape(order_problem_text(rejected)), parse_mode=ParseMode.HTML)
+        text = html.escape(order_problem_text(rejected))
     except UnknownAccount as exc:
-        await message.answer(unknown_account_text(exc.name, exc.known), parse_mode=ParseMode.HTML)
+        text = unknown_account_text(exc.name, exc.known)
     except errors.ExchangeError as exc:
         text = f"{echo(request.account)}: {html.escape(reason_text(exc))}"
-        await message.answer(text, parse_mode=ParseMode.HTML)
     else:
         await message.answer(
             preview_text(previewed.preview),
             parse_mode=ParseMode.HTML,
             reply_markup=decision_keyboard(previewed.token),
         )
+        return True
+    await message.answer(text, parse_mode=ParseMode.HTML)
+    return False
 
 
 async def on_decide(

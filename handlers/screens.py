@@ -7,27 +7,29 @@ from __future__ import annotations
 
 import html
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.i18n import gettext as _
 
 from handlers.arguments import BadArgument, words
+from handlers.views.cancel import bid_cancel_buttons, order_cancel_buttons
 from handlers.views.common import echo
 from handlers.views.exchanger import bids_blocks, bids_title, directions_text
-from handlers.views.history import history_blocks, kind_title
+from handlers.views.history import history_blocks, kind_title, row_text
 from handlers.views.holdings import balance_blocks, balance_header, portfolio_blocks, portfolio_header
-from handlers.views.paging import Screen, View, ViewCb, page_of, split_pages, with_freshness
+from handlers.views.paging import RowActions, Screen, View, ViewCb, page_of, split_pages, with_freshness
+from services.exchanges.models import Order
 from services.history import HistoryKind
 from services.monitoring import Monitoring
 from services.portfolio import PortfolioReport
 from services.read_cache import Freshness
-from services.team import Role
+from services.team import Role, TeamMember
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class Content:
 
     pages: list[str]
     freshness: Freshness | None = None
+    actions: list[RowActions] = field(default_factory=list)  # per page: buttons acting on its rows
+
+    def actions_of(self, page: int) -> RowActions:
+        return self.actions[page] if page < len(self.actions) else ()
 
 
 # fresh: built for Refresh, which takes no stored answer
@@ -61,14 +67,25 @@ def history_content(kind: HistoryKind) -> ContentBuilder:
         results = await m.history.fetch(kind, arg or None, fresh=fresh)
         header = f"<b>{html.escape(kind_title(kind))}</b>"
         pages = split_pages(history_blocks(results, tz), header=header)
-        return Content(pages, Freshness.oldest(r.freshness for r in results))
+        orders = [(r.account.name, row) for r in results for row in r.value or [] if isinstance(row, Order)]
+        # each page's Cancel buttons are for the open orders shown on it
+        actions = [
+            order_cancel_buttons((a, o) for a, o in orders if row_text(o, tz) in page) for page in pages
+        ]
+        return Content(pages, Freshness.oldest(r.freshness for r in results), actions)
 
     return build
 
 
 async def bids_content(m: Monitoring, arg: str, tz: ZoneInfo, fresh: bool) -> Content:
-    blocks = bids_blocks(await m.exchanger.bids(arg or None), tz)
-    return Content(split_pages(blocks, header=bids_title()))
+    results = await m.exchanger.bids(arg or None)
+    pages = split_pages(bids_blocks(results, tz), header=bids_title())
+    cancellable = [(r.account.name, b) for r in results for b in r.value or [] if b.status.is_cancellable]
+    actions = [
+        bid_cancel_buttons((a, b) for a, b in cancellable if f"#{html.escape(b.id)} " in page)
+        for page in pages
+    ]
+    return Content(pages, actions=actions)
 
 
 SCREENS: dict[View, ContentBuilder] = {
@@ -106,9 +123,13 @@ async def open_screen(
 
 async def screen_of(m: Monitoring, view: View, arg: str, content: Content, page: int, tz: ZoneInfo) -> Screen:
     # pages are stored only when there are pages to turn
-    sid = await m.pages.keep(content.pages, content.freshness) if len(content.pages) > 1 else ""
+    sid = ""
+    if len(content.pages) > 1:
+        stored_actions = [_plain(actions) for actions in content.actions]
+        sid = await m.pages.keep(content.pages, content.freshness, stored_actions)
     text, index = page_of(content.pages, page)
-    return Screen(with_freshness(text, content.freshness, tz), view, arg, index, len(content.pages), sid=sid)
+    with_age = with_freshness(text, content.freshness, tz)
+    return Screen(with_age, view, arg, index, len(content.pages), sid=sid, actions=content.actions_of(index))
 
 
 async def turn_screen(
@@ -119,7 +140,18 @@ async def turn_screen(
     if stored is None:
         return None
     text, index = page_of(stored.pages, page)
-    return Screen(with_freshness(text, stored.freshness(), tz), view, arg, index, len(stored.pages), sid=sid)
+    actions = _buttons(stored.actions[index]) if index < len(stored.actions) else ()
+    with_age = with_freshness(text, stored.freshness(), tz)
+    return Screen(with_age, view, arg, index, len(stored.pages), sid=sid, actions=actions)
+
+
+def _plain(actions: RowActions) -> list[list[tuple[str, str]]]:
+    """Row buttons as stored with the pages: (label, callback data)."""
+    return [[(b.text, b.callback_data or "") for b in row] for row in actions]
+
+
+def _buttons(stored: list[list[tuple[str, str]]]) -> RowActions:
+    return tuple(tuple(InlineKeyboardButton(text=t, callback_data=d) for t, d in row) for row in stored)
 
 
 def unknown_account_text(name: str, known: list[str]) -> str:
@@ -143,7 +175,7 @@ def check_argument(m: Monitoring, view: View, arg: str) -> str:
 
 
 async def send_screen(
-    message: Message, view: View, args: str | None, monitoring: Monitoring, tz: ZoneInfo
+    message: Message, view: View, args: str | None, monitoring: Monitoring, tz: ZoneInfo, member: TeamMember
 ) -> None:
     """A command's screen: its argument checked, built from data a recent answer may provide."""
     try:
@@ -154,15 +186,21 @@ async def send_screen(
     assert message.bot is not None
     async with ChatActionSender.typing(bot=message.bot, chat_id=message.chat.id):
         screen = await open_screen(monitoring, view, arg, 0, tz)
-    await answer_screen(message, screen)
+    await answer_screen(message, screen, member)
 
 
-async def answer_screen(message: Message, screen: Screen) -> None:
-    await message.answer(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard())
+async def answer_screen(message: Message, screen: Screen, member: TeamMember) -> None:
+    keyboard = screen.keyboard(acting=may_act(member))
+    await message.answer(screen.text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+def may_act(member: TeamMember) -> bool:
+    """Row buttons that act (Cancel an order or a bid) show to traders and above only."""
+    return member.can(Role.TRADER)
 
 
 async def redraw_screen(
-    query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo
+    query: CallbackQuery, callback_data: ViewCb, monitoring: Monitoring, tz: ZoneInfo, member: TeamMember
 ) -> None:
     """Prev/Next turn the stored pages (no new request); Refresh builds the screen from new data."""
     if not isinstance(query.message, Message):
@@ -183,7 +221,8 @@ async def redraw_screen(
     else:
         screen = await open_screen(monitoring, view, arg, page, tz, fresh=True)
     try:
-        await query.message.edit_text(screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard())
+        keyboard = screen.keyboard(acting=may_act(member))
+        await query.message.edit_text(screen.text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except TelegramBadRequest as exc:
         if "message is not modified" not in exc.message:
             raise

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.withdrawals import WithdrawalNotices
-from handlers.orders import BadOrderText, _number
+from handlers.orders import BadOrderText, number
 from handlers.screens import unknown_account_text
 from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
@@ -66,7 +66,7 @@ def parse_withdrawal(args: str) -> WithdrawalRequest:
             raise BadOrderText(html.escape(_("Unknown option: {option}")).format(option=echo(option)))
         given[name.lower()] = value
     account, asset, amount_text, address = positional
-    amount = _number(amount_text, _("Amount"))
+    amount = number(amount_text, _("Amount"))
     return WithdrawalRequest(account, asset, amount, address, given.get("memo"), given.get("network"))
 
 

@@ -126,7 +126,12 @@ class ExchangerDesk:
         return DirectionsPage(ordered, page, pages)
 
     async def quote(self, account: str, pair: str) -> tuple[Market, Ticker]:
-        """A direction as a market and its rate as a ticker, found by direction id or by currency codes.
+        """A direction as a market and its rate as a ticker, found by direction id or by currency codes."""
+        direction = await self.direction(account, pair)
+        return direction_market(direction), direction_ticker(direction)
+
+    async def direction(self, account: str, pair: str) -> Direction:
+        """A direction found by its id or by currency codes; UnknownPair if the site has no such one.
 
         Codes are matched against the currency titles of the list first, so only a few directions are read.
         """
@@ -144,9 +149,8 @@ class ExchangerDesk:
         found, _ = await self._details(site, candidates)
         symbol = unified(*codes) if codes is not None else None
         for direction in found:
-            market = direction_market(direction)
-            if direction.id == wanted or market.symbol == symbol:
-                return market, direction_ticker(direction)
+            if direction.id == wanted or direction_market(direction).symbol == symbol:
+                return direction
         raise errors.UnknownPair(
             f"unknown pair {pair!r}", exchange=site.client.display_name, endpoint="directions"
         )

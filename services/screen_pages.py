@@ -27,6 +27,8 @@ class StoredScreen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     pages: list[str]
+    # per page, the buttons acting on its rows, as (label, callback data) pairs per button row
+    actions: list[list[list[tuple[str, str]]]] = []
     fetched_at: datetime | None = None
     refused_until: float | None = None  # epoch seconds: a limit refused the newest read until then
     exchange: str = ""
@@ -48,12 +50,19 @@ class ScreenPages:
         self._keys = keys
         self._ttl_s = ttl_s
 
-    async def keep(self, pages: list[str], freshness: Freshness | None) -> str:
-        """Store the pages; the returned id (8 characters) fits in callback data."""
+    async def keep(
+        self,
+        pages: list[str],
+        freshness: Freshness | None,
+        actions: list[list[list[tuple[str, str]]]] | None = None,
+    ) -> str:
+        """Store the pages (and each page's row buttons); the returned id (8 characters) fits in callback
+        data."""
         screen_id = secrets.token_urlsafe(6)
         refused = freshness.refused if freshness is not None else None
         stored = StoredScreen(
             pages=pages,
+            actions=actions or [],
             fetched_at=freshness.fetched_at if freshness is not None else None,
             refused_until=time.time() + (refused.retry_after or 0) if refused is not None else None,
             exchange=refused.exchange if refused is not None else "",

@@ -13,8 +13,10 @@ from handlers.views.numbers import amount, percent
 from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import Decision
+from services.bids import BID, BID_CANCEL
 from services.exchanges.models import OrderSide, OrderType
 from services.orders.amounts import AmountError, AmountProblem
+from services.orders.desk import CANCEL, ORDER
 from services.orders.ticket import OrderPreview, OrderProblem, OrderRejected
 
 ECHO_LIMIT = 40  # echoed input is cut: a reply must stay within Telegram's limits
@@ -114,26 +116,47 @@ def result_text(preview_html: str, action: Action) -> str:
     """The preview, edited into what happened."""
     state = action.state
     if state in (ActionState.SUBMITTED, ActionState.COMPLETED):
-        status = action.result.get("status", "")
-        line = _("Placed: order {order_id}, status {status}, filled {filled}.").format(
-            order_id=html.escape(action.exchange_id),
-            status=html.escape(status),
-            filled=html.escape(action.result.get("filled", "0")),
-        )
+        line = _done_line(action)
         mark = "✅ "
     elif state is ActionState.FAILED:
-        line = _("Not placed: {reason}").format(reason=html.escape(action.error[:200]))
+        reason = html.escape(action.error[:200])
+        if action.kind == ORDER:
+            line = _("Not placed: {reason}").format(reason=reason)
+        else:
+            line = _("Not done: {reason}").format(reason=reason)
         mark = "❌ "
     elif state is ActionState.UNKNOWN:
-        line = _(
-            "No definite answer from the exchange. The order is not sent again; the bot is checking "
-            "whether it was placed, and the admins have been told."
-        )
+        if action.kind == ORDER:
+            line = _(
+                "No definite answer from the exchange. The order is not sent again; the bot is checking "
+                "whether it was placed, and the admins have been told."
+            )
+        else:
+            line = _(
+                "No definite answer from the exchange. The request is not sent again; the bot is checking "
+                "whether it was done, and the admins have been told."
+            )
         mark = "⚠️ "
     else:
         line = _("Status: {state}").format(state=html.escape(state.value))
         mark = ""
     return preview_html + "\n\n" + mark + line
+
+
+def _done_line(action: Action) -> str:
+    exchange_id = html.escape(action.exchange_id)
+    status = html.escape(action.result.get("status", ""))
+    if action.kind == CANCEL:
+        return _("Order {order_id} cancelled at the exchange, status {status}.").format(
+            order_id=exchange_id, status=status
+        )
+    if action.kind == BID:
+        return _("Bid {bid_id} created, status {status}.").format(bid_id=exchange_id, status=status)
+    if action.kind == BID_CANCEL:
+        return _("Bid {bid_id} cancelled.").format(bid_id=exchange_id)
+    return _("Placed: order {order_id}, status {status}, filled {filled}.").format(
+        order_id=exchange_id, status=status, filled=html.escape(action.result.get("filled", "0"))
+    )
 
 
 def sending_text(preview_html: str) -> str:

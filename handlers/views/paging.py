@@ -44,6 +44,10 @@ class ViewCb(CallbackData, prefix="v"):
     sid: str = ""  # the stored pages to turn; empty on Refresh
 
 
+# one row of buttons per row of a page that can be acted on
+RowActions = tuple[tuple[InlineKeyboardButton, ...], ...]
+
+
 @dataclass(frozen=True)
 class Screen:
     text: str
@@ -53,8 +57,11 @@ class Screen:
     pages: int = 1
     refresh: bool = True
     sid: str = ""  # where its pages are stored, when there is more than one
+    # buttons that act on rows of this page (Cancel an order): shown only to members allowed to act
+    actions: RowActions = ()
 
-    def keyboard(self) -> InlineKeyboardMarkup | None:
+    def keyboard(self, *, acting: bool = False) -> InlineKeyboardMarkup | None:
+        rows = [list(r) for r in self.actions] if acting else []
         row: list[InlineKeyboardButton] = []
         if self.page > 0:
             row.append(_button("◀ " + _("Prev"), self._turn(self.page - 1)))
@@ -62,7 +69,8 @@ class Screen:
             row.append(_button("🔄 " + _("Refresh"), ViewCb(view=self.view, arg=self.arg, page=self.page)))
         if self.page + 1 < self.pages:
             row.append(_button(_("Next") + " ▶", self._turn(self.page + 1)))
-        return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None
+        rows += [row] if row else []
+        return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
     def _turn(self, page: int) -> ViewCb:
         return ViewCb(view=self.view, arg=self.arg, page=page, sid=self.sid)

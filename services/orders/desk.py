@@ -7,12 +7,13 @@ goes to the audit log with the member, the account and the exact parameters (nev
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from services.accounts import AccountRegistry
-from services.actions.engine import ActionEngine, Executed, Outcome
-from services.actions.records import Action
+from services.actions.engine import ActionEngine, Executed, Outcome, Send
+from services.actions.records import Action, wire_text
 from services.actions.store import ActionStore, Decision
 from services.audit import AuditLog
 from services.exchanges import errors
@@ -21,6 +22,22 @@ from services.exchanges.models import Order, OrderSide, OrderStatus, OrderType, 
 from services.orders.ticket import OrderPreview, OrderRequest, check_order, needed_capability
 
 ORDER = "order"
+CANCEL = "cancel"
+
+
+class OrderNotOpen(LookupError):
+    """No open order with this id on the account (never placed, or already filled or cancelled)."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(order_id)
+        self.order_id = order_id
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPreviewed:
+    order: Order
+    action_id: str
+    token: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +57,7 @@ class OrderDesk:
         *,
         price_guard: Decimal,
         confirm_ttl_s: float,
+        senders: Mapping[str, Send] | None = None,
     ) -> None:
         self._accounts = accounts
         self._store = store
@@ -47,6 +65,31 @@ class OrderDesk:
         self._audit = audit
         self._price_guard = price_guard
         self._confirm_ttl_s = confirm_ttl_s
+        # every kind of action confirmed with the same buttons is sent here, by its kind
+        self._senders: dict[str, Send] = {
+            ORDER: self._send_order,
+            CANCEL: self._send_cancel,
+            **(senders or {}),
+        }
+
+    # -- what the guided flow offers ---------------------------------------------------------------
+
+    def order_types(self, account: str) -> list[OrderType]:
+        """The order types the account's exchange takes, in the order a member is offered them."""
+        client = self._accounts.get(account).client
+        return [t for t in OrderType if client.has(needed_capability(t))]
+
+    def trading_accounts(self) -> list[str]:
+        return [a.name for a in self._accounts if self.order_types(a.name)]
+
+    async def pairs(self, account: str) -> list[str]:
+        """The pairs that trade now on the account's exchange, sorted."""
+        markets = await self._accounts.get(account).client.load_markets()
+        return sorted(m.symbol for m in markets if m.active)
+
+    async def pair(self, account: str, text: str) -> str:
+        """The market's symbol for a pair as typed; UnknownPair if the exchange has none such."""
+        return (await self._accounts.get(account).client.market(text)).symbol
 
     async def preview(self, member_id: int, chat_id: int, request: OrderRequest) -> Previewed:
         """Checks everything that can be checked before sending; raises OrderRejected or an exchange
@@ -72,6 +115,38 @@ class OrderDesk:
         await self._audit.record(member_id, "order.preview", _described(action))
         return Previewed(preview, action.id, token)
 
+    async def preview_cancel(
+        self, member_id: int, chat_id: int, account: str, order_id: str
+    ) -> CancelPreviewed:
+        """The open order to cancel, looked up among the account's open orders; OrderNotOpen if absent."""
+        client = self._accounts.get(account).client
+        client.require(Capability.CANCEL_ORDER)
+        client.require(Capability.FETCH_OPEN_ORDERS)
+        order = next((o for o in await client.fetch_open_orders() if o.id == order_id), None)
+        if order is None:
+            raise OrderNotOpen(order_id)
+        params = {
+            "order_id": order.id,
+            "pair": order.symbol,
+            "side": order.side.value,
+            "type": order.type.value,
+        }
+        if order.amount is not None:
+            params["amount"] = wire_text(order.amount)
+        if order.price is not None:
+            params["price"] = wire_text(order.price)
+        params["filled"] = wire_text(order.filled)
+        action, token = await self._store.create(
+            kind=CANCEL,
+            member_id=member_id,
+            chat_id=chat_id,
+            account=account,
+            params=params,
+            ttl_s=self._confirm_ttl_s,
+        )
+        await self._audit.record(member_id, "cancel.preview", {"action": action.id, **_described(action)})
+        return CancelPreviewed(order, action.id, token)
+
     async def _ticker(self, request: OrderRequest, symbol: str) -> Ticker | None:
         try:
             return await self._accounts.get(request.account).client.fetch_ticker(symbol)
@@ -85,7 +160,7 @@ class OrderDesk:
         decision = await self._store.decide(token, presser_id=presser_id, chat_id=chat_id, confirm=confirm)
         action = await self._store.token_action(token)
         if action is not None:
-            kind = "order.confirm" if confirm else "order.cancel"
+            kind = f"{action.kind}.confirm" if confirm else f"{action.kind}.cancel"
             await self._audit.record(presser_id, kind, {**_described(action), "decision": decision.value})
         return decision
 
@@ -94,16 +169,25 @@ class OrderDesk:
         action = await self._store.token_action(token)
         if action is None:
             return Outcome(None, executed_here=False)
-        outcome = await self._engine.execute(action.id, self._send)
+        outcome = await self._engine.execute(action.id, self._senders[action.kind])
         if outcome.executed_here and outcome.action is not None:
             done = outcome.action
-            outcome_facts = {"state": done.state.value, "order_id": done.exchange_id, "error": done.error}
+            outcome_facts = {"state": done.state.value, "exchange_id": done.exchange_id, "error": done.error}
             await self._audit.record(
-                presser_id, "order.result", {**_described(done), **outcome_facts, **done.result}
+                presser_id, f"{done.kind}.result", {**_described(done), **outcome_facts, **done.result}
             )
         return outcome
 
-    async def _send(self, action: Action) -> Executed:
+    async def _send_cancel(self, action: Action) -> Executed:
+        client = self._accounts.get(action.account).client
+        order = await client.cancel_order(action.params["order_id"], action.params["pair"])
+        status = order.status.value if order is not None else OrderStatus.CANCELED.value
+        filled = str(order.filled) if order is not None else ""
+        return Executed(
+            exchange_id=action.params["order_id"], done=True, result={"status": status, "filled": filled}
+        )
+
+    async def _send_order(self, action: Action) -> Executed:
         client = self._accounts.get(action.account).client
         params = action.params
         order = await client.create_order(
