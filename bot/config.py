@@ -368,9 +368,11 @@ class Config(Section):
 
     @model_validator(mode="after")
     def _withdrawals_can_be_approved(self) -> Config:
-        # the requester never approves: with fewer approvers than the quorum nothing could ever leave
+        # the requester never approves: with fewer approvers than the quorum nothing could ever leave.
+        # A team where nobody may ask for a withdrawal (viewers only) has nothing to approve.
         approvers = sum(1 for member in self.team if member.role >= Role.APPROVER)
-        if approvers < self.withdrawals.approvals_required:
+        requesters = sum(1 for member in self.team if member.role >= Role.TRADER)
+        if requesters and approvers < self.withdrawals.approvals_required:
             raise field_problem(
                 ("withdrawals", "approvals_required"),
                 f"the team has {approvers} approver(s) or admin(s): too few for this quorum",
