@@ -135,7 +135,7 @@ class IncorexClient(ExchangeClient):
 
     async def _public(self, method: str, shape: type[Shape], params: Params = ()) -> Shape:
         request = Request("GET", API_PREFIX + method, method, query=params, buckets=buckets_for(method))
-        return schemas.parse(shape, await self._transport.request(request), method)
+        return self.parse(shape, await self._transport.request(request), method)
 
     async def _private(
         self, method: str, shape: type[Shape], params: Params = (), write: bool = False
@@ -156,8 +156,8 @@ class IncorexClient(ExchangeClient):
             answer = await self._send_with_nonce_resync(request)
         if write:
             with errors.reading_write_answer(EXCHANGE, method):
-                return schemas.parse(shape, answer, method)
-        return schemas.parse(shape, answer, method)
+                return self.parse(shape, answer, method)
+        return self.parse(shape, answer, method)
 
     async def _send_with_nonce_resync(self, request: Request) -> Any:
         try:

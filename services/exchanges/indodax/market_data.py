@@ -39,7 +39,7 @@ class IndodaxMarketData(IndodaxSession):
         return datetime.fromtimestamp(millis / 1000, UTC)
 
     async def fetch_markets(self) -> list[Market]:
-        pairs = self.parse_list(schemas.PairInfo, await self.public(PAIRS_PATH, "pairs"), "pairs")
+        pairs = self.parse(list[schemas.PairInfo], await self.public(PAIRS_PATH, "pairs"), "pairs")
         return [parsing.market(p) for p in pairs]
 
     async def fetch_tickers(self) -> dict[str, Ticker]:
@@ -61,7 +61,7 @@ class IndodaxMarketData(IndodaxSession):
     async def fetch_trades(self, pair: str, limit: int | None = None) -> list[PublicTrade]:
         m = await self.market(pair)
         data = await self.public(TRADES_PATH.format(id=path_id(m)), "trades")
-        rows = self.parse_list(schemas.PublicTradeRaw, data, "trades")
+        rows = self.parse(list[schemas.PublicTradeRaw], data, "trades")
         trades = [parsing.public_trade(m.symbol, t) for t in rows]
         return trades[:limit] if limit is not None else trades
 
@@ -82,6 +82,6 @@ class IndodaxMarketData(IndodaxSession):
         start = int(since.timestamp()) if since is not None else now - count * step
         end = min(now, start + count * step)
         query = [("from", str(start)), ("to", str(end)), ("tf", tf), ("symbol", path_id(m).upper())]
-        rows = self.parse_list(schemas.CandleRaw, await self.public(OHLCV_PATH, "ohlcv", query), "ohlcv")
+        rows = self.parse(list[schemas.CandleRaw], await self.public(OHLCV_PATH, "ohlcv", query), "ohlcv")
         candles = sorted((parsing.candle(r) for r in rows), key=lambda c: c.timestamp)
         return candles[:count] if since is not None else candles[-count:]

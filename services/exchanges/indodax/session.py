@@ -82,20 +82,6 @@ class IndodaxSession(ExchangeClient):
             config.redis, self._redis_key("withdraw-callback", credentials.fingerprint())
         )
 
-    def bad_response(self, endpoint: str, message: str) -> errors.BadResponse:
-        return errors.BadResponse(self.redactor.text(message), exchange=EXCHANGE, endpoint=endpoint)
-
-    def parse(self, model: type[M], data: Any, endpoint: str) -> M:
-        try:
-            return schemas.parse(model, data)
-        except ValueError as exc:
-            raise self.bad_response(endpoint, str(exc)) from exc
-
-    def parse_list(self, model: type[M], data: Any, endpoint: str) -> list[M]:
-        if not isinstance(data, list):
-            raise self.bad_response(endpoint, f"expected a list, got {type(data).__name__}")
-        return [self.parse(model, row, endpoint) for row in data]
-
     async def public(self, path: str, endpoint: str, query: Sequence[tuple[str, str]] = ()) -> Any:
         request = Request("GET", path, endpoint, query=query, buckets=(PUBLIC_BUCKET,))
         return await self._public.request(request)

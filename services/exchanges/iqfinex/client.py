@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any, ClassVar
-
-from pydantic import TypeAdapter, ValidationError
 
 from .. import errors
 from ..base import ClientConfig, ExchangeClient
@@ -51,11 +48,6 @@ from .schemas import (
 )
 
 
-@cache
-def _adapter(shape: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(shape)
-
-
 def _page_size(limit: int | None, maximum: int) -> int:
     return maximum if limit is None else max(1, min(limit, maximum))
 
@@ -95,20 +87,13 @@ class IqfinexClient(ExchangeClient):
 
     # -- plumbing ------------------------------------------------------------------------------------
 
-    def _bad(self, endpoint: str, message: str) -> errors.BadResponse:
-        return errors.BadResponse(message, exchange=self.exchange, endpoint=endpoint)
-
     async def _call(self, request: Request, shape: Any) -> Any:
         if request.signed and not self._has_key:
             raise errors.AuthenticationError(
                 "no API key configured", exchange=self.exchange, endpoint=request.endpoint
             )
         payload = await self._transport.request(request)
-        try:
-            data = Envelope.model_validate(payload).data
-            return _adapter(shape).validate_python(data)
-        except ValidationError as exc:
-            raise self._bad(request.endpoint, f"unexpected shape: {exc.error_count()} errors") from exc
+        return self.parse(shape, self.parse(Envelope, payload, request.endpoint).data, request.endpoint)
 
     async def _get(
         self,
@@ -180,7 +165,7 @@ class IqfinexClient(ExchangeClient):
         rows = listed(await self._get(c.TICKERS, "tickers", listing(RawTicker)))
         by_asset = {key or row.asset: row for key, row in rows}
         if None in by_asset:
-            raise self._bad("tickers", "a ticker row names no asset")
+            raise self.bad_response("tickers", "a ticker row names no asset")
         markets = await self.load_markets()
         tickers = (parsing.ticker(parsing.symbol_of(markets, a), row) for a, row in by_asset.items() if a)
         return {ticker.symbol: ticker for ticker in tickers}
