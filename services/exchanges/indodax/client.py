@@ -23,7 +23,7 @@ from services.exchanges.models import (
     Withdrawal,
 )
 
-from . import history, parsing, schemas
+from . import convert, history, schemas
 from .constants import EXCHANGE, REQUEST_ID_MAX
 from .session import amount_text
 from .trading import IndodaxTrading
@@ -66,7 +66,7 @@ class IndodaxClient(IndodaxTrading):
         return await self.tapi_result(schemas.Info, "getInfo")
 
     async def fetch_balance(self) -> Balances:
-        return parsing.balances(await self._info())
+        return convert.balances(await self._info())
 
     async def fetch_account_info(self) -> AccountInfo:
         """getInfo proves the key may view; it tells whether the user may withdraw, not the key's rights."""
@@ -106,7 +106,7 @@ class IndodaxClient(IndodaxTrading):
         m = await self.market(pair)
         params = [("pair", m.id)] + ([("count", str(limit))] if limit else [])
         raw = await self.tapi_result(schemas.MyTrades, "tradeHistory", params)
-        return [parsing.my_trade(m, row) for row in raw.trades]
+        return [convert.my_trade(m, row) for row in raw.trades]
 
     async def traded_pairs(self) -> list[Market]:
         """The pairs whose base coin the account holds, has open orders in, or moved in or out
@@ -233,12 +233,12 @@ class IndodaxClient(IndodaxTrading):
             asset=raw.withdraw_currency.upper(),
             amount=raw.withdraw_amount,
             fee=raw.fee,
-            status=parsing.transfer_status(raw.status),
+            status=convert.transfer_status(raw.status),
             address=raw.withdraw_address or raw.withdraw_username or None,
             memo=memo,
             network=network,
             txid=raw.txid or None,
-            timestamp=parsing.when(raw.submit_time),
+            timestamp=convert.when(raw.submit_time),
             raw_status=raw.status,
             request_id=rid,
         )

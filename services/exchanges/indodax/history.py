@@ -10,7 +10,7 @@ from services.exchanges.models import Deposit, Transfer
 
 from . import schemas
 from .constants import TRANS_HISTORY_MAX_DAYS, TRANS_HISTORY_MAX_RECORDS
-from .parsing import transfer_status, when
+from .convert import transfer_status, when
 
 # Indodax counts days in Jakarta time (WIB, no daylight saving)
 WIB = timezone(timedelta(hours=7), "WIB")

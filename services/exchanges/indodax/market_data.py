@@ -9,7 +9,7 @@ from services.exchanges import errors
 from services.exchanges.candles import merge as merge_candles
 from services.exchanges.models import Candle, Market, OrderBook, PublicTrade, Ticker
 
-from . import parsing, schemas
+from . import convert, schemas
 from .constants import (
     AGGREGATED_TIMEFRAMES,
     DEPTH_PATH,
@@ -40,29 +40,29 @@ class IndodaxMarketData(IndodaxSession):
 
     async def fetch_markets(self) -> list[Market]:
         pairs = self.parse(list[schemas.PairInfo], await self.public(PAIRS_PATH, "pairs"), "pairs")
-        return [parsing.market(p) for p in pairs]
+        return [convert.market(p) for p in pairs]
 
     async def fetch_tickers(self) -> dict[str, Ticker]:
         data = await self.public(TICKER_ALL_PATH, "ticker_all")
         raw = self.parse(schemas.TickerAll, data, "ticker_all")
-        tickers = [parsing.ticker(ticker_id, t) for ticker_id, t in raw.tickers.items()]
+        tickers = [convert.ticker(ticker_id, t) for ticker_id, t in raw.tickers.items()]
         return {t.symbol: t for t in tickers}
 
     async def fetch_ticker(self, pair: str) -> Ticker:
         m = await self.market(pair)
         data = await self.public(TICKER_PATH.format(id=path_id(m)), "ticker")
-        return parsing.ticker(m.id, self.parse(schemas.TickerOne, data, "ticker").ticker)
+        return convert.ticker(m.id, self.parse(schemas.TickerOne, data, "ticker").ticker)
 
     async def fetch_order_book(self, pair: str, limit: int | None = None) -> OrderBook:
         m = await self.market(pair)
         data = await self.public(DEPTH_PATH.format(id=path_id(m)), "depth")
-        return parsing.order_book(m.symbol, self.parse(schemas.Depth, data, "depth"), limit)
+        return convert.order_book(m.symbol, self.parse(schemas.Depth, data, "depth"), limit)
 
     async def fetch_trades(self, pair: str, limit: int | None = None) -> list[PublicTrade]:
         m = await self.market(pair)
         data = await self.public(TRADES_PATH.format(id=path_id(m)), "trades")
         rows = self.parse(list[schemas.PublicTradeRaw], data, "trades")
-        trades = [parsing.public_trade(m.symbol, t) for t in rows]
+        trades = [convert.public_trade(m.symbol, t) for t in rows]
         return trades[:limit] if limit is not None else trades
 
     async def fetch_ohlcv(
@@ -83,5 +83,5 @@ class IndodaxMarketData(IndodaxSession):
         end = min(now, start + count * step)
         query = [("from", str(start)), ("to", str(end)), ("tf", tf), ("symbol", path_id(m).upper())]
         rows = self.parse(list[schemas.CandleRaw], await self.public(OHLCV_PATH, "ohlcv", query), "ohlcv")
-        candles = sorted((parsing.candle(r) for r in rows), key=lambda c: c.timestamp)
+        candles = sorted((convert.candle(r) for r in rows), key=lambda c: c.timestamp)
         return candles[:count] if since is not None else candles[-count:]

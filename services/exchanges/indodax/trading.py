@@ -11,7 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 from services.exchanges import errors
 from services.exchanges.models import Market, Order, OrderSide, OrderStatus, OrderType
 
-from . import parsing, schemas
+from . import convert, schemas
 from .constants import CANCEL_BUCKET, CLIENT_ORDER_ID_MAX, EXCHANGE, TRADE_BUCKET
 from .market_data import IndodaxMarketData
 from .session import amount_text
@@ -130,14 +130,14 @@ class IndodaxTrading(IndodaxMarketData):
     async def fetch_order(self, order_id: str, pair: str | None = None) -> Order:
         m = await self.market(self._need_pair(pair, "getOrder"))
         raw = await self.tapi_result(schemas.OneOrder, "getOrder", [("pair", m.id), ("order_id", order_id)])
-        return parsing.order(m, raw.order)
+        return convert.order(m, raw.order)
 
     async def fetch_order_by_client_order_id(self, client_order_id: str, pair: str) -> Order:
         """The answer does not name the pair, so the caller does (it knows it from placing the order)."""
         m = await self.market(pair)
         params = [("client_order_id", client_order_id)]
         raw = await self.tapi_result(schemas.OneOrder, "getOrderByClientOrderId", params)
-        return parsing.order(m, raw.order)
+        return convert.order(m, raw.order)
 
     async def fetch_open_orders(self, pair: str | None = None) -> list[Order]:
         if pair is not None:
@@ -150,14 +150,14 @@ class IndodaxTrading(IndodaxMarketData):
         found = []
         for pair_id, rows in groups.items():
             m = await self.market(pair_id)
-            found += [parsing.order(m, row, OrderStatus.OPEN) for row in rows]
+            found += [convert.order(m, row, OrderStatus.OPEN) for row in rows]
         return found
 
     async def fetch_closed_orders(self, pair: str | None = None, limit: int | None = None) -> list[Order]:
         m = await self.market(self._need_pair(pair, "orderHistory"))
         params = [("pair", m.id)] + ([("count", str(limit))] if limit else [])
         raw = await self.tapi_result(schemas.OrderList, "orderHistory", params)
-        orders = [parsing.order(m, row) for row in raw.orders]
+        orders = [convert.order(m, row) for row in raw.orders]
         return [o for o in orders if o.status is not OrderStatus.OPEN]
 
     async def cancel_order(
