@@ -36,7 +36,7 @@ from services.exchanges.ratelimit import RateLimit
 from services.exchanges.transport import Request, Response
 
 from . import convert, schemas
-from .auth import IncorexSigner
+from .auth import IncorexSigner, SigningTurns
 from .cache import FinishedDays
 from .constants import (
     API_PREFIX,
@@ -74,7 +74,6 @@ from .constants import (
 )
 from .errors import last_nonce, raise_for_error
 from .models import OrderExecution, RequiredAmount, WalletDay, WithdrawalTxid
-from .ordering import SigningTurns
 
 Shape = TypeVar("Shape", bound=BaseModel)
 log = logging.getLogger(__name__)

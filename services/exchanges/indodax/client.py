@@ -23,7 +23,7 @@ from services.exchanges.models import (
     Withdrawal,
 )
 
-from . import convert, history, schemas
+from . import convert, schemas
 from .constants import EXCHANGE, REQUEST_ID_MAX
 from .session import amount_text
 from .trading import IndodaxTrading
@@ -129,12 +129,12 @@ class IndodaxClient(IndodaxTrading):
 
     async def _trans_history(self, since: datetime | None) -> list[schemas.TransHistory]:
         pages = []
-        for window in history.windows(since, history.today()):
-            part: history.Window | None = window
+        for window in convert.windows(since, convert.today()):
+            part: convert.Window | None = window
             while True:  # a window whose list came back full is read again up to its oldest day
-                params = history.window_params(part)
+                params = convert.window_params(part)
                 pages.append(await self.tapi_result(schemas.TransHistory, "transHistory", params))
-                part = history.older_part(part, pages[-1])
+                part = convert.older_part(part, pages[-1])
                 if part is None:
                     break
         return pages
@@ -143,14 +143,14 @@ class IndodaxClient(IndodaxTrading):
         self, asset: str | None = None, since: datetime | None = None, limit: int | None = None
     ) -> list[Deposit]:
         """Pages backwards through 7-day windows when ``since`` is older than that."""
-        pages = [history.transfers(Deposit, p.deposit, asset) for p in await self._trans_history(since)]
-        return history.merge(pages, since, limit)
+        pages = [convert.transfers(Deposit, p.deposit, asset) for p in await self._trans_history(since)]
+        return convert.merge_transfers(pages, since, limit)
 
     async def fetch_withdrawals(
         self, asset: str | None = None, since: datetime | None = None, limit: int | None = None
     ) -> list[Withdrawal]:
-        pages = [history.transfers(Withdrawal, p.withdraw, asset) for p in await self._trans_history(since)]
-        return history.merge(pages, since, limit)
+        pages = [convert.transfers(Withdrawal, p.withdraw, asset) for p in await self._trans_history(since)]
+        return convert.merge_transfers(pages, since, limit)
 
     async def fetch_withdraw_fee(self, asset: str, network: str | None = None) -> Decimal:
         params = [("currency", asset.lower())] + ([("network", network)] if network else [])
