@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import TypeVar
 
 from services.exchanges.models import (
@@ -287,3 +287,25 @@ def merge_transfers(pages: list[list[T]], since: datetime | None, limit: int | N
     if since is not None:
         ordered = [t for t in ordered if t.timestamp is None or t.timestamp >= since]
     return ordered[:limit] if limit is not None else ordered
+
+
+def amount_text(value: Decimal) -> str:
+    """Plain notation (no exponent): ``Decimal("1E-7")`` goes out as ``0.0000001``."""
+    return format(value.normalize(), "f")
+
+
+def path_id(m: Market) -> str:
+    """``btc_idr`` -> ``btcidr``: the spelling of /api/ticker, /api/depth, /api/trades and tradingview."""
+    return m.id.replace("_", "")
+
+
+def round_quote(m: Market, value: Decimal) -> Decimal:
+    if m.precision.price is None:
+        return value
+    return value.quantize(Decimal(1).scaleb(-m.precision.price), rounding=ROUND_DOWN)
+
+
+def networks(info: schemas.Info, asset: str) -> list[str]:
+    """getInfo's network map gives one name or a list ("eth": ["eth", "arb", "op", "base"])."""
+    offered = info.network.get(asset, [])
+    return [offered] if isinstance(offered, str) else list(offered)
