@@ -22,11 +22,11 @@ from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
 from services.exchanges.callbacks import CallbackEndpoint, RefuseAll
 from services.exchanges.capabilities import Capability
-from services.exchanges.models import AccountInfo, Market, MarketLimits, Ticker
-from services.exchanges.symbols import unified
+from services.exchanges.models import AccountInfo, Market, Ticker
 from services.exchanges.transport import Request
 
 from . import constants as c
+from . import convert
 from .auth import ApiKeyHeaders
 from .errors import EnvelopeErrors, NothingFound
 from .models import (
@@ -165,7 +165,7 @@ class ExchangerClient(ExchangeClient):
         """One get_directions and one get_direction per direction: the API has no bulk quote."""
         summaries = await self.get_directions()
         found = await asyncio.gather(*(self._direction_or_none(s.id) for s in summaries))
-        return sorted((d for d in found if d is not None), key=lambda d: _id_order(d.id))
+        return sorted((d for d in found if d is not None), key=lambda d: convert.id_order(d.id))
 
     async def _direction_or_none(self, direction_id: str) -> Direction | None:
         try:
@@ -176,7 +176,7 @@ class ExchangerClient(ExchangeClient):
     async def fetch_markets(self) -> list[Market]:
         markets: dict[str, Market] = {}
         for direction in await self._all_directions():
-            market = direction_market(direction)
+            market = convert.direction_market(direction)
             # two directions may share codes (same coin, two payment systems): the first one is the pair
             markets.setdefault(market.symbol, market)
         return list(markets.values())
@@ -184,13 +184,13 @@ class ExchangerClient(ExchangeClient):
     async def fetch_tickers(self) -> dict[str, Ticker]:
         tickers: dict[str, Ticker] = {}
         for direction in await self._all_directions():
-            ticker = direction_ticker(direction)
+            ticker = convert.direction_ticker(direction)
             tickers.setdefault(ticker.symbol, ticker)
         return tickers
 
     async def fetch_ticker(self, pair: str) -> Ticker:
         market = await self.market(pair)
-        return direction_ticker(await self.get_direction(market.id))
+        return convert.direction_ticker(await self.get_direction(market.id))
 
     # -- bids ---------------------------------------------------------------------------------------
 
@@ -294,7 +294,7 @@ class ExchangerClient(ExchangeClient):
             found = await self.get_exchanges(start_time=None if days is None else now - timedelta(days=days))
             if len(found) >= limit:
                 break
-        return newest_first(found)[:limit]
+        return convert.newest_first(found)[:limit]
 
     async def find_bid_by_api_id(self, api_id: str) -> BidRecord | None:
         """Settles a create_bid whose outcome is unknown: the bid exists if and only if this finds it."""
@@ -352,28 +352,3 @@ class ExchangerClient(ExchangeClient):
         """Requests a payout of the partner balance; returns the payout id."""
         data = await self._call(c.ADD_PARTNER_PAYOUT, [("method_id", method_id), ("account", account)])
         return self.parse(PayoutCreated, data, c.ADD_PARTNER_PAYOUT).payout_id
-
-
-def newest_first(bids: Sequence[BidRecord]) -> list[BidRecord]:
-    return sorted(bids, key=lambda b: (b.time, _id_order(b.id)), reverse=True)
-
-
-def _id_order(direction_id: str) -> tuple[int, str]:
-    return (int(direction_id), "") if direction_id.isdigit() else (0, direction_id)
-
-
-def direction_market(direction: Direction) -> Market:
-    return Market(
-        symbol=unified(direction.give_code, direction.get_code),
-        id=direction.id,
-        base=direction.give_code.upper(),
-        quote=direction.get_code.upper(),
-        active=direction.reserve is None or direction.reserve > 0,
-        limits=MarketLimits(amount=direction.give_limits),
-    )
-
-
-def direction_ticker(direction: Direction) -> Ticker:
-    # the site's quote for selling one "give" unit: what it pays, i.e. its bid for the pair
-    rate = direction.rate
-    return Ticker(symbol=unified(direction.give_code, direction.get_code), last=rate, bid=rate)
