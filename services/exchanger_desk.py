@@ -18,7 +18,8 @@ from redis.asyncio import Redis
 from services.accounts import Account, AccountRegistry, AccountResult, across
 from services.exchanges import errors
 from services.exchanges.budget import TimeBudget
-from services.exchanges.exchanger.client import ExchangerClient, direction_market, direction_ticker
+from services.exchanges.exchanger.client import ExchangerClient
+from services.exchanges.exchanger.convert import direction_market, direction_ticker
 from services.exchanges.exchanger.models import BidRecord, Direction, DirectionSummary
 from services.exchanges.models import Market, Ticker
 from services.exchanges.symbols import split_pair, unified

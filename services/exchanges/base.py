@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 import aiohttp
+from pydantic import TypeAdapter, ValidationError
 from redis.asyncio import Redis
 
 from . import errors
@@ -47,6 +48,19 @@ from .transport import ErrorHook, RetryPolicy, Signer, Transport
 
 #: chart intervals every client accepts; each maps them to its own notation
 INTERVALS = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w")
+
+T = TypeVar("T")
+
+
+_ADAPTERS: dict[object, TypeAdapter[Any]] = {}
+
+
+def _adapter(shape: object) -> TypeAdapter[Any]:
+    # building an adapter costs a schema build: one per shape for the life of the process
+    adapter = _ADAPTERS.get(shape)
+    if adapter is None:
+        adapter = _ADAPTERS[shape] = TypeAdapter(shape)
+    return adapter
 
 
 @dataclass(frozen=True)
@@ -183,6 +197,22 @@ class ExchangeClient:
         """A caller that asks for an idempotency key gets it honoured or NotSupported, never ignored."""
         if key is not None:
             self.require(capability)
+
+    # -- answers -------------------------------------------------------------------------------------
+
+    def bad_response(self, what: str, message: str) -> errors.BadResponse:
+        return errors.BadResponse(self.redactor.text(message), exchange=self.exchange, endpoint=what)
+
+    def parse(self, model: type[T], raw: Any, what: str) -> T:
+        """``raw`` (a decoded answer of endpoint ``what``) as ``model``: a pydantic model or any type
+        pydantic validates (``list[X]``, unions, generics). A wrong shape is BadResponse naming the
+        fields and error types only (errors.shape_problems); inside ``errors.reading_write_answer`` it
+        becomes OutcomeUnknown."""
+        try:
+            parsed: T = _adapter(model).validate_python(raw)
+        except ValidationError as exc:
+            raise self.bad_response(what, f"unexpected answer shape: {errors.shape_problems(exc)}") from None
+        return parsed
 
     # -- markets -------------------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
+from pydantic import ValidationError
+
 
 class ExchangeError(Exception):
     """Base of every exchange failure. `exchange` and `endpoint` say where it happened."""
@@ -139,6 +141,20 @@ class NetworkRequired(InvalidRequest):
     def __init__(self, message: str, *, networks: Sequence[str] = (), **kw: str) -> None:
         super().__init__(message, **kw)
         self.networks = list(networks)
+
+
+#: how many wrong fields a BadResponse names; the rest are counted
+SHAPE_FIELDS_SHOWN = 5
+
+
+def shape_problems(exc: ValidationError) -> str:
+    """What a wrong answer shape may tell logs and users: the path of each wrong field and pydantic's
+    error type, never the value found there nor pydantic's message (both may quote balances or
+    addresses from a private answer)."""
+    found = exc.errors(include_url=False, include_context=False, include_input=False)
+    named = [f"{'.'.join(str(part) for part in e['loc']) or '(root)'} ({e['type']})" for e in found]
+    more = len(named) - SHAPE_FIELDS_SHOWN
+    return ", ".join(named[:SHAPE_FIELDS_SHOWN]) + (f" and {more} more" if more > 0 else "")
 
 
 @contextmanager

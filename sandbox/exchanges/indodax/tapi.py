@@ -17,7 +17,7 @@ from services.exchanges.indodax.constants import (
     TRANS_HISTORY_MAX_DAYS,
     TRANS_HISTORY_MAX_RECORDS,
 )
-from services.exchanges.indodax.history import WIB
+from services.exchanges.indodax.convert import WIB
 
 from . import views
 from .auth import authenticate, require_permission

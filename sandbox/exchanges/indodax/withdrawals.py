@@ -24,7 +24,7 @@ from services.exchanges.indodax.constants import (
     MSG_ZERO_WITHDRAWAL,
     REQUEST_ID_MAX,
 )
-from services.exchanges.indodax.history import WIB
+from services.exchanges.indodax.convert import WIB
 
 from . import views
 from .state import IndodaxState

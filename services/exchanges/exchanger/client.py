@@ -16,17 +16,17 @@ from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
 from services.exchanges.callbacks import CallbackEndpoint, RefuseAll
 from services.exchanges.capabilities import Capability
-from services.exchanges.models import AccountInfo, Market, MarketLimits, Ticker
-from services.exchanges.symbols import unified
+from services.exchanges.models import AccountInfo, Market, Ticker
 from services.exchanges.transport import Request
 
 from . import constants as c
+from . import convert
 from .auth import ApiKeyHeaders
 from .errors import EnvelopeErrors, NothingFound
 from .models import (
@@ -103,33 +103,24 @@ class ExchangerClient(ExchangeClient):
             answer = await self._transport.request(replace(request, headers={c.HEADER_LANG: c.ENGLISH}))
         if write:
             with errors.reading_write_answer(self.exchange, method):
-                return self._parse(Envelope, answer, method).data
-        return self._parse(Envelope, answer, method).data
+                return self.parse(Envelope, answer, method).data
+        return self.parse(Envelope, answer, method).data
 
     @property
     def _foreign_language(self) -> bool:
         return bool(self.config.language) and self.config.language != c.ENGLISH
-
-    def _parse(self, shape: type[M], data: Any, method: str) -> M:
-        try:
-            return shape.model_validate(data)
-        except ValidationError as exc:
-            where = "; ".join(".".join(map(str, e["loc"])) + f": {e['msg']}" for e in exc.errors()[:3])
-            raise errors.BadResponse(
-                f"unexpected shape: {where}", exchange=self.exchange, endpoint=method
-            ) from None
 
     async def _items(self, method: str, item: type[M], params: Params) -> list[M]:
         try:
             data = await self._call(method, params)
         except NothingFound:
             return []
-        return self._parse(Items[item], data, method).items  # type: ignore[valid-type]
+        return self.parse(Items[item], data, method).items  # type: ignore[valid-type]
 
     # -- account and directions ---------------------------------------------------------------------
 
     async def test(self) -> SiteAccount:
-        return self._parse(SiteAccount, await self._call(c.TEST), c.TEST)
+        return self.parse(SiteAccount, await self._call(c.TEST), c.TEST)
 
     async def fetch_account_info(self) -> AccountInfo:
         site = await self.test()
@@ -141,7 +132,7 @@ class ExchangerClient(ExchangeClient):
         data = await self._call(
             c.GET_DIRECTION_CURRENCIES, [("currency_id_give", give_id), ("currency_id_get", get_id)]
         )
-        return self._parse(DirectionCurrencies, data, c.GET_DIRECTION_CURRENCIES)
+        return self.parse(DirectionCurrencies, data, c.GET_DIRECTION_CURRENCIES)
 
     async def get_directions(
         self, give_id: str | None = None, get_id: str | None = None
@@ -151,7 +142,7 @@ class ExchangerClient(ExchangeClient):
 
     async def get_direction(self, direction_id: str) -> Direction:
         data = await self._call(c.GET_DIRECTION, [("direction_id", direction_id)])
-        return self._parse(Direction, data, c.GET_DIRECTION)
+        return self.parse(Direction, data, c.GET_DIRECTION)
 
     async def get_calc(
         self,
@@ -166,7 +157,7 @@ class ExchangerClient(ExchangeClient):
             ("calc_action", int(action)),
             ("cd", urlencode(dict(cd)) if cd else None),
         ]
-        return self._parse(Calc, await self._call(c.GET_CALC, params), c.GET_CALC)
+        return self.parse(Calc, await self._call(c.GET_CALC, params), c.GET_CALC)
 
     # -- directions as markets ----------------------------------------------------------------------
 
@@ -174,7 +165,7 @@ class ExchangerClient(ExchangeClient):
         """One get_directions and one get_direction per direction: the API has no bulk quote."""
         summaries = await self.get_directions()
         found = await asyncio.gather(*(self._direction_or_none(s.id) for s in summaries))
-        return sorted((d for d in found if d is not None), key=lambda d: _id_order(d.id))
+        return sorted((d for d in found if d is not None), key=lambda d: convert.id_order(d.id))
 
     async def _direction_or_none(self, direction_id: str) -> Direction | None:
         try:
@@ -185,7 +176,7 @@ class ExchangerClient(ExchangeClient):
     async def fetch_markets(self) -> list[Market]:
         markets: dict[str, Market] = {}
         for direction in await self._all_directions():
-            market = direction_market(direction)
+            market = convert.direction_market(direction)
             # two directions may share codes (same coin, two payment systems): the first one is the pair
             markets.setdefault(market.symbol, market)
         return list(markets.values())
@@ -193,13 +184,13 @@ class ExchangerClient(ExchangeClient):
     async def fetch_tickers(self) -> dict[str, Ticker]:
         tickers: dict[str, Ticker] = {}
         for direction in await self._all_directions():
-            ticker = direction_ticker(direction)
+            ticker = convert.direction_ticker(direction)
             tickers.setdefault(ticker.symbol, ticker)
         return tickers
 
     async def fetch_ticker(self, pair: str) -> Ticker:
         market = await self.market(pair)
-        return direction_ticker(await self.get_direction(market.id))
+        return convert.direction_ticker(await self.get_direction(market.id))
 
     # -- bids ---------------------------------------------------------------------------------------
 
@@ -234,7 +225,7 @@ class ExchangerClient(ExchangeClient):
         try:
             data = await self._call(c.CREATE_BID, params)
             with errors.reading_write_answer(self.exchange, c.CREATE_BID):
-                bid = self._parse(Bid, data, c.CREATE_BID)
+                bid = self.parse(Bid, data, c.CREATE_BID)
         except errors.OutcomeUnknown as exc:
             raise errors.OutcomeUnknown(
                 f"{exc.message}; look the bid up with api_id={api_id}",
@@ -249,10 +240,10 @@ class ExchangerClient(ExchangeClient):
         if not (bid_id or bid_hash):
             raise ValueError("bid_info needs a bid id or hash")
         data = await self._call(c.BID_INFO, [("id", bid_id), ("hash", bid_hash)])
-        return self._parse(Bid, data, c.BID_INFO)
+        return self.parse(Bid, data, c.BID_INFO)
 
     async def _bid_action(self, method: str, bid_hash: str) -> BidStatus:
-        return self._parse(StatusAnswer, await self._call(method, [("hash", bid_hash)]), method).status
+        return self.parse(StatusAnswer, await self._call(method, [("hash", bid_hash)]), method).status
 
     async def cancel_bid(self, bid_hash: str) -> BidStatus:
         """Works when the bid's ``api_actions.cancel`` is "api"; a bid past cancelling keeps its status."""
@@ -303,7 +294,7 @@ class ExchangerClient(ExchangeClient):
             found = await self.get_exchanges(start_time=None if days is None else now - timedelta(days=days))
             if len(found) >= limit:
                 break
-        return newest_first(found)[:limit]
+        return convert.newest_first(found)[:limit]
 
     async def find_bid_by_api_id(self, api_id: str) -> BidRecord | None:
         """Settles a create_bid whose outcome is unknown: the bid exists if and only if this finds it."""
@@ -313,7 +304,7 @@ class ExchangerClient(ExchangeClient):
     # -- partner ------------------------------------------------------------------------------------
 
     async def get_partner_info(self) -> PartnerInfo:
-        return self._parse(PartnerInfo, await self._call(c.GET_PARTNER_INFO), c.GET_PARTNER_INFO)
+        return self.parse(PartnerInfo, await self._call(c.GET_PARTNER_INFO), c.GET_PARTNER_INFO)
 
     async def get_partner_links(
         self,
@@ -360,29 +351,4 @@ class ExchangerClient(ExchangeClient):
     async def add_partner_payout(self, method_id: str, account: str) -> str:
         """Requests a payout of the partner balance; returns the payout id."""
         data = await self._call(c.ADD_PARTNER_PAYOUT, [("method_id", method_id), ("account", account)])
-        return self._parse(PayoutCreated, data, c.ADD_PARTNER_PAYOUT).payout_id
-
-
-def newest_first(bids: Sequence[BidRecord]) -> list[BidRecord]:
-    return sorted(bids, key=lambda b: (b.time, _id_order(b.id)), reverse=True)
-
-
-def _id_order(direction_id: str) -> tuple[int, str]:
-    return (int(direction_id), "") if direction_id.isdigit() else (0, direction_id)
-
-
-def direction_market(direction: Direction) -> Market:
-    return Market(
-        symbol=unified(direction.give_code, direction.get_code),
-        id=direction.id,
-        base=direction.give_code.upper(),
-        quote=direction.get_code.upper(),
-        active=direction.reserve is None or direction.reserve > 0,
-        limits=MarketLimits(amount=direction.give_limits),
-    )
-
-
-def direction_ticker(direction: Direction) -> Ticker:
-    # the site's quote for selling one "give" unit: what it pays, i.e. its bid for the pair
-    rate = direction.rate
-    return Ticker(symbol=unified(direction.give_code, direction.get_code), last=rate, bid=rate)
+        return self.parse(PayoutCreated, data, c.ADD_PARTNER_PAYOUT).payout_id

@@ -35,8 +35,9 @@ from services.exchanges.models import (
 from services.exchanges.ratelimit import RateLimit
 from services.exchanges.transport import Request, Response
 
-from . import mapping, schemas
-from .auth import IncorexSigner
+from . import convert, schemas
+from .auth import IncorexSigner, SigningTurns
+from .cache import FinishedDays
 from .constants import (
     API_PREFIX,
     CURRENCY,
@@ -73,8 +74,6 @@ from .constants import (
 )
 from .errors import last_nonce, raise_for_error
 from .models import OrderExecution, RequiredAmount, WalletDay, WithdrawalTxid
-from .ordering import SigningTurns
-from .wallet_days import FinishedDays
 
 Shape = TypeVar("Shape", bound=BaseModel)
 log = logging.getLogger(__name__)
@@ -135,7 +134,7 @@ class IncorexClient(ExchangeClient):
 
     async def _public(self, method: str, shape: type[Shape], params: Params = ()) -> Shape:
         request = Request("GET", API_PREFIX + method, method, query=params, buckets=buckets_for(method))
-        return schemas.parse(shape, await self._transport.request(request), method)
+        return self.parse(shape, await self._transport.request(request), method)
 
     async def _private(
         self, method: str, shape: type[Shape], params: Params = (), write: bool = False
@@ -156,8 +155,8 @@ class IncorexClient(ExchangeClient):
             answer = await self._send_with_nonce_resync(request)
         if write:
             with errors.reading_write_answer(EXCHANGE, method):
-                return schemas.parse(shape, answer, method)
-        return schemas.parse(shape, answer, method)
+                return self.parse(shape, answer, method)
+        return self.parse(shape, answer, method)
 
     async def _send_with_nonce_resync(self, request: Request) -> Any:
         try:
@@ -184,14 +183,14 @@ class IncorexClient(ExchangeClient):
 
     async def fetch_markets(self) -> list[Market]:
         settings = await self._public(PAIR_SETTINGS, schemas.PairSettings)
-        return [mapping.market(pair_id, raw) for pair_id, raw in settings.root.items()]
+        return [convert.market(pair_id, raw) for pair_id, raw in settings.root.items()]
 
     async def currencies(self) -> list[str]:
         return (await self._public(CURRENCY, schemas.Currencies)).root
 
     async def fetch_tickers(self) -> dict[str, Ticker]:
         raw = await self._public(TICKER, schemas.Tickers)
-        tickers = (self._uncrossed(mapping.ticker(pair_id, row)) for pair_id, row in raw.root.items())
+        tickers = (self._uncrossed(convert.ticker(pair_id, row)) for pair_id, row in raw.root.items())
         return {ticker.symbol: ticker for ticker in tickers}
 
     def _uncrossed(self, ticker: Ticker) -> Ticker:
@@ -210,12 +209,12 @@ class IncorexClient(ExchangeClient):
         market = await self.market(pair)
         params = [("pair", market.id), ("limit", str(limit or ORDER_BOOK_DEFAULT_LIMIT))]
         books = await self._public(ORDER_BOOK, schemas.OrderBooks, params)
-        return mapping.order_book(market.symbol, _one(books.root, market.id, ORDER_BOOK))
+        return convert.order_book(market.symbol, _one(books.root, market.id, ORDER_BOOK))
 
     async def fetch_trades(self, pair: str, limit: int | None = None) -> list[PublicTrade]:
         market = await self.market(pair)
         raw = await self._public(TRADES, schemas.Trades, [("pair", market.id)])
-        trades = [mapping.public_trade(market.symbol, t) for t in _one(raw.root, market.id, TRADES)]
+        trades = [convert.public_trade(market.symbol, t) for t in _one(raw.root, market.id, TRADES)]
         trades.sort(key=lambda t: t.timestamp)
         return trades[-limit:] if limit else trades
 
@@ -246,7 +245,7 @@ class IncorexClient(ExchangeClient):
         wanted = (await self.market(pair)).id if pair else None
         raw = await self._private(USER_OPEN_ORDERS, schemas.OpenOrders)
         return [
-            mapping.order(o, OrderStatus.OPEN, USER_OPEN_ORDERS)
+            convert.order(o, OrderStatus.OPEN, USER_OPEN_ORDERS)
             for pair_id, orders in raw.root.items()
             if wanted is None or pair_id == wanted
             for o in orders
@@ -258,7 +257,7 @@ class IncorexClient(ExchangeClient):
         params = [("offset", "0"), ("limit", str(limit or HISTORY_DEFAULT_LIMIT))]
         raw = await self._private(USER_CANCELLED_ORDERS, schemas.CancelledOrders, params)
         return [
-            mapping.order(o, OrderStatus.CANCELED, USER_CANCELLED_ORDERS)
+            convert.order(o, OrderStatus.CANCELED, USER_CANCELLED_ORDERS)
             for o in raw.root
             if wanted is None or o.pair == wanted
         ]
@@ -271,7 +270,7 @@ class IncorexClient(ExchangeClient):
             ("limit", str(limit or HISTORY_DEFAULT_LIMIT)),
         ]
         raw = await self._private(USER_TRADES, schemas.UserTrades, params)
-        trades = [mapping.trade(t, USER_TRADES) for rows in raw.root.values() for t in rows]
+        trades = [convert.trade(t, USER_TRADES) for rows in raw.root.values() for t in rows]
         trades.sort(key=lambda t: (t.timestamp or datetime.min.replace(tzinfo=UTC), t.id))
         return trades[-limit:] if limit else trades
 
@@ -279,14 +278,14 @@ class IncorexClient(ExchangeClient):
         raw = await self._private(ORDER_TRADES, schemas.RawOrderTrades, [("order_id", order_id)])
         return OrderExecution(
             order_id=order_id,
-            side=mapping.side(raw.position, ORDER_TRADES),
-            type=mapping.order_type(raw.type, ORDER_TRADES),
+            side=convert.side(raw.position, ORDER_TRADES),
+            type=convert.order_type(raw.type, ORDER_TRADES),
             in_currency=raw.in_currency,
             in_amount=raw.in_amount,
             out_currency=raw.out_currency,
             out_amount=raw.out_amount,
             percent_filled=raw.percent_succesfull,
-            trades=[mapping.trade(t, ORDER_TRADES) for t in raw.trades],
+            trades=[convert.trade(t, ORDER_TRADES) for t in raw.trades],
         )
 
     async def required_amount(self, pair: str, quantity: Decimal) -> RequiredAmount:
@@ -404,7 +403,7 @@ class IncorexClient(ExchangeClient):
             return kept
         params = [] if day is None else [("date", str(int(day.timestamp())))]
         raw = await self._private(WALLET_HISTORY, schemas.WalletHistory, params)
-        entries = [mapping.transfer(e) for e in raw.history if e.type in (DEPOSIT, WITHDRAWAL)]
+        entries = [convert.transfer(e) for e in raw.history if e.type in (DEPOSIT, WITHDRAWAL)]
         history = WalletDay(
             begin=raw.begin,
             end=raw.end,

@@ -5,11 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, RootModel, ValidationError
-
-from services.exchanges import errors
-
-from .constants import EXCHANGE
+from pydantic import BaseModel, BeforeValidator, ConfigDict, RootModel
 
 
 def _none_as_empty_list(value: Any) -> Any:
@@ -184,15 +180,3 @@ class WalletHistory(Envelope):
 
 
 Shape = TypeVar("Shape", bound=BaseModel)
-
-
-def parse(shape: type[Shape], data: Any, endpoint: str) -> Shape:
-    try:
-        return shape.model_validate(data)
-    except ValidationError as exc:
-        # pydantic's text quotes input values, which for private answers may be sensitive: name the
-        # fields only
-        fields = ", ".join(".".join(str(p) for p in e["loc"]) or "(root)" for e in exc.errors()[:5])
-        raise errors.BadResponse(
-            f"unexpected answer shape (fields: {fields})", exchange=EXCHANGE, endpoint=endpoint
-        ) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -213,12 +213,3 @@ class WithdrawResult(Raw):
     withdraw_id: str | int
     txid: str | None = None
     withdraw_username: str | None = None
-
-
-def parse(model: type[T], data: Any) -> T:
-    """Raises ValueError (with pydantic's detail) when the shape is wrong; callers turn it into
-    BadResponse naming the endpoint."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ValueError(f"unexpected {model.__name__} shape: {exc.error_count()} problem(s)") from exc

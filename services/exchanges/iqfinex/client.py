@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any, ClassVar
-
-from pydantic import TypeAdapter, ValidationError
 
 from .. import errors
 from ..base import ClientConfig, ExchangeClient
@@ -29,7 +26,7 @@ from ..models import (
 from ..ratelimit import RateLimit
 from ..transport import Request
 from . import constants as c
-from . import parsing
+from . import convert
 from .auth import IqfinexAuth
 from .errors import check_response
 from .models import Currency
@@ -49,11 +46,6 @@ from .schemas import (
     listed,
     listing,
 )
-
-
-@cache
-def _adapter(shape: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(shape)
 
 
 def _page_size(limit: int | None, maximum: int) -> int:
@@ -95,20 +87,13 @@ class IqfinexClient(ExchangeClient):
 
     # -- plumbing ------------------------------------------------------------------------------------
 
-    def _bad(self, endpoint: str, message: str) -> errors.BadResponse:
-        return errors.BadResponse(message, exchange=self.exchange, endpoint=endpoint)
-
     async def _call(self, request: Request, shape: Any) -> Any:
         if request.signed and not self._has_key:
             raise errors.AuthenticationError(
                 "no API key configured", exchange=self.exchange, endpoint=request.endpoint
             )
         payload = await self._transport.request(request)
-        try:
-            data = Envelope.model_validate(payload).data
-            return _adapter(shape).validate_python(data)
-        except ValidationError as exc:
-            raise self._bad(request.endpoint, f"unexpected shape: {exc.error_count()} errors") from exc
+        return self.parse(shape, self.parse(Envelope, payload, request.endpoint).data, request.endpoint)
 
     async def _get(
         self,
@@ -140,7 +125,7 @@ class IqfinexClient(ExchangeClient):
 
     async def _orders(self, rows: list[RawOrder], pair: str | None) -> list[Order]:
         markets = await self.load_markets()
-        orders = [parsing.order(markets, row) for row in rows]
+        orders = [convert.order(markets, row) for row in rows]
         if pair is None:
             return orders
         symbol = (await self.market(pair)).symbol
@@ -149,7 +134,7 @@ class IqfinexClient(ExchangeClient):
     async def _trades(self, rows: list[RawTrade], pair: str | None) -> list[Trade]:
         markets = await self.load_markets()
         # rows come newest first (sort=DESC); reversed, a stable sort keeps same-second fills in order
-        trades = [parsing.trade(markets, row) for row in reversed(rows)]
+        trades = [convert.trade(markets, row) for row in reversed(rows)]
         if pair is not None:
             symbol = (await self.market(pair)).symbol
             trades = [t for t in trades if t.symbol == symbol]
@@ -159,36 +144,36 @@ class IqfinexClient(ExchangeClient):
 
     async def fetch_currencies(self) -> list[Currency]:
         raw = await self._get(c.CURRENCIES, "currencies", listing(RawCurrency))
-        return [parsing.currency(row) for _, row in listed(raw)]
+        return [convert.currency(row) for _, row in listed(raw)]
 
     async def fetch_currency(self, code: str) -> Currency:
         if not code.isalnum():
             raise self._invalid(errors.InvalidRequest, "currency", f"not a currency code: {code!r}")
         raw = await self._get(c.CURRENCY.format(name=code.upper()), "currency", RawCurrency)
-        return parsing.currency(raw)
+        return convert.currency(raw)
 
     async def fetch_markets(self) -> list[Market]:
         raw = await self._get(c.ASSETS, "assets", listing(RawAsset))
-        return [parsing.market(row) for _, row in listed(raw)]
+        return [convert.market(row) for _, row in listed(raw)]
 
     async def fetch_asset(self, pair: str) -> Market:
         """One pair's current limits straight from /v1/asset (fetch_markets answers from a cache)."""
         market = await self.market(pair)
-        return parsing.market(await self._get(c.ASSET.format(name=market.id), "asset", RawAsset))
+        return convert.market(await self._get(c.ASSET.format(name=market.id), "asset", RawAsset))
 
     async def fetch_tickers(self) -> dict[str, Ticker]:
         rows = listed(await self._get(c.TICKERS, "tickers", listing(RawTicker)))
         by_asset = {key or row.asset: row for key, row in rows}
         if None in by_asset:
-            raise self._bad("tickers", "a ticker row names no asset")
+            raise self.bad_response("tickers", "a ticker row names no asset")
         markets = await self.load_markets()
-        tickers = (parsing.ticker(parsing.symbol_of(markets, a), row) for a, row in by_asset.items() if a)
+        tickers = (convert.ticker(convert.symbol_of(markets, a), row) for a, row in by_asset.items() if a)
         return {ticker.symbol: ticker for ticker in tickers}
 
     async def fetch_ticker(self, pair: str) -> Ticker:
         market = await self.market(pair)
         raw = await self._get(c.TICKER.format(asset=market.id), "ticker", RawTicker)
-        return parsing.ticker(market.symbol, raw)
+        return convert.ticker(market.symbol, raw)
 
     async def fetch_order_book(self, pair: str, limit: int | None = None, *, rounding: int = 0) -> OrderBook:
         """``rounding`` 0-3 aggregates prices by that many fewer digits (the document's rounding level)."""
@@ -196,14 +181,14 @@ class IqfinexClient(ExchangeClient):
             raise self._invalid(errors.InvalidRequest, "orderbook", f"rounding must be 0-3, not {rounding}")
         market = await self.market(pair)
         path = c.ORDERBOOK.format(asset=market.id, rounding=rounding)
-        return parsing.order_book(market.symbol, await self._get(path, "orderbook", RawOrderBook), limit)
+        return convert.order_book(market.symbol, await self._get(path, "orderbook", RawOrderBook), limit)
 
     async def fetch_trades(self, pair: str, limit: int | None = None) -> list[PublicTrade]:
         market = await self.market(pair)
         query = (("limit", str(_page_size(limit, c.PUBLIC_TRADES_MAX))), ("sort", "DESC"))
         path = c.PUBLIC_TRADES.format(asset=market.id)
         page = await self._get(path, "trades", Page[RawPublicTrade], query=query)
-        trades = [parsing.public_trade(market.symbol, row) for row in reversed(page.rows)]
+        trades = [convert.public_trade(market.symbol, row) for row in reversed(page.rows)]
         return sorted(trades, key=lambda t: t.timestamp)  # oldest first, same-second trades as listed
 
     async def fetch_ohlcv(
@@ -217,7 +202,7 @@ class IqfinexClient(ExchangeClient):
         size = c.CANDLES_MAX if since is not None else _page_size(limit, c.CANDLES_MAX)
         path = c.CANDLES.format(asset=market.id, frame=frame)
         page = await self._get(path, "candles", Page[RawCandle], query=(("limit", str(size)),))
-        candles = parsing.candles(page.rows, frame, datetime.now(UTC))
+        candles = convert.candles(page.rows, frame, datetime.now(UTC))
         if since is not None:
             candles = [candle for candle in candles if candle.timestamp >= since]
         return candles[-limit:] if limit else candles
@@ -225,12 +210,12 @@ class IqfinexClient(ExchangeClient):
     # -- account -------------------------------------------------------------------------------------
 
     async def fetch_account_info(self) -> AccountInfo:
-        return parsing.account_info(
+        return convert.account_info(
             await self._get(c.ACCOUNT_INFO, "account_info", RawAccountInfo, private=True)
         )
 
     async def fetch_balance(self) -> Balances:
-        return parsing.balances(await self._get(c.BALANCE, "balance", dict[str, RawBalance], private=True))
+        return convert.balances(await self._get(c.BALANCE, "balance", dict[str, RawBalance], private=True))
 
     async def fetch_open_orders(self, pair: str | None = None) -> list[Order]:
         page = await self._get(c.ORDERS_OPENED, "orders_opened", Page[RawOrder], private=True)

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from .. import errors
 from ..base import ClientConfig, ExchangeClient
@@ -125,19 +125,8 @@ class NarkasaClient(ExchangeClient):
             await self.fetch_time()
             return await self._transport.request(request)
 
-    def _parse(self, model: type[M], data: Any, endpoint: str) -> M:
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            raise errors.BadResponse(
-                f"unexpected shape: {exc.error_count()} problem(s), first at "
-                f"{'.'.join(str(p) for p in exc.errors()[0]['loc'])}",
-                exchange=self.exchange,
-                endpoint=endpoint,
-            ) from None
-
     async def _get(self, model: type[M], path: str, params: Sequence[tuple[str, str]] = (), **kw: Any) -> M:
-        return self._parse(model, await self._call(path, params, **kw), path)
+        return self.parse(model, await self._call(path, params, **kw), path)
 
     async def _symbol(self, market_id: str) -> str:
         found = (await self.load_markets()).by_id(market_id)
@@ -298,7 +287,7 @@ class NarkasaClient(ExchangeClient):
     async def _place(self, path: str, params: list[tuple[str, str]], symbol: str) -> Order:
         data = await self._call(path, params, method="POST", signed=True, write=True)
         with errors.reading_write_answer(self.exchange, path):
-            return convert.order(self._parse(schemas.OrderReply, data, path).order, symbol)
+            return convert.order(self.parse(schemas.OrderReply, data, path).order, symbol)
 
     async def cancel_order(self, order_id: str, pair: str | None = None) -> Order | None:
         await self._call(c.CANCEL_ORDER, [("orderId", order_id)], method="POST", signed=True, write=True)

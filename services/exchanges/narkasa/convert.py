@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..models import (
     Balance,
@@ -28,7 +28,23 @@ from ..models import (
 from ..symbols import unified
 from . import schemas
 from .constants import SIDE_WORDS, STATUS_WORDS, TYPE_WORDS
-from .models import DepositChannel, DepositInfo, SavedAddress, TopOfBook, WithdrawChannel, WithdrawInfo
+from .models import (
+    BalanceUpdateEvent,
+    CandleEvent,
+    DepositChannel,
+    DepositInfo,
+    DepthEvent,
+    OrderUpdateEvent,
+    ReservedUpdateEvent,
+    SavedAddress,
+    StreamEvent,
+    TickerEvent,
+    TopOfBook,
+    TopOfBookEvent,
+    TradeEvent,
+    WithdrawChannel,
+    WithdrawInfo,
+)
 
 T = TypeVar("T", bound=Transfer)
 
@@ -246,3 +262,52 @@ def select(items: list[T], asset: str | None, since: datetime | None, limit: int
         key=lambda x: x.timestamp or EPOCH,
     )
     return chosen[-limit:] if limit else chosen
+
+
+def stream_event(kind: str, data: dict[str, Any], symbol: str) -> StreamEvent | None:
+    """One data message (``type`` = kind) as an event; ``symbol`` is the unified pair of its market.
+
+    Raises pydantic.ValidationError on a wrong shape; returns None for a type it does not know.
+    """
+    if kind == "allTickers" or kind == "ticker":
+        return TickerEvent(channel=kind, ticker=ticker(schemas.RawTicker.model_validate(data), symbol))
+    if kind == "candles":
+        kline = schemas.RawKline.model_validate(data)
+        return CandleEvent(symbol=symbol, interval=kline.interval, candle=candle(kline.kline))
+    if kind == "orderBook":
+        top = schemas.RawTop.model_validate(data)
+        return TopOfBookEvent(
+            top=TopOfBook(
+                symbol=symbol,
+                bid_price=top.bidPrice or None,
+                bid_amount=top.bidAmount or None,
+                ask_price=top.askPrice or None,
+                ask_amount=top.askAmount or None,
+            )
+        )
+    if kind == "depth":
+        return DepthEvent(book=order_book(schemas.RawDepthUpdate.model_validate(data).depth, symbol))
+    if kind == "trade":
+        t = schemas.RawTradeUpdate.model_validate(data)
+        same = schemas.RawPublicTrade(price=t.price, amount=t.amount, time=t.time, type=t.tradeType)
+        return TradeEvent(trade=public_trade(same, symbol))
+    if kind == "orderUpdate":
+        raw = schemas.RawOrderUpdate.model_validate(data).order
+        return OrderUpdateEvent(order=order(raw, symbol), raw_status=raw.status or "NEW")
+    if kind == "balanceUpdate":
+        balance = schemas.RawBalanceUpdate.model_validate(data)
+        return BalanceUpdateEvent(asset=balance.symbol.upper(), available=balance.available)
+    if kind == "reservedUpdate":
+        reserved = schemas.RawReservedUpdate.model_validate(data)
+        return ReservedUpdateEvent(asset=reserved.symbol.upper(), reserved=reserved.reserved)
+    return None
+
+
+def market_of(data: dict[str, Any]) -> str | None:
+    """The exchange's market id a data message is about, if any."""
+    if isinstance(data.get("symbol"), str) and data.get("type") not in ("balanceUpdate", "reservedUpdate"):
+        return str(data["symbol"])
+    order = data.get("order")
+    if isinstance(order, dict) and isinstance(order.get("market"), str):
+        return str(order["market"])
+    return None

@@ -1,10 +1,14 @@
-"""Typed answers of Narkasa's methods that have no CCXT name."""
+"""Typed answers of Narkasa's methods that have no CCXT name, and the typed events of its websocket
+(and of the REST resync after a reconnect)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ..models import Candle, Order, OrderBook, PublicTrade, Ticker
 
 
 class _Model(BaseModel):
@@ -62,3 +66,58 @@ class TopOfBook(_Model):
     bid_amount: Decimal | None = None
     ask_price: Decimal | None = None
     ask_amount: Decimal | None = None
+
+
+Source = Literal["stream", "resync"]
+
+
+class StreamEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TickerEvent(StreamEvent):
+    channel: Literal["allTickers", "ticker"]
+    ticker: Ticker
+
+
+class CandleEvent(StreamEvent):
+    symbol: str
+    interval: str  # Narkasa's notation (m1 ... d1)
+    candle: Candle
+
+
+class TopOfBookEvent(StreamEvent):
+    top: TopOfBook
+
+
+class DepthEvent(StreamEvent):
+    book: OrderBook
+
+
+class TradeEvent(StreamEvent):
+    trade: PublicTrade
+
+
+class OrderUpdateEvent(StreamEvent):
+    order: Order
+    raw_status: str  # NEW, PARTIALLY_FILLED, FILLED, CANCELLED, CANCELLED_ALL
+    source: Source = "stream"
+
+
+class BalanceUpdateEvent(StreamEvent):
+    asset: str
+    available: Decimal
+    source: Source = "stream"
+
+
+class ReservedUpdateEvent(StreamEvent):
+    asset: str
+    reserved: Decimal
+    source: Source = "stream"
+
+
+class ConnectionEvent(StreamEvent):
+    """The socket opened (``reconnect`` after a drop) or closed; user streams resync after a reconnect."""
+
+    connected: bool
+    reconnect: bool = False

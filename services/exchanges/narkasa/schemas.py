@@ -277,3 +277,43 @@ class RawTransfer(Raw):
 
 class HistoryReply(Envelope):
     history: list[RawTransfer]
+
+
+# -- websocket data messages
+
+
+class RawTop(Raw):
+    bidPrice: Decimal | None = None
+    bidAmount: Decimal | None = None
+    askPrice: Decimal | None = None
+    askAmount: Decimal | None = None
+
+
+class RawKline(Raw):
+    interval: str
+    kline: RawCandle
+
+
+class RawDepthUpdate(Raw):
+    depth: RawBook
+
+
+class RawTradeUpdate(Raw):
+    amount: Decimal
+    price: Decimal
+    tradeType: int
+    time: int
+
+
+class RawOrderUpdate(Raw):
+    order: RawOrder
+
+
+class RawBalanceUpdate(Raw):
+    symbol: str
+    available: Decimal
+
+
+class RawReservedUpdate(Raw):
+    symbol: str
+    reserved: Decimal

@@ -11,7 +11,7 @@ import pytest
 from services.exchanges import errors
 from services.exchanges.models import OrderSide, OrderStatus, OrderType
 from services.exchanges.narkasa.client import NarkasaClient
-from services.exchanges.narkasa.events import (
+from services.exchanges.narkasa.models import (
     BalanceUpdateEvent,
     CandleEvent,
     ConnectionEvent,

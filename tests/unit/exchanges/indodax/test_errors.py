@@ -126,7 +126,7 @@ async def test_trade_429_blocks_the_pair_on_our_side(client: IndodaxClient, mock
     async def record(bucket: str, seconds: float) -> None:
         blocked.append((bucket, seconds))
 
-    client._private.limiter.block = record  # type: ignore[method-assign]
+    client._tapi.private.limiter.block = record  # type: ignore[method-assign]
     with pytest.raises(errors.RateLimited):
         await client.create_order("BTC/IDR", OrderSide.BUY, OrderType.LIMIT, Decimal(1), Decimal(10**9))
     assert blocked == [("trade:btc_idr", 5.0)]

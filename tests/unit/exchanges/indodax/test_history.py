@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, timedelta
 
-from services.exchanges.indodax.history import WIB, window_params, windows
+from services.exchanges.indodax.convert import WIB, window_params, windows
 
 
 def test_without_since_the_servers_default_window_is_used() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from services.exchanges.models import OrderSide, OrderStatus, OrderType
-from services.exchanges.narkasa.events import (
+from services.exchanges.narkasa.convert import market_of, stream_event
+from services.exchanges.narkasa.models import (
     BalanceUpdateEvent,
     CandleEvent,
     DepthEvent,
@@ -14,8 +15,6 @@ from services.exchanges.narkasa.events import (
     TickerEvent,
     TopOfBookEvent,
     TradeEvent,
-    market_of,
-    parse,
 )
 
 
@@ -37,7 +36,7 @@ def test_all_tickers_payload() -> None:
         "openTime": 1587923986290,
         "tradeCount": 2,
     }
-    event = parse("allTickers", data, "BTC/TRY")
+    event = stream_event("allTickers", data, "BTC/TRY")
     assert isinstance(event, TickerEvent)
     assert (event.ticker.last, event.ticker.base_volume, event.ticker.quote_volume) == (54501, 1, 54501)
     assert market_of(data) == "BTCTRY"
@@ -58,7 +57,7 @@ def test_candles_payload() -> None:
             "closeTime": 1588010323000,
         },
     }
-    event = parse("candles", data, "BTC/TRY")
+    event = stream_event("candles", data, "BTC/TRY")
     assert (
         isinstance(event, CandleEvent) and event.interval == "m5" and event.candle.volume == Decimal("0.0005")
     )
@@ -71,7 +70,7 @@ def test_order_book_payload() -> None:
         "askPrice": 54501,
         "askAmount": Decimal("0.001"),
     }
-    event = parse("orderBook", {"type": "orderBook", "symbol": "BTCTRY", **data}, "BTC/TRY")
+    event = stream_event("orderBook", {"type": "orderBook", "symbol": "BTCTRY", **data}, "BTC/TRY")
     assert isinstance(event, TopOfBookEvent) and (event.top.bid_price, event.top.ask_price) == (54500, 54501)
 
 
@@ -85,7 +84,7 @@ def test_depth_payload() -> None:
             "asks": [{"price": 54502, **level}, {"price": 54501, **level}],
         },
     }
-    event = parse("depth", data, "BTC/TRY")
+    event = stream_event("depth", data, "BTC/TRY")
     assert isinstance(event, DepthEvent)
     assert (event.book.bids[0].price, event.book.asks[0].price) == (54500, 54501)
 
@@ -99,7 +98,7 @@ def test_trade_payload() -> None:
         "tradeType": 1,
         "time": 1588010323279,
     }
-    event = parse("trade", data, "BTC/TRY")
+    event = stream_event("trade", data, "BTC/TRY")
     assert isinstance(event, TradeEvent) and event.trade.side is OrderSide.BUY
 
 
@@ -120,7 +119,7 @@ def test_order_update_has_integer_type_and_side() -> None:
             "time": 1578405048608,
         },
     }
-    event = parse("orderUpdate", data, "BTC/USDT")
+    event = stream_event("orderUpdate", data, "BTC/USDT")
     assert isinstance(event, OrderUpdateEvent) and market_of(data) == "BTCUSDT"
     order = event.order
     assert (order.type, order.side, order.status, order.stop_price) == (
@@ -134,7 +133,7 @@ def test_order_update_has_integer_type_and_side() -> None:
 
 def test_fast_order_update_is_a_market_order() -> None:
     data = {"order": {"status": "FILLED", "market": "BTCUSDT", "orderType": 3, "side": 0, "orderId": "x"}}
-    event = parse("orderUpdate", data, "BTC/USDT")
+    event = stream_event("orderUpdate", data, "BTC/USDT")
     assert isinstance(event, OrderUpdateEvent) and event.order.type is OrderType.MARKET
     assert event.order.status is OrderStatus.CLOSED
 
@@ -143,15 +142,15 @@ def test_cancelled_all_is_canceled() -> None:
     data = {
         "order": {"status": "CANCELLED_ALL", "market": "BTCUSDT", "orderType": 0, "side": 0, "orderId": "x"}
     }
-    event = parse("orderUpdate", data, "BTC/USDT")
+    event = stream_event("orderUpdate", data, "BTC/USDT")
     assert isinstance(event, OrderUpdateEvent) and event.order.status is OrderStatus.CANCELED
 
 
 def test_balance_payloads() -> None:
-    available = parse(
+    available = stream_event(
         "balanceUpdate", {"type": "balanceUpdate", "symbol": "BTC", "available": Decimal("0.01245")}, ""
     )
-    reserved = parse(
+    reserved = stream_event(
         "reservedUpdate", {"type": "reservedUpdate", "symbol": "BTC", "reserved": Decimal("0.01245")}, ""
     )
     assert isinstance(available, BalanceUpdateEvent) and available.available == Decimal("0.01245")
@@ -159,4 +158,4 @@ def test_balance_payloads() -> None:
 
 
 def test_unknown_type_is_ignored() -> None:
-    assert parse("somethingNew", {"type": "somethingNew"}, "") is None
+    assert stream_event("somethingNew", {"type": "somethingNew"}, "") is None

@@ -15,8 +15,8 @@ from services.exchanges.models import (
     OrderType,
     Trade,
 )
-from services.exchanges.narkasa.events import OrderUpdateEvent
-from services.exchanges.narkasa.resync import OrderTracker, resync
+from services.exchanges.narkasa.models import OrderUpdateEvent
+from services.exchanges.narkasa.stream import OrderTracker, resync
 
 PLACED = datetime(2024, 1, 1, tzinfo=UTC)
 LATER = datetime(2024, 1, 1, 0, 5, tzinfo=UTC)

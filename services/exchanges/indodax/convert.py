@@ -1,15 +1,19 @@
-"""Raw Indodax shapes -> the exchange-neutral models."""
+"""Raw Indodax shapes -> the exchange-neutral models, and transHistory's date windows (at most 7 days per
+request, paged backwards)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import ROUND_DOWN, Decimal
+from typing import TypeVar
 
 from services.exchanges.models import (
     Balance,
     Balances,
     Candle,
+    Deposit,
     Market,
     MarketLimits,
     MarketPrecision,
@@ -23,12 +27,13 @@ from services.exchanges.models import (
     PublicTrade,
     Ticker,
     Trade,
+    Transfer,
     TransferStatus,
 )
 from services.exchanges.symbols import unified
 
 from . import schemas
-from .constants import ORDER_STATUS, TRANSFER_STATUS
+from .constants import ORDER_STATUS, TRANS_HISTORY_MAX_DAYS, TRANS_HISTORY_MAX_RECORDS, TRANSFER_STATUS
 
 _ORDER_TYPES = {"limit": OrderType.LIMIT, "market": OrderType.MARKET, "stoplimit": OrderType.STOP_LIMIT}
 
@@ -177,3 +182,130 @@ def my_trade(m: Market, raw: schemas.MyTradeRaw) -> Trade:
 
 def transfer_status(word: str) -> TransferStatus:
     return TRANSFER_STATUS.get(word.lower(), TransferStatus.PENDING)
+
+
+# Indodax counts days in Jakarta time (WIB, no daylight saving)
+WIB = timezone(timedelta(hours=7), "WIB")
+DATE_FORMAT = "%Y-%m-%d"
+
+T = TypeVar("T", bound=Transfer)
+Window = tuple[date, date]
+log = logging.getLogger(__name__)
+
+
+def today() -> date:
+    return datetime.now(WIB).date()
+
+
+def windows(since: datetime | None, last_day: date) -> list[tuple[date, date] | None]:
+    """Date ranges, newest first, covering ``since`` up to ``last_day``; [None] asks for the server's
+    default (the last 7 days). Each range spans at most 7 days, start before end."""
+    if since is None:
+        return [None]
+    first = since.astimezone(WIB).date()
+    found: list[tuple[date, date] | None] = []
+    end = last_day
+    while True:
+        start = max(first, end - timedelta(days=TRANS_HISTORY_MAX_DAYS - 1))
+        start = min(start, end - timedelta(days=1))
+        found.append((start, end))
+        if start <= first:
+            return found
+        end = start - timedelta(days=1)
+
+
+def older_part(window: Window | None, page: schemas.TransHistory) -> Window | None:
+    """What is left to read of ``window`` after ``page``: "Max limit per fetch is 500 records (per
+    deposit coin, withdraw coin, ...)", "Order descending by submit_time", so a list that came back full
+    may have older records, up to the day of its oldest one (read again: that day may hold more)."""
+    start, end = window or (today() - timedelta(days=TRANS_HISTORY_MAX_DAYS), today())
+    full = [
+        rows
+        for groups in (page.deposit, page.withdraw)
+        for rows in groups.values()
+        if len(rows) >= TRANS_HISTORY_MAX_RECORDS
+    ]
+    if not full:
+        return None
+    cut = max(min(_day(row, end) for row in rows) for rows in full)
+    if cut >= end:
+        log.warning(
+            "indodax transHistory: over %d records on %s; older ones are out of reach", len(full[0]), end
+        )
+        return None
+    return min(start, cut - timedelta(days=1)), cut
+
+
+def _day(row: schemas.TransferRaw, default: date) -> date:
+    seconds = row.submit_time or row.success_time
+    return datetime.fromtimestamp(seconds, WIB).date() if seconds else default
+
+
+def window_params(window: tuple[date, date] | None) -> list[tuple[str, str]]:
+    if window is None:
+        return []
+    start, end = window
+    return [("start", start.strftime(DATE_FORMAT)), ("end", end.strftime(DATE_FORMAT))]
+
+
+def transfers(
+    cls: type[T],
+    groups: dict[str, list[schemas.TransferRaw]],
+    asset: str | None,
+) -> list[T]:
+    id_field = "deposit_id" if cls is Deposit else "withdraw_id"
+    found = []
+    for currency, rows in groups.items():
+        if asset is not None and currency.lower() != asset.lower():
+            continue
+        for raw in rows:
+            ident = getattr(raw, id_field)
+            found.append(
+                cls(
+                    id=str(ident if ident is not None else raw.tx or ""),
+                    asset=currency.upper(),
+                    amount=raw.amount,
+                    fee=raw.fee,
+                    status=transfer_status(raw.status),
+                    txid=raw.tx or None,
+                    timestamp=when(raw.submit_time or raw.success_time),
+                    updated=when(raw.success_time),
+                    raw_status=raw.status,
+                )
+            )
+    return found
+
+
+def merge_transfers(pages: list[list[T]], since: datetime | None, limit: int | None) -> list[T]:
+    """Newest first, each transfer once (windows may overlap), none before ``since``."""
+    seen: dict[tuple[str, str], T] = {}
+    for page in pages:
+        for t in page:
+            seen.setdefault((t.asset, t.id), t)
+    epoch = datetime.fromtimestamp(0, WIB)
+    ordered = sorted(seen.values(), key=lambda t: t.timestamp or epoch, reverse=True)
+    if since is not None:
+        ordered = [t for t in ordered if t.timestamp is None or t.timestamp >= since]
+    return ordered[:limit] if limit is not None else ordered
+
+
+def amount_text(value: Decimal) -> str:
+    """Plain notation (no exponent): ``Decimal("1E-7")`` goes out as ``0.0000001``."""
+    return format(value.normalize(), "f")
+
+
+def path_id(m: Market) -> str:
+    """``btc_idr`` -> ``btcidr``: the spelling of /api/ticker, /api/depth, /api/trades and tradingview."""
+    return m.id.replace("_", "")
+
+
+def round_quote(m: Market, value: Decimal) -> Decimal:
+    if m.precision.price is None:
+        return value
+    return value.quantize(Decimal(1).scaleb(-m.precision.price), rounding=ROUND_DOWN)
+
+
+def networks(info: schemas.Info, asset: str) -> list[str]:
+    """getInfo's network map gives one name or a list ("eth": ["eth", "arb", "op", "base"])."""
+    offered = info.network.get(asset, [])
+    return [offered] if isinstance(offered, str) else list(offered)
