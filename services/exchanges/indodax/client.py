@@ -518,7 +518,7 @@ class IndodaxClient(ExchangeClient):
 
     async def withdraw_networks(self, asset: str) -> list[str]:
         """The networks ``asset`` can leave on (getInfo's network map)."""
-        return _networks(await self._info(), asset.lower())
+        return convert.networks(await self._info(), asset.lower())
 
     async def fetch_withdraw_fee(self, asset: str, network: str | None = None) -> Decimal:
         params = [("currency", asset.lower())] + ([("network", network)] if network else [])

@@ -141,7 +141,10 @@ async def test_every_order_step_is_audited_with_its_account_and_exchange_ids(des
     key = outcome.action.idempotency_key
     assert {entry.details["client_order_id"] for entry in (result, confirm, preview)} == {key}
     assert preview.details["pair"] == "BTC/USDT" and preview.details["amount"] == "0.01"
-    assert (result.details["state"], result.details["exchange_id"]) == ("submitted", outcome.action.exchange_id)
+    assert (result.details["state"], result.details["exchange_id"]) == (
+        "submitted",
+        outcome.action.exchange_id,
+    )
     assert result.details["status"] == "open" and "filled" in result.details
     assert confirm.details["decision"] == "ok"
 
