@@ -27,7 +27,7 @@ from services.alerts.store import AlertStore
 from services.exchanges import errors
 from services.exchanges.models import Ticker
 from services.exchanges.narkasa.client import NarkasaClient
-from services.exchanges.narkasa.events import TickerEvent
+from services.exchanges.narkasa.models import TickerEvent
 from services.exchanges.narkasa.stream import NarkasaStream
 from services.pricing import ticker_price
 from services.redis_client import Keys

@@ -40,7 +40,11 @@ async def _registry(redis: Redis | None, accounts: Sequence[dict[str, str]]) -> 
 
 
 def _limiter(registry: AccountRegistry, name: str, transport: str) -> RateLimiter:
-    limiter: RateLimiter = getattr(registry.get(name).client, transport).limiter
+    """The limiter of a client's transport, named by its attribute path (``_tapi.private``)."""
+    found: object = registry.get(name).client
+    for part in transport.split("."):
+        found = getattr(found, part)
+    limiter: RateLimiter = found.limiter
     return limiter
 
 
@@ -71,11 +75,11 @@ async def test_indodax_keys_of_one_account_share_the_trade_window(redis: Redis |
     ]
     registry = await _registry(redis, accounts)
     try:
-        await _fill(_limiter(registry, "desk-a", "_private"), "trade:btc_idr", 20)
+        await _fill(_limiter(registry, "desk-a", "_tapi.private"), "trade:btc_idr", 20)
         with pytest.raises(WaitTooLong):  # the second key of the same account
-            await _limiter(registry, "desk-b", "_private").acquire(["trade:btc_idr"], max_wait=0)
+            await _limiter(registry, "desk-b", "_tapi.private").acquire(["trade:btc_idr"], max_wait=0)
         # another account, and another pair of the same account, have their own windows
-        await _limiter(registry, "other", "_private").acquire(["trade:btc_idr"], max_wait=0)
-        await _limiter(registry, "desk-b", "_private").acquire(["trade:eth_idr"], max_wait=0)
+        await _limiter(registry, "other", "_tapi.private").acquire(["trade:btc_idr"], max_wait=0)
+        await _limiter(registry, "desk-b", "_tapi.private").acquire(["trade:eth_idr"], max_wait=0)
     finally:
         await registry.close()
