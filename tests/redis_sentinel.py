@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -106,7 +107,7 @@ class SentinelSet:
         self.sentinel = Node("sentinel", workdir, SENTINEL_PASSWORD)
 
     @property
-    def redis_config(self) -> dict[str, object]:
+    def redis_config(self) -> dict[str, Any]:
         """The bot's [redis] section (without the prefix) for this set."""
         return {
             # with sentinels the URL gives the password and database, not the address
