@@ -155,6 +155,8 @@ class RedisConfig(Section):
         parts = urlsplit(self.url)
         if parts.scheme == "unix":
             raise field_problem(("url",), "with sentinels use redis:// or rediss://, not a unix socket")
+        if parts.query:
+            raise field_problem(("url",), "with sentinels the URL takes no ?options")
         if not re.fullmatch(r"/?\d*", parts.path):
             raise field_problem(("url",), "the path must be the database number, e.g. redis://:PASSWORD@/0")
         return self

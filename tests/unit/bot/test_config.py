@@ -451,6 +451,14 @@ def test_without_sentinels_redis_is_the_url() -> None:
         ),
         ({"sentinels": ["h:1"], "sentinel_master": "m", "url": "redis://h/zero"}, "redis.url: the path must"),
         (
+            {"sentinels": ["h:1"], "sentinel_master": "m", "url": "redis://h/0?ssl_cert_reqs=none"},
+            "redis.url: with",
+        ),
+        (
+            {"sentinels": ["h:1"], "sentinel_master": "m", "url": "unix://localhost/run/redis.sock"},
+            "redis.url: with sentinels",
+        ),
+        (
             {"sentinels": ["h:1"], "sentinel_master": "m", "sentinal_master": "m"},
             "redis.sentinal_master: unknown",
         ),
