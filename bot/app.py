@@ -241,10 +241,15 @@ def build_bot(config: Config) -> Bot:
     return Bot(token=config.telegram.token.get_secret_value(), session=session)
 
 
+def connect_redis(config: Config) -> Redis:
+    """A client of the configured Redis: the master the sentinels name when `[redis] sentinels` is set."""
+    return create_redis(config.redis.url, sentinel=config.redis.sentinel)
+
+
 def build_storage(config: Config, keys: Keys) -> RedisStorage:
     """FSM storage on its own client, with keys under the same prefix as everything else."""
     return RedisStorage(
-        create_redis(config.redis.url),
+        connect_redis(config),
         key_builder=DefaultKeyBuilder(prefix=keys("fsm"), with_bot_id=True),
     )
 
@@ -268,7 +273,7 @@ class BotApp:
     @classmethod
     def from_config(cls, config: Config) -> BotApp:
         """Builds without touching the network: Redis connects lazily, Telegram on first call."""
-        redis = create_redis(config.redis.url)
+        redis = connect_redis(config)
         accounts = build_registry(config, redis)
         services = build_services(config, redis, accounts=accounts)
         i18n = build_i18n()

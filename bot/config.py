@@ -33,6 +33,7 @@ from bot.config_errors import ConfigError, field_problem, format_validation_erro
 from bot.secrets import resolve_secret
 from services.exchanges.budget import DEFAULT_REQUEST_TIMEOUT_S, TimeBudget
 from services.exchanges.incorex.constants import MAX_LOOKBACK_DAYS as INCOREX_MAX_LOOKBACK_DAYS
+from services.redis_client import SentinelTarget
 from services.team import Role
 from services.user_settings import find_timezone
 
@@ -65,6 +66,22 @@ def _url_checker(*schemes: str) -> Any:
     return AfterValidator(check)
 
 
+def _parse_host_port(value: Any) -> tuple[str, int]:
+    if not isinstance(value, str):
+        raise ValueError('must be a "host:port" string')
+    host, _, port = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")  # an IPv6 address is written [::1]:26379
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f'must be "host:port" with a port from 1 to 65535, not {value!r}')
+    return host, int(port)
+
+
+def _format_host_port(address: tuple[str, int]) -> str:
+    host, port = address
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+HostPort = Annotated[tuple[str, int], BeforeValidator(_parse_host_port), PlainSerializer(_format_host_port)]
 HttpUrl = Annotated[str, _url_checker("http", "https")]
 WsUrl = Annotated[str, _url_checker("ws", "wss")]
 
@@ -117,6 +134,40 @@ class RedisConfig(Section):
         "redis://127.0.0.1:6379/0"
     )
     prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = "chatops"
+    # With sentinels the master's address comes from them; `url` then gives only the user, password,
+    # database number and TLS (rediss://), and its host:port is not used.
+    sentinels: list[HostPort] = []
+    sentinel_master: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{0,64}$")] = ""
+    sentinel_password: Secret = SecretStr("")
+
+    @model_validator(mode="after")
+    def _sentinel_settings_go_together(self) -> RedisConfig:
+        for index, address in enumerate(self.sentinels):
+            if address in self.sentinels[:index]:
+                raise field_problem(("sentinels", index), "the same sentinel is listed twice")
+        if not self.sentinels:
+            for name in ("sentinel_master", "sentinel_password"):
+                if getattr(self, name) != type(self).model_fields[name].default:
+                    raise field_problem((name,), "needs redis.sentinels")
+            return self
+        if not self.sentinel_master:
+            raise field_problem(("sentinel_master",), "the master's name the sentinels monitor is required")
+        parts = urlsplit(self.url)
+        if parts.scheme == "unix":
+            raise field_problem(("url",), "with sentinels use redis:// or rediss://, not a unix socket")
+        if parts.query:
+            raise field_problem(("url",), "with sentinels the URL takes no ?options")
+        if not re.fullmatch(r"/?\d*", parts.path):
+            raise field_problem(("url",), "the path must be the database number, e.g. redis://:PASSWORD@/0")
+        return self
+
+    @property
+    def sentinel(self) -> SentinelTarget | None:
+        """Where to find the master, or None for a plain Redis at `url`."""
+        if not self.sentinels:
+            return None
+        password = self.sentinel_password.get_secret_value() or None
+        return SentinelTarget(tuple(self.sentinels), self.sentinel_master, password)
 
     @property
     def password(self) -> str | None:

@@ -86,6 +86,7 @@ def _pattern_reason(loc: Sequence[str | int]) -> str:
     reasons = {
         "name": "use 1-32 characters from a-z, 0-9, _ and -",
         "prefix": "use 1-64 characters from A-Z, a-z, 0-9, _, . and -",
+        "sentinel_master": "use 1-64 characters from A-Z, a-z, 0-9, _, . and -",
         "quote": "must be an asset symbol such as USDT",
     }
     return reasons.get(str(field), "has an invalid format")

@@ -1,4 +1,5 @@
-"""A Redis that answers but refuses writes (OOM, MISCONF, READONLY) is an outage like a lost one."""
+"""A Redis that answers but refuses writes (OOM, MISCONF, READONLY, NOREPLICAS) is an outage like
+a lost one."""
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
@@ -15,6 +16,8 @@ from tests.integration.bot.telegram_double import callback_update, message_updat
 from tests.integration.bot.test_redis_outage import UNAVAILABLE_EN, PrivateRedis
 
 pytestmark = pytest.mark.integration
+
+REFUSALS = ["OOM", "MISCONF", "READONLY", "NOREPLICAS"]
 
 
 @pytest.fixture
@@ -36,6 +39,8 @@ async def _refuse_writes(admin: Redis, how: str) -> None:
         await admin.config_set("maxmemory", 1)
     elif how == "READONLY":
         await admin.replicaof("127.0.0.1", free_port())
+    elif how == "NOREPLICAS":  # a master that has lost the replicas it must write to (after a failover)
+        await admin.config_set("min-replicas-to-write", 1)
     else:
         await admin.bgsave()
         # Redis has no notification for a snapshot's end: its child process reports on exit
@@ -45,7 +50,7 @@ async def _refuse_writes(admin: Redis, how: str) -> None:
         await admin.set("probe", "1")
     expected = {"OOM": OutOfMemoryError, "READONLY": ReadOnlyError}.get(how, ResponseError)
     assert isinstance(refused.value, expected)
-    assert how != "MISCONF" or str(refused.value).startswith("MISCONF")
+    assert how not in ("MISCONF", "NOREPLICAS") or str(refused.value).startswith(how)
 
 
 @pytest.fixture
@@ -64,14 +69,14 @@ async def admin(private_redis: PrivateRedis) -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-@pytest.mark.parametrize("how", ["OOM", "MISCONF", "READONLY"])
+@pytest.mark.parametrize("how", REFUSALS)
 async def test_a_member_hears_temporarily_unavailable(harness: Harness, admin: Redis, how: str) -> None:
     await _refuse_writes(admin, how)
     await harness.feed(message_update(ADMIN_ID, "/tz Europe/Berlin"))  # stores a setting: a write
     assert harness.session.sent_texts(ADMIN_ID) == [UNAVAILABLE_EN]
 
 
-@pytest.mark.parametrize("how", ["OOM", "MISCONF", "READONLY"])
+@pytest.mark.parametrize("how", REFUSALS)
 async def test_a_members_button_press_gets_the_notice_as_an_alert(
     harness: Harness, admin: Redis, how: str
 ) -> None:

@@ -471,3 +471,66 @@ def test_alert_hysteresis_reads_as_a_percent() -> None:
 def test_bad_alert_settings_stop_start_up_naming_the_key(key: str, value: object) -> None:
     [problem] = _problems(_base(alerts={key: value}))
     assert problem.startswith(f"alerts.{key}: ")
+
+
+def test_sentinels_give_the_master_name_addresses_and_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_SENTINEL_PASSWORD", "sentinel-pass")
+    config = parse_config(
+        _base(
+            redis={
+                "url": "redis://:redis-pass@/2",
+                "sentinels": ["10.0.0.1:26379", "[::1]:26380"],
+                "sentinel_master": "chatops",
+                "sentinel_password": "env:TEST_SENTINEL_PASSWORD",
+            }
+        )
+    )
+    target = config.redis.sentinel
+    assert target is not None
+    assert (target.sentinels, target.master) == ((("10.0.0.1", 26379), ("::1", 26380)), "chatops")
+    assert target.password == "sentinel-pass"
+    assert "sentinel-pass" in config.secret_values()
+    summary = config.model_dump(mode="json")["redis"]
+    assert summary["sentinels"] == ["10.0.0.1:26379", "[::1]:26380"]
+    assert "sentinel-pass" not in str(summary) and "sentinel-pass" not in repr(config)
+
+
+def test_without_sentinels_redis_is_the_url() -> None:
+    assert parse_config(_base()).redis.sentinel is None
+
+
+@pytest.mark.parametrize(
+    ("redis", "problem"),
+    [
+        ({"sentinels": ["10.0.0.1"]}, 'redis.sentinels[0]: must be "host:port" with a port from 1 to 65535'),
+        ({"sentinels": ["h:0"], "sentinel_master": "m"}, 'redis.sentinels[0]: must be "host:port"'),
+        ({"sentinels": [26379], "sentinel_master": "m"}, 'redis.sentinels[0]: must be a "host:port" string'),
+        ({"sentinels": ["h:1", "h:1"], "sentinel_master": "m"}, "redis.sentinels[1]: the same sentinel is"),
+        (
+            {"sentinels": ["h:1"]},
+            "redis.sentinel_master: the master's name the sentinels monitor is required",
+        ),
+        ({"sentinel_master": "m"}, "redis.sentinel_master: needs redis.sentinels"),
+        ({"sentinel_password": "pw"}, "redis.sentinel_password: needs redis.sentinels"),
+        (
+            {"sentinels": ["h:1"], "sentinel_master": "my master"},
+            "redis.sentinel_master: use 1-64 characters",
+        ),
+        ({"sentinels": ["h:1"], "sentinel_master": "m", "url": "redis://h/zero"}, "redis.url: the path must"),
+        (
+            {"sentinels": ["h:1"], "sentinel_master": "m", "url": "redis://h/0?ssl_cert_reqs=none"},
+            "redis.url: with",
+        ),
+        (
+            {"sentinels": ["h:1"], "sentinel_master": "m", "url": "unix://localhost/run/redis.sock"},
+            "redis.url: with sentinels",
+        ),
+        (
+            {"sentinels": ["h:1"], "sentinel_master": "m", "sentinal_master": "m"},
+            "redis.sentinal_master: unknown",
+        ),
+    ],
+)
+def test_bad_sentinel_settings_stop_start_up_naming_the_key(redis: dict[str, object], problem: str) -> None:
+    [reported] = _problems(_base(redis=redis))
+    assert reported.startswith(problem), reported
