@@ -30,6 +30,7 @@ from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
 from bot.notify import Notifier
+from bot.outbox import OutboxSender
 from bot.workers import Workers
 from handlers import get_routers
 from handlers.errors import on_error
@@ -42,7 +43,10 @@ from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.leader import LeaderLease
 from services.market_data import MarketDataService
+from services.notify_settings import NotificationSettings
 from services.orders.desk import OrderDesk
+from services.outbox.limits import SendLimits
+from services.outbox.queue import Outbox
 from services.portfolio import PortfolioService
 from services.read_cache import SharedReads
 from services.redis_client import Keys, create_redis
@@ -72,6 +76,7 @@ class Services:
     user_settings: UserSettings
     monitoring: Monitoring
     orders: OrderDesk
+    notifications: NotificationSettings
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -128,6 +133,7 @@ def build_services(
             price_guard=config.orders.price_guard,
             confirm_ttl_s=config.orders.confirm_ttl_s,
         ),
+        notifications=NotificationSettings(redis, keys),
     )
 
 
@@ -199,6 +205,8 @@ class BotApp:
     tracker: UpdateTracker
     workers: Workers
     notifier: Notifier
+    outbox: Outbox
+    sender: OutboxSender
 
     @classmethod
     def from_config(cls, config: Config) -> BotApp:
@@ -215,6 +223,8 @@ class BotApp:
         )
         bot = build_bot(config)
         lease = LeaderLease(redis, services.keys("leader"), period_s=config.workers.leader_lease_s)
+        outbox = Outbox(redis, services.keys)
+        notifications = config.notifications
         return cls(
             config=config,
             bot=bot,
@@ -226,5 +236,23 @@ class BotApp:
             metrics=metrics,
             tracker=tracker,
             workers=Workers(lease),
-            notifier=Notifier(bot, i18n, services.user_settings, config.display.tzinfo),
+            notifier=Notifier(
+                i18n,
+                services.user_settings,
+                config.display.tzinfo,
+                outbox=outbox,
+                choices=services.notifications,
+                redis=redis,
+                keys=services.keys,
+                group=notifications.team_group,
+            ),
+            outbox=outbox,
+            sender=OutboxSender(
+                bot,
+                outbox,
+                SendLimits(redis, services.keys, notifications.limits),
+                metrics,
+                consumer=lease.holder,
+                claim_after_s=notifications.claim_after_s,
+            ),
         )
