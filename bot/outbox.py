@@ -157,7 +157,8 @@ class OutboxSender:
             del self._chats[chat]
 
     async def _settle(self, item: Queued) -> None:
-        """Sends the push (or drops it for good), retrying through Redis outages and unexpected errors."""
+        """Sends the push (or drops it for good), retrying with backoff through network and server errors,
+        Redis outages and anything unexpected; parts already sent are not sent again."""
         failures = 0
         while True:
             try:
@@ -167,6 +168,8 @@ class OutboxSender:
                 raise
             except REDIS_UNAVAILABLE_ERRORS as exc:
                 log.warning("outbox: Redis unavailable while sending (%s)", type(exc).__name__)
+            except _TRANSIENT as exc:
+                log.warning("outbox: push %s: %s, will retry", item.id, type(exc).__name__)
             except Exception:
                 log.exception("outbox: push %s not sent, will retry", item.id)
             failures += 1
@@ -181,7 +184,6 @@ class OutboxSender:
             self._metrics.pushes.labels("blocked").inc()
             await self._outbox.done(item.id)
             return
-        failures = 0
         while sent < len(push.parts):
             reserved, wait = await self._limits.reserve(push.chat_id)
             await self._pause(wait)
@@ -208,13 +210,7 @@ class OutboxSender:
                 log.error("outbox: push %s to chat %s refused: %s", item.id, push.chat_id, exc.message)
                 self._metrics.pushes.labels("refused").inc()
                 break
-            except _TRANSIENT as exc:
-                failures += 1
-                log.warning("outbox: chat %s: %s, retrying", push.chat_id, type(exc).__name__)
-                await self._pause(_backoff(failures))
-                continue
             sent += 1
-            failures = 0
             self._metrics.pushes.labels("sent").inc()
             if sent < len(push.parts):
                 await self._outbox.mark_sent(item.id, sent)
