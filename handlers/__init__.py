@@ -17,6 +17,7 @@ from handlers import (
     holdings,
     lang,
     market,
+    notify,
     orders,
     start,
     timezone,
@@ -35,6 +36,7 @@ def get_routers() -> list[Router]:
         history.build_router(),
         market.build_router(),
         timezone.build_router(),
+        notify.build_router(),
         exchanger.build_router(),
         orders.build_router(),
         fallback.build_router(),  # last: it takes every message no other router did
