@@ -29,6 +29,7 @@ from bot.middlewares.roles import RoleMiddleware
 from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
+from bot.middlewares.unblock import UnblockOnContact
 from bot.notify import Notifier
 from bot.outbox import OutboxSender
 from bot.workers import Workers
@@ -164,6 +165,7 @@ def build_dispatcher(
         TeamMiddleware(services.team, services.audit, metrics, window_s=STRANGER_WINDOW_S)
     )
     dp.update.outer_middleware(UserTimezoneMiddleware(services.user_settings, services.config.display.tzinfo))
+    dp.update.outer_middleware(UnblockOnContact(Outbox(redis, services.keys)))
     # Inner middlewares on the root router also wrap the handlers of every included router.
     roles = RoleMiddleware(services.audit, metrics)
     dp.message.middleware(roles)

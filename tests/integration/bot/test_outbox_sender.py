@@ -111,6 +111,7 @@ async def test_server_errors_are_retried_until_the_push_is_sent(rig: Rig) -> Non
     await running(rig.sender(), rig.drained)
 
     assert texts(await rig.calls()) == ["after three 500s"]
+    assert rig.metrics.pushes.labels("sent")._value.get() == 1
 
 
 async def test_a_member_who_blocked_the_bot_is_marked_and_not_sent_to_again(rig: Rig) -> None:

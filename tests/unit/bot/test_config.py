@@ -404,3 +404,18 @@ async def test_one_request_timeout_sets_the_time_budget_of_every_client_and_serv
 
 def test_the_request_timeout_defaults_to_the_budgets_default() -> None:
     assert parse_config(_base()).exchanges.budget == TimeBudget()
+
+
+def test_the_team_group_gets_the_chosen_kinds_of_push() -> None:
+    config = parse_config(_base(notifications={"chat_id": -100200, "group_kinds": ["deposits", "approvals"]}))
+    group = config.notifications.team_group
+    assert group is not None and group.chat_id == -100200
+    assert set(group.kinds) == {"deposits", "approvals"}
+    assert parse_config(_base()).notifications.team_group is None
+
+
+def test_an_unknown_kind_of_push_or_a_pace_above_telegrams_limits_is_refused() -> None:
+    problems = _problems(_base(notifications={"group_kinds": ["prices"], "per_second": 100}))
+    assert len(problems) == 2
+    assert problems[0].startswith("notifications.group_kinds[0]: must be") and "price_alerts" in problems[0]
+    assert problems[1].startswith("notifications.per_second:")
