@@ -24,8 +24,9 @@ from services.redis_client import Keys
 from services.team import TeamMember
 from services.user_settings import UserSettings
 
-# the same text for the team group within this long is posted once (a push told to several members)
-GROUP_COPY_WINDOW_S = 600
+# the same text for the team group within this long is posted once: a job telling several members of
+# one event calls notify once per member; kept short so two like events minutes apart both show
+GROUP_COPY_WINDOW_S = 60
 
 
 @dataclass(frozen=True, slots=True)

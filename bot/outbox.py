@@ -17,6 +17,8 @@ import contextlib
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
@@ -213,8 +215,21 @@ class OutboxSender:
             sent += 1
             self._metrics.pushes.labels("sent").inc()
             if sent < len(push.parts):
-                await self._outbox.mark_sent(item.id, sent)
-        await self._outbox.done(item.id)
+                await self._after_send(self._outbox.mark_sent, item.id, sent)
+        await self._after_send(self._outbox.done, item.id)
+
+    async def _after_send(self, record: Callable[..., Awaitable[None]], *args: Any) -> None:
+        """Records what Telegram took, waiting out a Redis outage: retrying the whole push instead would
+        send again what was just sent."""
+        failures = 0
+        while True:
+            try:
+                await record(*args)
+                return
+            except REDIS_UNAVAILABLE_ERRORS as exc:
+                failures += 1
+                log.warning("outbox: Redis unavailable after a send (%s)", type(exc).__name__)
+                await self._pause(_backoff(failures))
 
     async def _pause(self, seconds: float) -> None:
         if seconds <= 0:
