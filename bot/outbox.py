@@ -42,6 +42,8 @@ CAPACITY = 300
 READ_BLOCK_MS = 1000
 BACKOFF_START_S = 0.5
 BACKOFF_CAP_S = 60.0
+# a copy's name with nothing pending is dropped from the group after this long unseen
+FORGET_CONSUMERS_AFTER_MS = 3600 * 1000
 # at a clean stop, a send already on the wire gets this long to finish before its push is released
 STOP_GRACE_S = 10.0
 
@@ -97,7 +99,7 @@ class OutboxSender:
         log.info("outbox: %d unsent push(es) left for the next copy", len(self._held))
 
     async def _run(self) -> None:
-        next_claim = next_keep = 0.0
+        next_claim = next_keep = next_forget = 0.0
         while True:
             try:
                 await self._outbox.ensure_group()
@@ -117,6 +119,9 @@ class OutboxSender:
                     )
                     self._dispatch(taken)
                     next_claim = now + min(self._claim_after_s / 2, 5.0)
+                if now >= next_forget:
+                    await self._outbox.forget_idle_consumers(FORGET_CONSUMERS_AFTER_MS)
+                    next_forget = now + FORGET_CONSUMERS_AFTER_MS / 1000 / 10
                 if self._room_left():
                     self._dispatch(await self._outbox.read(self.consumer, self._room_left(), READ_BLOCK_MS))
                 else:

@@ -106,6 +106,18 @@ class Outbox:
             return []
         return [_decode(entry_id, fields) for entry_id, fields in answer[1] if fields]
 
+    async def forget_idle_consumers(self, idle_ms: int) -> int:
+        """Drops the names of copies gone long ago with nothing pending, so restarts do not pile them up
+        (a live copy that is dropped is simply added again by its next read)."""
+        try:
+            consumers = await self._redis.xinfo_consumers(self.stream, GROUP)
+        except ResponseError:
+            return 0
+        gone = [c["name"] for c in consumers if int(c["pending"]) == 0 and int(c["idle"]) > idle_ms]
+        for name in gone:
+            await self._redis.xgroup_delconsumer(self.stream, GROUP, name)
+        return len(gone)
+
     async def keep(self, consumer: str, ids: Sequence[str]) -> None:
         """Resets the idle time of entries this copy still holds, so no other copy takes them over."""
         if ids:

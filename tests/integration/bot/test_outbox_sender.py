@@ -183,3 +183,17 @@ async def test_queued_and_held_pushes_survive_a_redis_restart_with_append_only_p
     finally:
         await redis.aclose()
         server.stop()
+
+
+async def test_names_of_copies_long_gone_with_nothing_pending_are_dropped(rig: Rig) -> None:
+    await rig.outbox.ensure_group()
+    await rig.outbox.enqueue(Push(CHAT, ("sent before its copy stopped",)))
+    [finished] = await rig.outbox.read("stopped-copy", 1, 100)
+    await rig.outbox.done(finished.id)
+    await rig.outbox.enqueue(Push(CHAT, ("held",)))
+    assert len(await rig.outbox.read("holding-copy", 1, 100)) == 1
+    await asyncio.sleep(0.05)
+
+    assert await rig.outbox.forget_idle_consumers(idle_ms=10) == 1
+    consumers = await rig.redis.xinfo_consumers(rig.outbox.stream, "senders")
+    assert [c["name"] for c in consumers] == ["holding-copy"]
