@@ -33,7 +33,7 @@ from aiogram.exceptions import (
 from bot.metrics import BotMetrics
 from services.outbox.limits import SendLimits
 from services.outbox.queue import Outbox, Queued
-from services.redis_client import REDIS_UNAVAILABLE_ERRORS
+from services.redis_client import REDIS_UNAVAILABLE_ERRORS, is_redis_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -100,15 +100,12 @@ class OutboxSender:
 
     async def _run(self) -> None:
         next_claim = next_keep = next_forget = 0.0
+        group_ready = False
         while True:
             try:
-                await self._outbox.ensure_group()
-                break
-            except REDIS_UNAVAILABLE_ERRORS as exc:
-                log.warning("outbox: Redis unavailable (%s)", type(exc).__name__)
-                await asyncio.sleep(1)
-        while True:
-            try:
+                if not group_ready:
+                    await self._outbox.ensure_group()
+                    group_ready = True
                 now = time.monotonic()
                 if now >= next_keep:
                     await self._outbox.keep(self.consumer, list(self._held))
@@ -128,8 +125,11 @@ class OutboxSender:
                     self._room.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._room.wait(), 1.0)
-            except REDIS_UNAVAILABLE_ERRORS as exc:
-                log.warning("outbox: Redis unavailable (%s)", type(exc).__name__)
+            except Exception as exc:  # the loop must outlive any error: sending stops with it
+                if is_redis_unavailable(exc):
+                    log.warning("outbox: Redis unavailable (%s)", type(exc).__name__)
+                else:
+                    log.exception("outbox: reading the queue failed")
                 await asyncio.sleep(1)
 
     def _room_left(self) -> int:
