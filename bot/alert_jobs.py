@@ -19,6 +19,7 @@ from services.alerts.desk import AlertDesk
 from services.alerts.engine import AlertEngine
 from services.alerts.feed import PriceFeed
 from services.alerts.store import Fired
+from services.notify_settings import Kind
 from services.redis_client import Keys
 from services.team import TeamDirectory
 
@@ -38,7 +39,7 @@ class AlertPushes:
         if member is None:
             log.info("alert %s fired for %s, no longer in the team", fired.alert.id, fired.alert.member)
             return
-        await self._notifier.notify(member, lambda _recipient: fired_text(fired))
+        await self._notifier.notify(member, lambda _recipient: fired_text(fired), Kind.PRICE_ALERTS)
 
     async def outage(self, accounts: list[str], members: set[int], down: bool) -> None:
         render = feed_down_text if down else feed_back_text

@@ -30,7 +30,9 @@ from bot.middlewares.roles import RoleMiddleware
 from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
+from bot.middlewares.unblock import UnblockOnContact
 from bot.notify import Notifier
+from bot.outbox import OutboxSender
 from bot.scheduler import Scheduler
 from bot.withdrawals import WithdrawalExpiry, WithdrawalNotices
 from bot.workers import Workers
@@ -49,7 +51,10 @@ from services.history import HistoryService
 from services.leader import LeaderLease
 from services.market_data import MarketDataService
 from services.monitoring import Monitoring
+from services.notify_settings import NotificationSettings
 from services.orders.desk import OrderDesk
+from services.outbox.limits import SendLimits
+from services.outbox.queue import Outbox
 from services.portfolio import PortfolioService
 from services.read_cache import SharedReads
 from services.redis_client import Keys, create_redis
@@ -89,6 +94,7 @@ class Services:
     pushed: PushedMessages
     alerts: AlertDesk
     bids: BidDesk
+    notifications: NotificationSettings
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -165,6 +171,7 @@ def build_services(
             interval_s=config.alerts.poll_interval_s,
         ),
         bids=bids,
+        notifications=NotificationSettings(redis, keys),
     )
 
 
@@ -223,6 +230,7 @@ def build_dispatcher(
         TeamMiddleware(services.team, services.audit, metrics, window_s=STRANGER_WINDOW_S)
     )
     dp.update.outer_middleware(UserTimezoneMiddleware(services.user_settings, services.config.display.tzinfo))
+    dp.update.outer_middleware(UnblockOnContact(Outbox(redis, services.keys)))
     # Inner middlewares on the root router also wrap the handlers of every included router.
     roles = RoleMiddleware(services.audit, metrics)
     dp.message.middleware(roles)
@@ -269,6 +277,8 @@ class BotApp:
     tracker: UpdateTracker
     workers: Workers
     notifier: Notifier
+    outbox: Outbox
+    sender: OutboxSender
 
     @classmethod
     def from_config(cls, config: Config) -> BotApp:
@@ -285,7 +295,19 @@ class BotApp:
         )
         bot = build_bot(config)
         lease = LeaderLease(redis, services.keys("leader"), period_s=config.workers.leader_lease_s)
-        notifier = Notifier(bot, i18n, services.user_settings, config.display.tzinfo)
+        outbox = Outbox(redis, services.keys)
+        notifications = config.notifications
+        notifier = Notifier(
+            bot,
+            i18n,
+            services.user_settings,
+            config.display.tzinfo,
+            outbox=outbox,
+            choices=services.notifications,
+            redis=redis,
+            keys=services.keys,
+            group=notifications.team_group,
+        )
         notices = WithdrawalNotices(
             bot,
             notifier,
@@ -320,4 +342,13 @@ class BotApp:
             tracker=tracker,
             workers=Workers(lease, [expiry, scheduler]),
             notifier=notifier,
+            outbox=outbox,
+            sender=OutboxSender(
+                bot,
+                outbox,
+                SendLimits(redis, services.keys, notifications.limits),
+                metrics,
+                consumer=lease.holder,
+                claim_after_s=notifications.claim_after_s,
+            ),
         )

@@ -33,6 +33,8 @@ from bot.config_errors import ConfigError, field_problem, format_validation_erro
 from bot.secrets import resolve_secret
 from services.exchanges.budget import DEFAULT_REQUEST_TIMEOUT_S, TimeBudget
 from services.exchanges.incorex.constants import MAX_LOOKBACK_DAYS as INCOREX_MAX_LOOKBACK_DAYS
+from services.notify_settings import Kind, TeamGroup
+from services.outbox.limits import Limits
 from services.redis_client import SentinelTarget
 from services.team import Role
 from services.user_settings import find_timezone
@@ -276,13 +278,6 @@ class WithdrawalsConfig(Section):
     policy: list[WithdrawalPolicyConfig] = []
 
 
-class NotificationsConfig(Section):
-    # the team group: withdrawal decisions and outcomes are posted there when set
-    chat_id: int | None = None
-    # approval requests go to this group instead of to each approver privately when set
-    approvals_chat_id: int | None = None
-
-
 def _parse_fraction(value: Any) -> Any:
     """ "5%" or "5 %" -> 0.05; a number (or its text) is a fraction already. Floats go through str so
     0.05 stays 0.05."""
@@ -370,6 +365,34 @@ class WorkersConfig(Section):
 
     # a dead leader's work moves to another copy within this many seconds
     leader_lease_s: Annotated[float, Field(ge=1, le=300)] = 15.0
+
+
+def _default_group_kinds() -> list[Kind]:
+    return [Kind.FILLS, Kind.DEPOSITS, Kind.WITHDRAWALS, Kind.APPROVALS, Kind.SYSTEM]
+
+
+class NotificationsConfig(Section):
+    """Pushes: the team group, and the outbox's pace (Telegram's limits, shared by every copy)."""
+
+    # the team group (a negative id): gets the kinds in group_kinds as well as the members
+    chat_id: int | None = None
+    # approval requests go to this group (instead of to each approver privately) when set
+    approvals_chat_id: int | None = None
+    group_kinds: list[Kind] = Field(default_factory=_default_group_kinds)
+    # messages per second in all; to one private chat; to one group per minute
+    per_second: Annotated[float, Field(gt=0, le=30)] = 30.0
+    per_chat_per_second: Annotated[float, Field(gt=0, le=1)] = 1.0
+    group_per_minute: Annotated[int, Field(ge=1, le=20)] = 20
+    # a push held by a copy that stopped answering is taken over by another after this long
+    claim_after_s: Annotated[float, Field(ge=1, le=600)] = 30.0
+
+    @property
+    def team_group(self) -> TeamGroup | None:
+        return None if self.chat_id is None else TeamGroup(self.chat_id, frozenset(self.group_kinds))
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.per_second, self.per_chat_per_second, self.group_per_minute)
 
 
 class LoggingConfig(Section):

@@ -54,5 +54,39 @@ class BotMetrics:
             registry=self.registry,
         )
 
+        # the outbox (bot.outbox) and the alerts: counters the code increments, the depth set per scrape
+        self.pushes = Counter(
+            "chatops_pushes_total",
+            "Pushes the outbox finished, by result: sent (one per message part), blocked, refused.",
+            ["result"],
+            registry=self.registry,
+        )
+        self.throttled = Counter(
+            "chatops_push_throttled_total",
+            "Sends Telegram answered with 429 (retry after); the push waited and went again.",
+            registry=self.registry,
+        )
+        self.outbox_depth = Gauge(
+            "chatops_outbox_depth",
+            "Pushes queued or being sent, across every copy.",
+            registry=self.registry,
+        )
+        self.alert_evaluations = Counter(
+            "chatops_alert_evaluations_total",
+            "Market prices evaluated against alerts.",
+            registry=self.registry,
+        )
+        self.alerts_fired = Counter(
+            "chatops_alerts_fired_total",
+            "Alerts fired.",
+            registry=self.registry,
+        )
+        self.feed_latency = Histogram(
+            "chatops_feed_latency_seconds",
+            "Time one all-tickers request of the price feed took, by exchange.",
+            ["exchange"],
+            registry=self.registry,
+        )
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,12 +1,15 @@
-"""Pushes outside an update: a message rendered in the recipient's language and time zone.
+"""Pushes outside an update: a message rendered in the recipient's language and time zone, queued in the
+outbox (bot.outbox sends it). A message the bot must edit later (an approval request with its buttons)
+is sent at once instead, so its id is known.
 
 Jobs and watchers have no middleware data, so the language and zone come from the member's settings
-here. Every push goes through `Notifier.notify`; the outbox of the scheduler issue replaces the direct
-send behind it without changing its callers.
+here, and so does what the member wants of this kind of push (on, silent, off). Kinds chosen in
+`[notifications] group_kinds` go to the team group as well, once per text however many members are told.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -15,10 +18,19 @@ from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
+from redis.asyncio import Redis
 
 from handlers.languages import LOCALES
+from services.notify_settings import Kind, Mode, NotificationSettings, TeamGroup
+from services.outbox.queue import Outbox, Push
+from services.outbox.split import split_html
+from services.redis_client import Keys
 from services.team import TeamMember
 from services.user_settings import UserSettings
+
+# the same text for the team group within this long is posted once: a job telling several members of
+# one event calls notify once per member; kept short so two like events minutes apart both show
+GROUP_COPY_WINDOW_S = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +44,33 @@ class Recipient:
 
 # A view function: builds the (HTML) text of a push inside the recipient's locale, for their zone.
 Render = Callable[[Recipient], str]
-# Inline buttons of a push, built inside the recipient's locale.
+# Builds the buttons of a message inside the recipient's locale (their labels are translated).
 Buttons = Callable[[], InlineKeyboardMarkup]
 
 
 class Notifier:
-    def __init__(self, bot: Bot, i18n: I18n, settings: UserSettings, default_timezone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        i18n: I18n,
+        settings: UserSettings,
+        default_timezone: ZoneInfo,
+        *,
+        outbox: Outbox,
+        choices: NotificationSettings,
+        redis: Redis,
+        keys: Keys,
+        group: TeamGroup | None = None,
+    ) -> None:
         self._bot = bot
         self._i18n = i18n
         self._settings = settings
         self._default_timezone = default_timezone
+        self._outbox = outbox
+        self._choices = choices
+        self._redis = redis
+        self._keys = keys
+        self._group = group
 
     async def recipient(self, to: TeamMember | int) -> Recipient:
         """A member's language and zone; a chat id (a group) gets the bot's defaults."""
@@ -59,8 +88,13 @@ class Notifier:
         with self._i18n.context(), self._i18n.use_locale(recipient.locale):
             return message(recipient)
 
-    async def notify(self, to: TeamMember | int, message: Render, buttons: Buttons | None = None) -> int:
-        """Sends the push; the message id, for a later edit (approval requests)."""
+    def render_buttons(self, recipient: Recipient, buttons: Buttons) -> InlineKeyboardMarkup:
+        with self._i18n.context(), self._i18n.use_locale(recipient.locale):
+            return buttons()
+
+    async def send_now(self, to: TeamMember | int, message: Render, buttons: Buttons | None = None) -> int:
+        """Sends at once, not through the outbox, and returns the message id: for a message the bot edits
+        later (an approval request and its buttons). Telegram's errors reach the caller."""
         recipient = await self.recipient(to)
         text = self.render(recipient, message)
         markup = None if buttons is None else self.render_buttons(recipient, buttons)
@@ -69,6 +103,29 @@ class Notifier:
         )
         return sent.message_id
 
-    def render_buttons(self, recipient: Recipient, buttons: Buttons) -> InlineKeyboardMarkup:
-        with self._i18n.context(), self._i18n.use_locale(recipient.locale):
-            return buttons()
+    async def notify(self, to: TeamMember | int, message: Render, kind: Kind | str = Kind.SYSTEM) -> None:
+        """Queues the push for `to` as the member chose for this kind, and for the team group if it
+        takes this kind."""
+        kind = Kind(kind)
+        mode = Mode.ON
+        if isinstance(to, TeamMember):
+            mode = await self._choices.mode(to.telegram_id, kind)
+        if mode is not Mode.OFF and not await self._outbox.is_blocked(self._chat_of(to)):
+            await self._queue(await self.recipient(to), message, kind, silent=mode is Mode.SILENT)
+        group = self._group
+        if group is not None and kind in group.kinds and self._chat_of(to) != group.chat_id:
+            recipient = await self.recipient(group.chat_id)
+            text = self.render(recipient, message)
+            digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+            if await self._redis.set(
+                self._keys("outbox", "group-copy", digest), "1", nx=True, ex=GROUP_COPY_WINDOW_S
+            ):
+                await self._outbox.enqueue(Push(group.chat_id, tuple(split_html(text)), kind))
+
+    async def _queue(self, recipient: Recipient, message: Render, kind: Kind, *, silent: bool) -> None:
+        text = self.render(recipient, message)
+        await self._outbox.enqueue(Push(recipient.chat_id, tuple(split_html(text)), kind, silent))
+
+    @staticmethod
+    def _chat_of(to: TeamMember | int) -> int:
+        return to.telegram_id if isinstance(to, TeamMember) else to

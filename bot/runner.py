@@ -14,6 +14,7 @@ from bot.app import BotApp
 from bot.commands import register_commands
 from bot.config import Config
 from bot.web import build_web_app
+from services.feed_ages import FeedAges
 from services.redis_client import Keys
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ async def run(config: Config) -> None:
         await register_commands(app.bot, app.i18n)
         runner = await _start_web(app)
         await app.workers.start()
+        await app.sender.start()
         if config.telegram.mode == "webhook":
             await _set_webhook(app)
             await app.dispatcher.emit_startup(bot=app.bot, **app.dispatcher.workflow_data)
@@ -59,6 +61,8 @@ async def _start_web(app: BotApp) -> web.AppRunner:
         metrics=app.metrics,
         accounts=app.accounts,
         workers=app.workers,
+        outbox=app.outbox,
+        feed=FeedAges(app.redis, Keys(app.config.redis.prefix), app.accounts),
         dispatcher=app.dispatcher if webhook else None,
         webhook_path=telegram.webhook_path if webhook else None,
         webhook_secret=telegram.webhook_secret.get_secret_value() if webhook else None,
@@ -120,6 +124,8 @@ async def _shutdown(app: BotApp, runner: web.AppRunner | None, polling: asyncio.
             "%d update(s) still running after %ss, stopping anyway", app.tracker.in_flight, DRAIN_TIMEOUT_S
         )
     await app.workers.stop()
+    # after the handlers: a push they queued is still sent by this copy if it can
+    await app.sender.stop()
     if app.config.telegram.mode == "webhook":
         await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
     await app.storage.close()

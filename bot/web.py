@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -16,7 +17,9 @@ from bot.metrics import METRICS_CONTENT_TYPE, BotMetrics
 from bot.webhook import SEEN_UPDATE_WINDOW_S, WebhookHandler
 from bot.workers import Workers
 from services.accounts import AccountRegistry, UnknownAccount
-from services.redis_client import Keys
+from services.feed_ages import FeedAges
+from services.outbox.queue import Outbox
+from services.redis_client import REDIS_UNAVAILABLE_ERRORS, Keys
 from services.throttle import Throttle
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,23 @@ async def _callback_params(request: web.Request) -> dict[str, str]:
     return {k: str(v) for k, v in (await request.post()).items()}
 
 
+async def _background(
+    workers: Workers | None, outbox: Outbox | None, feed: FeedAges | None
+) -> dict[str, Any]:
+    """The leader (whether one exists and which), the feed's age per exchange, the outbox's depth."""
+    body: dict[str, Any] = {}
+    if workers is not None:
+        if workers.leading:
+            body["leader"] = "this copy"
+        else:
+            body["leader"] = "another copy" if await workers.lease.current_holder() else "none"
+    if feed is not None:
+        body["feed_age_s"] = await feed.ages()
+    if outbox is not None:
+        body["outbox_depth"] = await outbox.depth()
+    return body
+
+
 def exchange_callbacks(accounts: AccountRegistry) -> Handler:
     """POST /callbacks/<exchange>/<account>: handed to the account's client, if that exchange calls back."""
 
@@ -84,6 +104,8 @@ def build_web_app(
     webhook_path: str | None = None,
     webhook_secret: str | None = None,
     keys: Keys | None = None,
+    outbox: Outbox | None = None,
+    feed: FeedAges | None = None,
 ) -> web.Application:
     """Pass `dispatcher`, `webhook_path` and `keys` to serve the webhook (checked against
     `webhook_secret`; the update ids seen are kept in Redis under `keys`)."""
@@ -95,16 +117,19 @@ def build_web_app(
             _reachable("telegram", bot.get_me(request_timeout=int(HEALTH_CHECK_TIMEOUT_S))),
         )
         healthy = redis_ok and telegram_ok
-        body = {
+        body: dict[str, Any] = {
             "status": "ok" if healthy else "unavailable",
             "redis": "ok" if redis_ok else "unavailable",
             "telegram": "ok" if telegram_ok else "unavailable",
         }
-        if workers is not None:
-            body["leader"] = "this copy" if workers.leading else "another copy"
+        if redis_ok:
+            body.update(await _background(workers, outbox, feed))
         return web.json_response(body, status=200 if healthy else 503)
 
     async def metrics_endpoint(request: web.Request) -> web.Response:
+        if outbox is not None:
+            with contextlib.suppress(*REDIS_UNAVAILABLE_ERRORS):
+                metrics.outbox_depth.set(await outbox.depth())
         response = web.Response(body=metrics.render())
         response.headers["Content-Type"] = METRICS_CONTENT_TYPE
         return response

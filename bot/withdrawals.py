@@ -23,6 +23,7 @@ from handlers.views.withdrawals import (
 )
 from services.actions.records import Action
 from services.actions.states import ActionState
+from services.notify_settings import Kind
 from services.team import Role, TeamDirectory, TeamMember
 from services.withdrawals.allowlist import Entry
 from services.withdrawals.desk import WithdrawalDesk
@@ -74,7 +75,7 @@ class WithdrawalNotices:
         required = self._desk.approvals_required
         for target in targets:
             try:
-                message_id = await self._notifier.notify(
+                message_id = await self._notifier.send_now(
                     target,
                     lambda _r: request_text(action, name, approved, required),
                     lambda: vote_keyboard(action.id),
@@ -112,7 +113,7 @@ class WithdrawalNotices:
         render = self._entry_render(entry)
         for admin in admins:
             try:
-                message_id = await self._notifier.notify(admin, render, lambda: entry_keyboard(entry.id))
+                message_id = await self._notifier.send_now(admin, render, lambda: entry_keyboard(entry.id))
             except TelegramAPIError as exc:
                 log.warning("allowlist request %s not delivered: %s", entry.id, exc)
                 continue
@@ -125,7 +126,7 @@ class WithdrawalNotices:
         proposer = self._team.get(entry.added_by)
         if proposer is not None:
             with contextlib.suppress(TelegramAPIError):
-                await self._notifier.notify(proposer, render)
+                await self._notifier.notify(proposer, render, Kind.APPROVALS)
 
     def _entry_render(
         self, entry: Entry, decided_by: TeamMember | None = None, *, approved: bool = False
@@ -160,12 +161,14 @@ class WithdrawalNotices:
         if action.state is ActionState.UNKNOWN:
             for admin in self._team:
                 if admin.can(Role.ADMIN):
-                    await self._notifier.notify(admin, lambda _r: unknown_admins_text(action))
+                    await self._notifier.notify(admin, lambda _r: unknown_admins_text(action), Kind.SYSTEM)
         if not waiting and self._team_chat_id is not None:
             # the team group sees each decision and outcome (not the requests: approvers get those)
             with contextlib.suppress(TelegramAPIError):
                 await self._notifier.notify(
-                    self._team_chat_id, lambda _r: request_text(action, name, approved, required)
+                    self._team_chat_id,
+                    lambda _r: request_text(action, name, approved, required),
+                    Kind.WITHDRAWALS,
                 )
 
     async def _send(self, recipient: Recipient, text: str) -> None:

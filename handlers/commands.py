@@ -27,6 +27,7 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("help", __("List the commands you can use"), Role.VIEWER),
     CommandInfo("lang", __("Choose the language of the bot"), Role.VIEWER),
     CommandInfo("tz", __("Choose the time zone of the replies"), Role.VIEWER),
+    CommandInfo("notify", __("Choose which pushes you get: on, silent or off"), Role.VIEWER),
     CommandInfo("accounts", __("Accounts, whether they answer, what they can do"), Role.VIEWER),
     CommandInfo("balance", __("Balances of one account or all"), Role.VIEWER),
     CommandInfo("portfolio", __("Value of everything in one currency, with a chart"), Role.VIEWER),

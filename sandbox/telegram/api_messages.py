@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from .context import Context, method
-from .errors import bad_request, retry_after
+from .errors import bad_request, forbidden, retry_after
 from .models import StoredFile, StoredMessage, image_size
 from .params import Params, Upload
 from .validation import MAX_CALLBACK_ANSWER, MAX_CAPTION, format_text, validate_reply_markup
@@ -34,6 +34,8 @@ NOT_MODIFIED = (
 
 
 def _check_flood(ctx: Context, chat_id: int) -> None:
+    if chat_id in ctx.state.blocked:
+        raise forbidden("bot was blocked by the user")
     wait = ctx.state.flood.acquire(chat_id, is_group=chat_id < 0)
     if wait is not None:
         raise retry_after(wait)

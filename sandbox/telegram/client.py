@@ -199,6 +199,14 @@ class EmulatorClient:
     async def set_flood(self, enabled: bool, **settings: float) -> dict[str, Any]:
         return dict(await self._request("POST", "/control/flood", json={"enabled": enabled, **settings}))
 
+    async def block(self, user_id: int, blocked: bool = True) -> None:
+        """The user blocks the bot: sending to them answers 403 Forbidden."""
+        await self._request("POST", "/control/block", json={"user_id": user_id, "blocked": blocked})
+
+    async def fail(self, method: str, count: int) -> None:
+        """The next `count` calls of `method` answer 500 Internal Server Error."""
+        await self._request("POST", "/control/fail", json={"method": method, "count": count})
+
     async def reset(self) -> None:
         await self._request("POST", "/control/reset")
         self.last_seq = 0

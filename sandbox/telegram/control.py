@@ -211,6 +211,28 @@ class ControlApi:
         flood = self.state.flood
         return web.json_response({"enabled": flood.enabled, **vars(flood.settings)})
 
+    async def block(self, request: web.Request) -> web.Response:
+        """{"user_id": ID, "blocked": true|false}: the user blocks (or unblocks) the bot."""
+        body = await _body(request)
+        try:
+            user_id = int(body["user_id"])
+        except (KeyError, TypeError, ValueError):
+            raise _fail("user_id must be a number") from None
+        if body.get("blocked", True):
+            self.state.blocked.add(user_id)
+        else:
+            self.state.blocked.discard(user_id)
+        return web.json_response({"blocked": sorted(self.state.blocked)})
+
+    async def fail(self, request: web.Request) -> web.Response:
+        """{"method": NAME, "count": N}: the next N calls of that method answer 500."""
+        body = await _body(request)
+        try:
+            self.state.failures[str(body["method"]).lower()] = int(body["count"])
+        except (KeyError, TypeError, ValueError):
+            raise _fail("method and count are required") from None
+        return web.json_response({"failures": self.state.failures})
+
     async def file(self, request: web.Request) -> web.Response:
         stored = self.state.files.get(request.match_info["file_id"])
         if stored is None:
@@ -285,6 +307,8 @@ def setup_control(app: web.Application, state: EmulatorState, webhooks: WebhookD
     routes.add_get("/control/commands", api.commands)
     routes.add_post("/control/reset", api.reset)
     routes.add_post("/control/flood", api.flood)
+    routes.add_post("/control/block", api.block)
+    routes.add_post("/control/fail", api.fail)
     routes.add_get("/control/files/{file_id}", api.file)
     routes.add_get("/control/events", api.events)
 

@@ -27,3 +27,7 @@ def bad_request(detail: str) -> ApiError:
 
 def retry_after(seconds: int) -> ApiError:
     return ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
+
+
+def forbidden(detail: str) -> ApiError:
+    return ApiError(403, f"Forbidden: {detail}")

@@ -72,6 +72,11 @@ class BotApi:
         if handler is None:
             call["error"] = "Not Found"
             raise ApiError(404, "Not Found: method not found")
+        failing = self.state.failures.get(name.lower(), 0)
+        if failing > 0:
+            self.state.failures[name.lower()] = failing - 1
+            call["error"] = "Internal Server Error"
+            raise ApiError(500, "Internal Server Error")
         try:
             result = await handler(Context(self.state, bot, self.webhooks), params)
         except ApiError as exc:

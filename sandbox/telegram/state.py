@@ -174,6 +174,9 @@ class EmulatorState:
         self.users: dict[int, UserInfo] = {}
         self.calls: list[dict[str, Any]] = []
         self.flood = FloodLimiter(enabled=self.flood_default)
+        # users who blocked the bot (sends to them answer 403); method -> calls left to fail with 500
+        self.blocked: set[int] = set()
+        self.failures: dict[str, int] = {}
         self.seq = 0
         self._ids = itertools.count(1)
         self.changes.notify()

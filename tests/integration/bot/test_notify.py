@@ -1,9 +1,12 @@
-"""Pushes outside an update arrive in the recipient's language and time zone (aiogram's real client
-against the Bot API emulator)."""
+"""Pushes outside an update: queued in the outbox in the recipient's language and time zone, as the member
+chose for their kind, copied to the team group for the kinds it takes; sent by the outbox's sender
+(aiogram's real client against the Bot API emulator)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,8 +18,13 @@ from aiogram.utils.i18n import gettext as _
 from redis.asyncio import Redis
 
 from bot.i18n import build_i18n
+from bot.metrics import BotMetrics
 from bot.notify import Notifier, Recipient
+from bot.outbox import OutboxSender
 from sandbox.telegram.client import EmulatorClient, running_emulator
+from services.notify_settings import Kind, Mode, NotificationSettings, TeamGroup
+from services.outbox.limits import Limits, SendLimits
+from services.outbox.queue import Outbox
 from services.redis_client import Keys
 from services.team import Role, TeamMember
 from services.user_settings import UserSettings
@@ -24,6 +32,8 @@ from services.user_settings import UserSettings
 pytestmark = pytest.mark.integration
 
 ALICE = TeamMember(telegram_id=1001, name="alice", role=Role.ADMIN)
+BOB = TeamMember(telegram_id=1002, name="bob", role=Role.APPROVER)
+GROUP = -100123
 WHEN = datetime(2026, 1, 2, 12, 0, tzinfo=UTC)
 
 
@@ -33,41 +43,108 @@ def greeting(to: Recipient) -> str:
     return f"{hello} {WHEN.astimezone(to.timezone):%H:%M}"
 
 
+@dataclass
+class Pushing:
+    client: EmulatorClient
+    outbox: Outbox
+    settings: UserSettings
+    choices: NotificationSettings
+    redis: Redis
+    keys: Keys
+
+    def notifier(self, zone: str = "UTC", group: TeamGroup | None = None) -> Notifier:
+        return Notifier(
+            build_i18n(),
+            self.settings,
+            ZoneInfo(zone),
+            outbox=self.outbox,
+            choices=self.choices,
+            redis=self.redis,
+            keys=self.keys,
+            group=group,
+        )
+
+
+async def drained(outbox: Outbox) -> None:
+    """Every queued push sent (a sent push leaves the stream)."""
+    for _attempt in range(300):
+        if await outbox.depth() == 0:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{await outbox.depth()} pushes still queued")
+
+
 @pytest.fixture
-async def emulator() -> AsyncIterator[tuple[Bot, EmulatorClient]]:
+async def pushing(redis: Redis, keys: Keys) -> AsyncIterator[Pushing]:
     async with running_emulator() as (url, _app), EmulatorClient(url) as client:
         bot = Bot("123456:NOTIFY", session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
         await bot.get_me()  # the emulator now knows this bot, so chats are its chats
+        outbox = Outbox(redis, keys)
+        sender = OutboxSender(
+            bot, outbox, SendLimits(redis, keys, Limits()), BotMetrics(), consumer="test", claim_after_s=30
+        )
+        await sender.start()
         try:
-            yield bot, client
+            yield Pushing(
+                client, outbox, UserSettings(redis, keys), NotificationSettings(redis, keys), redis, keys
+            )
         finally:
+            await sender.stop()
             await bot.session.close()
 
 
-async def test_a_push_speaks_the_members_language_in_their_time_zone(
-    emulator: tuple[Bot, EmulatorClient], redis: Redis, keys: Keys
-) -> None:
-    bot, client = emulator
-    settings = UserSettings(redis, keys)
-    await settings.set_language(ALICE.telegram_id, "ru")
-    await settings.set_timezone(ALICE.telegram_id, ZoneInfo("Asia/Jakarta"))
-    notifier = Notifier(bot, build_i18n(), settings, ZoneInfo("UTC"))
+async def test_a_push_speaks_the_members_language_in_their_time_zone(pushing: Pushing) -> None:
+    await pushing.settings.set_language(ALICE.telegram_id, "ru")
+    await pushing.settings.set_timezone(ALICE.telegram_id, ZoneInfo("Asia/Jakarta"))
 
-    await notifier.notify(ALICE, greeting)
+    await pushing.notifier().notify(ALICE, greeting)
 
-    pushed = await client.wait_for(ALICE.telegram_id, lambda m: m.from_bot and "alice" in (m.text or ""))
+    pushed = await pushing.client.wait_for(
+        ALICE.telegram_id, lambda m: m.from_bot and "alice" in (m.text or "")
+    )
     assert pushed.text == "Здравствуйте, alice! Ваша роль: admin. 19:00"
 
 
-async def test_a_member_who_chose_nothing_gets_the_defaults_and_a_group_too(
-    emulator: tuple[Bot, EmulatorClient], redis: Redis, keys: Keys
-) -> None:
-    bot, client = emulator
-    notifier = Notifier(bot, build_i18n(), UserSettings(redis, keys), ZoneInfo("Europe/Istanbul"))
+async def test_a_member_who_chose_nothing_gets_the_defaults_and_a_group_too(pushing: Pushing) -> None:
+    notifier = pushing.notifier("Europe/Istanbul")
 
     await notifier.notify(ALICE, greeting)
-    pushed = await client.wait_for(ALICE.telegram_id, lambda m: m.from_bot and "alice" in (m.text or ""))
+    pushed = await pushing.client.wait_for(
+        ALICE.telegram_id, lambda m: m.from_bot and "alice" in (m.text or "")
+    )
     assert pushed.text == "Hello, alice! Your role: admin. 15:00"
 
-    group = await notifier.recipient(-100123)
+    group = await notifier.recipient(GROUP)
     assert (group.locale, group.timezone) == ("en", ZoneInfo("Europe/Istanbul"))
+
+
+async def test_a_kind_turned_off_is_not_pushed_and_a_silent_one_comes_without_sound(pushing: Pushing) -> None:
+    await pushing.choices.set_mode(ALICE.telegram_id, Kind.PRICE_ALERTS, Mode.OFF)
+    await pushing.choices.set_mode(ALICE.telegram_id, Kind.FILLS, Mode.SILENT)
+    notifier = pushing.notifier()
+
+    await notifier.notify(ALICE, lambda _r: "BTC above 100", kind=Kind.PRICE_ALERTS)
+    await notifier.notify(ALICE, lambda _r: "order filled", kind=Kind.FILLS)
+    await notifier.notify(ALICE, lambda _r: "deposit arrived", kind=Kind.DEPOSITS)
+
+    await pushing.client.wait_for(ALICE.telegram_id, lambda m: m.text == "deposit arrived")
+    calls = {c["params"]["text"]: c["params"] for c in await pushing.client.calls("sendMessage")}
+    assert "BTC above 100" not in calls
+    assert calls["order filled"].get("disable_notification") in (True, "true")
+    assert calls["deposit arrived"].get("disable_notification") in (None, False, "false")
+
+
+async def test_the_team_group_gets_its_kinds_once_however_many_members_are_told(pushing: Pushing) -> None:
+    notifier = pushing.notifier(group=TeamGroup(GROUP, frozenset({Kind.DEPOSITS})))
+
+    for member in (ALICE, BOB):
+        await notifier.notify(member, lambda _r: "deposit of 5 BTC arrived", kind=Kind.DEPOSITS)
+        await notifier.notify(member, lambda _r: "your alert fired", kind=Kind.PRICE_ALERTS)
+    await drained(pushing.outbox)
+
+    to_group = [
+        c["params"]["text"]
+        for c in await pushing.client.calls("sendMessage")
+        if c["params"]["chat_id"] in (GROUP, str(GROUP))
+    ]
+    assert to_group == ["deposit of 5 BTC arrived"]

@@ -1,6 +1,7 @@
 """/healthz, /metrics and the exchange callbacks of the bot's web app."""
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -14,7 +15,9 @@ from bot.workers import Workers
 from sandbox.net import free_port
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
+from services.feed_ages import FeedAges
 from services.leader import LeaderLease
+from services.outbox.queue import Outbox, Push
 from services.redis_client import Keys, create_redis
 from tests.integration.bot.telegram_double import RecordingSession
 
@@ -26,10 +29,18 @@ async def _client(
     metrics: BotMetrics | None = None,
     accounts: AccountRegistry | None = None,
     workers: Workers | None = None,
+    outbox: Outbox | None = None,
+    feed: FeedAges | None = None,
 ) -> AsyncIterator[TestClient]:
     bot = Bot("42:TEST", session=RecordingSession())
     app = build_web_app(
-        bot=bot, redis=redis, metrics=metrics or BotMetrics(), accounts=accounts, workers=workers
+        bot=bot,
+        redis=redis,
+        metrics=metrics or BotMetrics(),
+        accounts=accounts,
+        workers=workers,
+        outbox=outbox,
+        feed=feed,
     )
     async with TestClient(TestServer(app)) as client:
         yield client
@@ -61,10 +72,14 @@ async def test_metrics_are_prometheus_text(redis: Redis) -> None:
         assert 'chatops_updates_total{type="message"} 1.0' in await response.text()
 
 
-async def test_healthz_says_whether_this_copy_is_the_leader(redis: Redis, keys: Keys) -> None:
+async def test_healthz_says_whether_a_leader_exists_and_if_it_is_this_copy(redis: Redis, keys: Keys) -> None:
     workers = Workers(LeaderLease(redis, keys("leader"), period_s=60))
+    other = LeaderLease(redis, keys("leader"), period_s=60)
     async for client in _client(redis, workers=workers):
+        assert (await (await client.get("/healthz")).json())["leader"] == "none"
+        await other.claim()
         assert (await (await client.get("/healthz")).json())["leader"] == "another copy"
+        await other.release()
         await workers.start()
         try:
             for _ in range(100):
@@ -74,6 +89,26 @@ async def test_healthz_says_whether_this_copy_is_the_leader(redis: Redis, keys: 
             assert (await (await client.get("/healthz")).json())["leader"] == "this copy"
         finally:
             await workers.stop()
+
+
+async def test_healthz_and_metrics_tell_the_feed_age_per_exchange_and_the_outbox_depth(
+    redis: Redis, keys: Keys
+) -> None:
+    outbox = Outbox(redis, keys)
+    for n in range(3):
+        await outbox.enqueue(Push(1001, (f"push {n}",)))
+    now = time.time()
+    # the feed's latest prices, as services/alerts keeps them: market -> "PRICE|UNIX_TIME"
+    await redis.hset(
+        keys("prices", "indodax-main"), mapping={"BTC/IDR": f"1000|{now - 12}", "ETH/IDR": f"5|{now - 40}"}
+    )
+    feed = FeedAges(redis, keys, _accounts(redis, keys), clock=lambda: now)
+    metrics = BotMetrics()
+    async for client in _client(redis, metrics, outbox=outbox, feed=feed):
+        body = await (await client.get("/healthz")).json()
+        assert body["outbox_depth"] == 3
+        assert body["feed_age_s"] == {"indodax": 12.0, "exchanger": None, "narkasa": None}
+        assert "chatops_outbox_depth 3.0" in await (await client.get("/metrics")).text()
 
 
 def _accounts(redis: Redis, keys: Keys) -> AccountRegistry:

@@ -534,3 +534,18 @@ def test_without_sentinels_redis_is_the_url() -> None:
 def test_bad_sentinel_settings_stop_start_up_naming_the_key(redis: dict[str, object], problem: str) -> None:
     [reported] = _problems(_base(redis=redis))
     assert reported.startswith(problem), reported
+
+
+def test_the_team_group_gets_the_chosen_kinds_of_push() -> None:
+    config = parse_config(_base(notifications={"chat_id": -100200, "group_kinds": ["deposits", "approvals"]}))
+    group = config.notifications.team_group
+    assert group is not None and group.chat_id == -100200
+    assert set(group.kinds) == {"deposits", "approvals"}
+    assert parse_config(_base()).notifications.team_group is None
+
+
+def test_an_unknown_kind_of_push_or_a_pace_above_telegrams_limits_is_refused() -> None:
+    problems = _problems(_base(notifications={"group_kinds": ["prices"], "per_second": 100}))
+    assert len(problems) == 2
+    assert problems[0].startswith("notifications.group_kinds[0]: must be") and "price_alerts" in problems[0]
+    assert problems[1].startswith("notifications.per_second:")
