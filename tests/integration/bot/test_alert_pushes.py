@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from redis.asyncio import Redis
 
 from bot.alert_jobs import AlertPushes
-from bot.i18n import build_i18n
-from bot.notify import Notifier
-from sandbox.telegram.client import EmulatorClient, running_emulator
+from sandbox.telegram.client import EmulatorClient
 from services.alerts.conditions import parse_condition
 from services.alerts.store import Alert, Fired
 from services.redis_client import Keys
 from services.team import Role, TeamDirectory, TeamMember
 from services.user_settings import UserSettings
+from tests.integration.bot.pushing import pushing_through_the_emulator
 
 pytestmark = pytest.mark.integration
 
@@ -32,15 +27,8 @@ GONE = 1099  # had alerts, no longer in the team
 
 @pytest.fixture
 async def pushes(redis: Redis, keys: Keys) -> AsyncIterator[tuple[AlertPushes, EmulatorClient, UserSettings]]:
-    async with running_emulator() as (url, _app), EmulatorClient(url) as client:
-        bot = Bot("123456:ALERTS", session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
-        await bot.get_me()
-        settings = UserSettings(redis, keys)
-        notifier = Notifier(bot, build_i18n(), settings, ZoneInfo("UTC"))
-        try:
-            yield AlertPushes(notifier, TeamDirectory([ALICE, DAVE])), client, settings
-        finally:
-            await bot.session.close()
+    async with pushing_through_the_emulator(redis, keys) as running:
+        yield AlertPushes(running.notifier(), TeamDirectory([ALICE, DAVE])), running.client, running.settings
 
 
 def fired(member: int, text: str = "> 70000 sell half") -> Fired:

@@ -4,30 +4,19 @@ chose for their kind, copied to the team group for the kinds it takes; sent by t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.utils.i18n import gettext as _
 from redis.asyncio import Redis
 
-from bot.i18n import build_i18n
-from bot.metrics import BotMetrics
-from bot.notify import Notifier, Recipient
-from bot.outbox import OutboxSender
-from sandbox.telegram.client import EmulatorClient, running_emulator
-from services.notify_settings import Kind, Mode, NotificationSettings, TeamGroup
-from services.outbox.limits import Limits, SendLimits
-from services.outbox.queue import Outbox
+from bot.notify import Recipient
+from services.notify_settings import Kind, Mode, TeamGroup
 from services.redis_client import Keys
 from services.team import Role, TeamMember
-from services.user_settings import UserSettings
+from tests.integration.bot.pushing import Pushing, drained, pushing_through_the_emulator
 
 pytestmark = pytest.mark.integration
 
@@ -43,54 +32,10 @@ def greeting(to: Recipient) -> str:
     return f"{hello} {WHEN.astimezone(to.timezone):%H:%M}"
 
 
-@dataclass
-class Pushing:
-    client: EmulatorClient
-    outbox: Outbox
-    settings: UserSettings
-    choices: NotificationSettings
-    redis: Redis
-    keys: Keys
-
-    def notifier(self, zone: str = "UTC", group: TeamGroup | None = None) -> Notifier:
-        return Notifier(
-            build_i18n(),
-            self.settings,
-            ZoneInfo(zone),
-            outbox=self.outbox,
-            choices=self.choices,
-            redis=self.redis,
-            keys=self.keys,
-            group=group,
-        )
-
-
-async def drained(outbox: Outbox) -> None:
-    """Every queued push sent (a sent push leaves the stream)."""
-    for _attempt in range(300):
-        if await outbox.depth() == 0:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{await outbox.depth()} pushes still queued")
-
-
 @pytest.fixture
 async def pushing(redis: Redis, keys: Keys) -> AsyncIterator[Pushing]:
-    async with running_emulator() as (url, _app), EmulatorClient(url) as client:
-        bot = Bot("123456:NOTIFY", session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
-        await bot.get_me()  # the emulator now knows this bot, so chats are its chats
-        outbox = Outbox(redis, keys)
-        sender = OutboxSender(
-            bot, outbox, SendLimits(redis, keys, Limits()), BotMetrics(), consumer="test", claim_after_s=30
-        )
-        await sender.start()
-        try:
-            yield Pushing(
-                client, outbox, UserSettings(redis, keys), NotificationSettings(redis, keys), redis, keys
-            )
-        finally:
-            await sender.stop()
-            await bot.session.close()
+    async with pushing_through_the_emulator(redis, keys) as running:
+        yield running
 
 
 async def test_a_push_speaks_the_members_language_in_their_time_zone(pushing: Pushing) -> None:
