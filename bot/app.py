@@ -30,6 +30,7 @@ from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
 from bot.notify import Notifier
+from bot.unknown_alerts import AdminAlerts
 from bot.workers import Workers
 from handlers import get_routers
 from handlers.errors import on_error
@@ -43,6 +44,8 @@ from services.history import HistoryService
 from services.leader import LeaderLease
 from services.market_data import MarketDataService
 from services.orders.desk import OrderDesk
+from services.orders.lookup import OrderLookup
+from services.orders.reconcile import LoggedAlerts, Reconciler, UnknownAlerts
 from services.portfolio import PortfolioService
 from services.redis_client import Keys, create_redis
 from services.team import TeamDirectory, TeamMember
@@ -70,6 +73,7 @@ class Services:
     user_settings: UserSettings
     monitoring: Monitoring
     orders: OrderDesk
+    reconciler: Reconciler
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -101,12 +105,27 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
 
 
 def build_services(
-    config: Config, redis: Redis, keys: Keys | None = None, accounts: AccountRegistry | None = None
+    config: Config,
+    redis: Redis,
+    keys: Keys | None = None,
+    accounts: AccountRegistry | None = None,
+    alerts: UnknownAlerts | None = None,
 ) -> Services:
     keys = keys or Keys(config.redis.prefix)
     accounts = accounts or build_registry(config, redis)
     audit = AuditLog(redis, keys)
-    actions = ActionStore(redis, keys)
+    actions = ActionStore(redis, keys, inflight_lease_s=config.actions.inflight_lease_s)
+    engine = ActionEngine(actions)
+    # a "no such order" is believed once the request cannot still be on its way
+    lookup = OrderLookup(accounts, actions, not_found_after_s=config.exchanges.request_timeout_s)
+    reconciler = Reconciler(
+        actions,
+        engine,
+        lookup,
+        audit,
+        alerts or LoggedAlerts(),
+        interval_s=config.actions.reconcile_interval_s,
+    )
     return Services(
         config=config,
         keys=keys,
@@ -117,11 +136,12 @@ def build_services(
         orders=OrderDesk(
             accounts,
             actions,
-            ActionEngine(actions),
+            engine,
             audit,
             price_guard=config.orders.price_guard,
             confirm_ttl_s=config.orders.confirm_ttl_s,
         ),
+        reconciler=reconciler,
     )
 
 
@@ -198,16 +218,19 @@ class BotApp:
     def from_config(cls, config: Config) -> BotApp:
         """Builds without touching the network: Redis connects lazily, Telegram on first call."""
         redis = create_redis(config.redis.url)
+        keys = Keys(config.redis.prefix)
         accounts = build_registry(config, redis)
-        services = build_services(config, redis, accounts=accounts)
         i18n = build_i18n()
+        bot = build_bot(config)
+        notifier = Notifier(bot, i18n, UserSettings(redis, keys), config.display.tzinfo)
+        alerts = AdminAlerts(notifier, team_from_config(config))
+        services = build_services(config, redis, keys, accounts=accounts, alerts=alerts)
         metrics = BotMetrics()
         tracker = UpdateTracker(metrics)
         storage = build_storage(config, services.keys)
         dispatcher = build_dispatcher(
             services, redis=redis, i18n=i18n, metrics=metrics, tracker=tracker, storage=storage
         )
-        bot = build_bot(config)
         lease = LeaderLease(redis, services.keys("leader"), period_s=config.workers.leader_lease_s)
         return cls(
             config=config,
@@ -219,6 +242,7 @@ class BotApp:
             i18n=i18n,
             metrics=metrics,
             tracker=tracker,
-            workers=Workers(lease),
-            notifier=Notifier(bot, i18n, services.user_settings, config.display.tzinfo),
+            # reconciliation runs at start-up (when this copy first leads) and then every interval
+            workers=Workers(lease, [services.reconciler]),
+            notifier=notifier,
         )

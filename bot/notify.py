@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import LOCALES
@@ -31,6 +32,8 @@ class Recipient:
 
 # A view function: builds the (HTML) text of a push inside the recipient's locale, for their zone.
 Render = Callable[[Recipient], str]
+# Buttons under a push, labelled in the recipient's locale.
+Keyboard = Callable[[Recipient], InlineKeyboardMarkup]
 
 
 class Notifier:
@@ -56,7 +59,12 @@ class Notifier:
         with self._i18n.context(), self._i18n.use_locale(recipient.locale):
             return message(recipient)
 
-    async def notify(self, to: TeamMember | int, message: Render) -> None:
+    def buttons(self, recipient: Recipient, keyboard: Keyboard) -> InlineKeyboardMarkup:
+        with self._i18n.context(), self._i18n.use_locale(recipient.locale):
+            return keyboard(recipient)
+
+    async def notify(self, to: TeamMember | int, message: Render, keyboard: Keyboard | None = None) -> None:
         recipient = await self.recipient(to)
         text = self.render(recipient, message)
-        await self._bot.send_message(recipient.chat_id, text, parse_mode=ParseMode.HTML)
+        markup = None if keyboard is None else self.buttons(recipient, keyboard)
+        await self._bot.send_message(recipient.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)

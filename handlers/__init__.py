@@ -18,6 +18,7 @@ from handlers import (
     lang,
     market,
     orders,
+    settle,
     start,
     timezone,
 )
@@ -37,5 +38,6 @@ def get_routers() -> list[Router]:
         timezone.build_router(),
         exchanger.build_router(),
         orders.build_router(),
+        settle.build_router(),
         fallback.build_router(),  # last: it takes every message no other router did
     ]

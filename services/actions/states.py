@@ -5,6 +5,7 @@ before the request leaves) -> ``submitted`` (the exchange took it) -> ``complete
 exchange said no, definitely), ``cancelled`` (by the member before it left), ``expired`` (not confirmed
 in time), ``unknown`` (the request may have reached the exchange and no definite answer came back).
 An ``unknown`` action is never sent again: it is looked up and settled, or settled by an admin.
+A ``confirmed`` action whose copy died before the request left is ``failed`` (nothing was sent).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ S = ActionState
 #: every allowed move; anything else is refused by the store, atomically
 TRANSITIONS: dict[ActionState, frozenset[ActionState]] = {
     S.PENDING: frozenset({S.CONFIRMED, S.CANCELLED, S.EXPIRED}),
-    S.CONFIRMED: frozenset({S.SUBMITTING}),
+    S.CONFIRMED: frozenset({S.SUBMITTING, S.FAILED}),
     S.SUBMITTING: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED, S.UNKNOWN}),
     S.SUBMITTED: frozenset({S.COMPLETED, S.FAILED}),
     S.UNKNOWN: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED}),

@@ -113,11 +113,11 @@ class OrderDesk:
             client_order_id=action.idempotency_key,
         )
         return Executed(
-            exchange_id=order.id, done=order.status is OrderStatus.CLOSED, result=_order_facts(order)
+            exchange_id=order.id, done=order.status is OrderStatus.CLOSED, result=order_facts(order)
         )
 
 
-def _order_facts(order: Order) -> dict[str, str]:
+def order_facts(order: Order) -> dict[str, str]:
     return {"status": order.status.value, "filled": str(order.filled)}
 
 
