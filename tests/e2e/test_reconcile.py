@@ -43,7 +43,7 @@ async def test_a_gateway_error_after_the_exchange_took_the_order_leaves_one_orde
     mid = sim.book("BTC/USDT").reference_price()
     assert mid is not None
     price = (mid * Decimal("0.97")).quantize(Decimal("0.01"))
-    before = len(sim.orders_of("alice"))
+    before, writes = len(sim.orders_of("alice")), sim.requests.count("order_create", write=True)
     shown = await stack.ask(CAROL, f"/buy {ACCOUNT} BTC/USDT 0.0123 {price}", has_text("Order preview"))
     sim.faults.add("order_create", Fault("status", status=GATEWAY_STATUS, after=True, times=1))
     admin_seq = stack.client.last_seq
@@ -62,4 +62,35 @@ async def test_a_gateway_error_after_the_exchange_took_the_order_leaves_one_orde
     assert f"order {placed[-1].id}" in (settled.text or "")
     told = await stack.client.wait_for(ALICE, has_text("Outcome unknown"), since=admin_seq, timeout=30)
     assert "0.0123" in (told.text or "") and ACCOUNT in (told.text or "")
-    assert sim.requests.count("order_create", write=True) == 1
+    assert sim.requests.count("order_create", write=True) == writes + 1
+
+
+async def test_an_order_the_bot_cannot_tell_apart_is_settled_by_an_admin_with_a_button(stack: Stack) -> None:
+    sim = stack.state(EXCHANGE)
+    mid = sim.book("BTC/USDT").reference_price()
+    assert mid is not None
+    price = (mid * Decimal("0.96")).quantize(Decimal("0.01"))
+    twin = sim.place_order("alice", "BTC/USDT", "buy", "limit", Decimal("0.0124"), price)  # placed by hand
+    writes = sim.requests.count("order_create", write=True)
+    shown = await stack.ask(CAROL, f"/buy {ACCOUNT} BTC/USDT 0.0124 {price}", has_text("Order preview"))
+    sim.faults.add("order_create", Fault("status", status=GATEWAY_STATUS, after=True, times=1))
+    admin_seq = stack.client.last_seq
+
+    await stack.client.press(CAROL, CAROL, shown.message_id, text="Confirm")
+
+    question = await stack.client.wait_for(ALICE, has_text("could not settle"), since=admin_seq, timeout=30)
+    ours = sim.orders_of("alice")[-1]
+    assert f"order {twin.id}" in (question.text or "") and f"order {ours.id}" in (question.text or "")
+    assert question.button("Settle as not placed") is not None
+    refused = await stack.client.press(CAROL, ALICE, question.message_id, text=f"Settle as placed {ours.id}")
+    assert "admin" in ((await stack.client.callback_answer(refused)).text or "")  # a trader may not
+
+    await stack.client.press(ALICE, ALICE, question.message_id, text=f"Settle as placed {ours.id}")
+
+    answered = await stack.client.wait_for(
+        ALICE, lambda m: m.message_id == question.message_id and m.edited and has_text("Checked")(m)
+    )
+    assert answered.buttons == []
+    told = await stack.client.wait_for(CAROL, has_text("Settled by alice"), since=admin_seq, timeout=30)
+    assert f"order {ours.id}" in (told.text or "")
+    assert sim.requests.count("order_create", write=True) == writes + 1  # sent once, never again
