@@ -15,6 +15,7 @@ from handlers.views.orders import side_title, type_title
 from services.actions.records import Action
 from services.actions.states import ActionState
 from services.exchanges.models import OrderSide, OrderType
+from services.orders.desk import ORDER
 from services.orders.reconcile import Settled
 
 NOT_PLACED = -1  # SettleCb.pick for "not placed"; else the candidate's number
@@ -27,9 +28,18 @@ class SettleCb(CallbackData, prefix="st"):
     pick: int
 
 
+ORDER_PARAMS = ("pair", "side", "type", "amount")
+
+
 def order_line(action: Action) -> str:
-    """The order's parameters in one line: side, type, amount, pair, price, account."""
+    """The order's parameters in one line: side, type, amount, pair, price, account; another kind of
+    action (a withdrawal, a bid) as its parameters, name by name."""
     params = action.params
+    if action.kind != ORDER or not all(name in params for name in ORDER_PARAMS):
+        listed = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in params.items())
+        return f"{html.escape(action.kind)}: {listed}, " + _("account {account}").format(
+            account=html.escape(action.account)
+        )
     base = params["pair"].partition("/")[0]
     price = params.get("price")
     words = _("{side} · {type}: {amount} {base} on {pair}, price {price}, account {account}").format(
