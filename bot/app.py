@@ -34,6 +34,7 @@ from bot.middlewares.unblock import UnblockOnContact
 from bot.notify import Notifier
 from bot.outbox import OutboxSender
 from bot.scheduler import Scheduler
+from bot.unknown_alerts import AdminAlerts
 from bot.withdrawals import WithdrawalExpiry, WithdrawalNotices
 from bot.workers import Workers
 from handlers import get_routers
@@ -53,6 +54,8 @@ from services.market_data import MarketDataService
 from services.monitoring import Monitoring
 from services.notify_settings import NotificationSettings
 from services.orders.desk import OrderDesk
+from services.orders.lookup import OrderLookup
+from services.orders.reconcile import LoggedAlerts, Reconciler, UnknownAlerts
 from services.outbox.limits import SendLimits
 from services.outbox.queue import Outbox
 from services.portfolio import PortfolioService
@@ -95,6 +98,7 @@ class Services:
     alerts: AlertDesk
     bids: BidDesk
     notifications: NotificationSettings
+    reconciler: Reconciler
 
     def workflow_data(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -130,17 +134,31 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
 
 
 def build_services(
-    config: Config, redis: Redis, keys: Keys | None = None, accounts: AccountRegistry | None = None
+    config: Config,
+    redis: Redis,
+    keys: Keys | None = None,
+    accounts: AccountRegistry | None = None,
+    alerts: UnknownAlerts | None = None,
 ) -> Services:
     keys = keys or Keys(config.redis.prefix)
     accounts = accounts or build_registry(config, redis)
     audit = AuditLog(redis, keys, secrets=config.secret_values())
-    actions = ActionStore(redis, keys)
+    actions = ActionStore(redis, keys, inflight_lease_s=config.actions.inflight_lease_s)
     engine = ActionEngine(actions)
     team = team_from_config(config)
     withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys)
     monitoring = build_monitoring(config, accounts, redis, keys)
     bids = BidDesk(monitoring.exchanger, actions, audit, confirm_ttl_s=config.orders.confirm_ttl_s)
+    # a "no such order" is believed once the request cannot still be on its way
+    lookup = OrderLookup(accounts, actions, not_found_after_s=config.exchanges.request_timeout_s)
+    reconciler = Reconciler(
+        actions,
+        engine,
+        lookup,
+        audit,
+        alerts or LoggedAlerts(),
+        interval_s=config.actions.reconcile_interval_s,
+    )
     return Services(
         config=config,
         keys=keys,
@@ -172,6 +190,7 @@ def build_services(
         ),
         bids=bids,
         notifications=NotificationSettings(redis, keys),
+        reconciler=reconciler,
     )
 
 
@@ -284,30 +303,33 @@ class BotApp:
     def from_config(cls, config: Config) -> BotApp:
         """Builds without touching the network: Redis connects lazily, Telegram on first call."""
         redis = connect_redis(config)
+        keys = Keys(config.redis.prefix)
         accounts = build_registry(config, redis)
-        services = build_services(config, redis, accounts=accounts)
         i18n = build_i18n()
+        bot = build_bot(config)
+        outbox = Outbox(redis, keys)
+        notifications = config.notifications
+        # built before the services: the reconciler tells admins through it
+        notifier = Notifier(
+            bot,
+            i18n,
+            UserSettings(redis, keys),
+            config.display.tzinfo,
+            outbox=outbox,
+            choices=NotificationSettings(redis, keys),
+            redis=redis,
+            keys=keys,
+            group=notifications.team_group,
+        )
+        alerts = AdminAlerts(notifier, team_from_config(config))
+        services = build_services(config, redis, keys, accounts=accounts, alerts=alerts)
         metrics = BotMetrics()
         tracker = UpdateTracker(metrics)
         storage = build_storage(config, services.keys)
         dispatcher = build_dispatcher(
             services, redis=redis, i18n=i18n, metrics=metrics, tracker=tracker, storage=storage
         )
-        bot = build_bot(config)
         lease = LeaderLease(redis, services.keys("leader"), period_s=config.workers.leader_lease_s)
-        outbox = Outbox(redis, services.keys)
-        notifications = config.notifications
-        notifier = Notifier(
-            bot,
-            i18n,
-            services.user_settings,
-            config.display.tzinfo,
-            outbox=outbox,
-            choices=services.notifications,
-            redis=redis,
-            keys=services.keys,
-            group=notifications.team_group,
-        )
         notices = WithdrawalNotices(
             bot,
             notifier,
@@ -340,7 +362,8 @@ class BotApp:
             i18n=i18n,
             metrics=metrics,
             tracker=tracker,
-            workers=Workers(lease, [expiry, scheduler]),
+            # reconciliation runs at start-up (when this copy first leads) and then every interval
+            workers=Workers(lease, [expiry, scheduler, services.reconciler]),
             notifier=notifier,
             outbox=outbox,
             sender=OutboxSender(

@@ -360,6 +360,16 @@ class OrdersConfig(Section):
     confirm_ttl_s: Annotated[int, Field(ge=10, le=3600)] = 120
 
 
+class ActionsConfig(Section):
+    """Actions that move money: how a dead sender is recognised, how often unclear ones are looked up."""
+
+    # a copy sending an action renews its claim this often / 3; an action left in "submitting" without
+    # one for this long was being sent by a copy that died, and becomes "unknown"
+    inflight_lease_s: Annotated[float, Field(ge=1, le=300)] = 30.0
+    # orders with an unknown outcome are looked up at start-up and this often
+    reconcile_interval_s: Annotated[float, Field(ge=1, le=3600)] = 60.0
+
+
 class WorkersConfig(Section):
     """Background work (scheduler, watchers) runs in the one bot copy holding the leader lease."""
 
@@ -406,6 +416,7 @@ class Config(Section):
     team: Annotated[list[TeamMemberConfig], Field(min_length=1)]
     accounts: list[AccountConfig] = []
     orders: OrdersConfig = OrdersConfig()
+    actions: ActionsConfig = ActionsConfig()
     withdrawals: WithdrawalsConfig = WithdrawalsConfig()
     notifications: NotificationsConfig = NotificationsConfig()
     alerts: AlertsConfig = AlertsConfig()

@@ -29,11 +29,13 @@ from handlers.views.orders import (
     usage_text,
 )
 from services.accounts import UnknownAccount
+from services.actions.states import ActionState
 from services.actions.store import Decision
 from services.exchanges import errors
 from services.exchanges.models import OrderSide
 from services.orders.amounts import AmountError, parse_amount
 from services.orders.desk import OrderDesk
+from services.orders.reconcile import Reconciler
 from services.orders.ticket import OrderRejected, OrderRequest
 from services.team import Role, TeamMember
 
@@ -109,7 +111,11 @@ async def answer_preview(
 
 
 async def on_decide(
-    query: CallbackQuery, callback_data: DecideCb, member: TeamMember, orders: OrderDesk
+    query: CallbackQuery,
+    callback_data: DecideCb,
+    member: TeamMember,
+    orders: OrderDesk,
+    reconciler: Reconciler,
 ) -> None:
     message = query.message
     if not isinstance(message, Message) or message.html_text is None:
@@ -136,6 +142,9 @@ async def on_decide(
         outcome = await orders.execute(token, member.telegram_id)
         if outcome.action is not None:
             await message.edit_text(result_text(preview, outcome.action), parse_mode=ParseMode.HTML)
+            if outcome.executed_here and outcome.action.state is ActionState.UNKNOWN:
+                # admins told and the order looked up now; the member hears the settlement
+                await reconciler.outcome_unknown(outcome.action)
 
 
 def build_router() -> Router:

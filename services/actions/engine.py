@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -103,3 +104,18 @@ class ActionEngine:
             if await self.store.orphan(action.id, "the bot stopped while sending"):
                 found.append(await self.store.get(action.id))
         return [action for action in found if action is not None]
+
+    async def abandoned(self) -> list[Action]:
+        """Actions confirmed longer than an in-flight lease ago and never begun were left by a copy that
+        died between the press and sending: nothing left the bot, so they fail (never sent later)."""
+        cutoff = time.time() - self.store.inflight_lease_s
+        failed = []
+        for action in await self.store.in_state(ActionState.CONFIRMED):
+            if action.updated_at < cutoff and await self.store.move(
+                action.id,
+                ActionState.FAILED,
+                {"error": "the bot stopped before sending; nothing was sent"},
+                only_from=[ActionState.CONFIRMED],
+            ):
+                failed.append(await self.store.get(action.id))
+        return [action for action in failed if action is not None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,6 +41,9 @@ class Action:
     exchange_id: str = ""
     error: str = ""
     result: Mapping[str, str] = field(default_factory=dict)
+    # an unknown action's possible matches at the exchange, for an admin to choose from; None until
+    # a lookup left it to an admin
+    candidates: tuple[Mapping[str, str], ...] | None = None
 
     @property
     def params_hash(self) -> str:
@@ -63,6 +66,7 @@ class Action:
             "exchange_id": self.exchange_id,
             "error": self.error,
             "result": json.dumps(dict(self.result), ensure_ascii=False),
+            "candidates": "" if self.candidates is None else candidates_text(self.candidates),
         }
 
     @classmethod
@@ -82,4 +86,13 @@ class Action:
             exchange_id=raw.get("exchange_id", ""),
             error=raw.get("error", ""),
             result=dict(json.loads(raw.get("result") or "{}")),
+            candidates=_candidates(raw.get("candidates", "")),
         )
+
+
+def _candidates(text: str) -> tuple[Mapping[str, str], ...] | None:
+    return tuple(dict(c) for c in json.loads(text)) if text else None
+
+
+def candidates_text(candidates: Sequence[Mapping[str, str]]) -> str:
+    return json.dumps([dict(c) for c in candidates], ensure_ascii=False)

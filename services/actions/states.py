@@ -9,6 +9,8 @@ An ``unknown`` action is never sent again: it is looked up and settled, or settl
 A withdrawal waits for teammates between Confirm and sending: ``confirmed`` -> ``awaiting_approval``
 -> ``approved`` (enough distinct approvers) -> ``submitting``; or ``rejected`` by an approver,
 ``cancelled`` by its requester, ``expired`` when not approved in time.
+
+A ``confirmed`` action whose copy died before the request left is ``failed`` (nothing was sent).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ S = ActionState
 #: every allowed move; anything else is refused by the store, atomically
 TRANSITIONS: dict[ActionState, frozenset[ActionState]] = {
     S.PENDING: frozenset({S.CONFIRMED, S.CANCELLED, S.EXPIRED}),
-    S.CONFIRMED: frozenset({S.SUBMITTING, S.AWAITING_APPROVAL, S.REJECTED}),  # rejected: by policy
+    # rejected: by policy; failed: the copy holding it died before the request left (nothing was sent)
+    S.CONFIRMED: frozenset({S.SUBMITTING, S.AWAITING_APPROVAL, S.REJECTED, S.FAILED}),
     S.AWAITING_APPROVAL: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED, S.EXPIRED}),
     S.APPROVED: frozenset({S.SUBMITTING, S.EXPIRED}),  # expired: left unsent past its deadline
     S.SUBMITTING: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED, S.UNKNOWN}),

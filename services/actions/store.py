@@ -142,6 +142,15 @@ return 'rejected'
 """
 )
 
+# Record fields on an action only while it is in the given state. KEYS: action. ARGV: state, fields...
+_NOTE = """
+if redis.call('HGET', KEYS[1], 'state') ~= ARGV[1] then return 0 end
+for i = 2, #ARGV, 2 do
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+return 1
+"""
+
 # Renew the in-flight lease only while it is ours. KEYS: inflight. ARGV: owner, lease ms.
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -192,6 +201,7 @@ class ActionStore:
         self._renew = redis.register_script(_RENEW)
         self._approve = redis.register_script(_APPROVE)
         self._reject = redis.register_script(_REJECT)
+        self._note = redis.register_script(_NOTE)
 
     # -- keys ----------------------------------------------------------------------------------------
 
@@ -219,6 +229,12 @@ class ActionStore:
 
     async def in_state(self, state: ActionState, limit: int = 1000) -> list[Action]:
         ids: list[str] = await self._redis.zrange(self._index_prefix + state.value, 0, limit - 1)
+        found = [await self.get(action_id) for action_id in ids]
+        return [action for action in found if action is not None and action.state is state]
+
+    async def in_state_since(self, state: ActionState, since: float) -> list[Action]:
+        """Actions that entered ``state`` at ``since`` or later (the index is scored by that time)."""
+        ids: list[str] = await self._redis.zrangebyscore(self._index_prefix + state.value, since, "+inf")
         found = [await self.get(action_id) for action_id in ids]
         return [action for action in found if action is not None and action.state is state]
 
@@ -352,6 +368,11 @@ class ActionStore:
         """Who has approved so far."""
         ids: set[str] = await self._redis.smembers(self._approvals_key(action_id))  # type: ignore[misc]
         return {int(i) for i in ids}
+
+    async def note(self, action_id: str, state: ActionState, fields: Mapping[str, str]) -> bool:
+        """Records ``fields`` on the action if it is (still) in ``state``; no transition."""
+        flat = [item for pair in fields.items() for item in pair]
+        return bool(await self._note(keys=[self._action_key(action_id)], args=[state.value, *flat]))
 
     async def orphan(self, action_id: str, reason: str) -> bool:
         """submitting -> unknown when no copy is sending it any more (crash, kill -9)."""

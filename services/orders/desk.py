@@ -202,11 +202,11 @@ class OrderDesk:
             client_order_id=action.idempotency_key if client.has(Capability.CLIENT_ORDER_ID) else None,
         )
         return Executed(
-            exchange_id=order.id, done=order.status is OrderStatus.CLOSED, result=_order_facts(order)
+            exchange_id=order.id, done=order.status is OrderStatus.CLOSED, result=order_facts(order)
         )
 
 
-def _order_facts(order: Order) -> dict[str, str]:
+def order_facts(order: Order) -> dict[str, str]:
     return {"status": order.status.value, "filled": str(order.filled)}
 
 
