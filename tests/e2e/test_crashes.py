@@ -24,7 +24,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from bot.demo_exchanges import running_exchanges
+from demo.exchanges import running_exchanges
 
 from sandbox.exchanges.common import STATE_KEY, Fault, SimExchangeState
 from sandbox.net import free_port

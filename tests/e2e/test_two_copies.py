@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
-from bot.demo_exchanges import running_exchanges
+from demo.exchanges import running_exchanges
 
 from sandbox.exchanges.common import STATE_KEY, running
 from sandbox.net import free_port
