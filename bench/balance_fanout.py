@@ -2,7 +2,8 @@
 
 Every simulator gets the same added latency on every request; the report prints the time of a full
 portfolio report (the balance of every spot account and one all-tickers request per exchange). The accounts
-are asked at once, so the time should track the slowest account, not the sum of them.
+are asked at once, so the time should track the slowest account, not the sum of them: the same run times
+each spot account's report alone, and the slowest of those is the baseline.
 
     python -m bench.balance_fanout [--latency 0.3] [--rounds 5]
     python -m bench fanout
