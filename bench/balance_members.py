@@ -33,13 +33,14 @@ from bench.balance_fanout import add_latency
 from demo.exchanges import RunningExchange, running_exchanges
 from services.accounts import AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.budget import TimeBudget
 from services.portfolio import PortfolioService
 from services.read_cache import Fetched, Freshness, SharedReads
 from services.redis_client import Keys, create_redis
 
 T = TypeVar("T")
 REDIS_URL = "redis://127.0.0.1:6379/0"
-PER_ACCOUNT_S = 15.0  # the bot's: request_timeout_s (10) x 1.5
+PER_ACCOUNT_S = 15.0  # the bot's time budget for one report
 
 
 class EveryReplyAsks(SharedReads):
@@ -94,7 +95,11 @@ async def run(
             accounts = registry_for(exchanges, redis, prefix)
             reads = reads_type(redis, keys, max_age_s=read_cache_s)
             portfolio = PortfolioService(
-                accounts, reads=reads, quote="USDT", dust_threshold=Decimal(1), timeout=PER_ACCOUNT_S
+                accounts,
+                reads=reads,
+                quote="USDT",
+                dust_threshold=Decimal(1),
+                budget=TimeBudget(PER_ACCOUNT_S),
             )
             for account in accounts:  # markets loaded once, as a running bot has them
                 await account.client.load_markets()
