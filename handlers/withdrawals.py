@@ -16,7 +16,6 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.withdrawals import WithdrawalNotices
 from handlers.orders import BadOrderText, number
 from handlers.screens import unknown_account_text
 from handlers.views.common import echo
@@ -38,6 +37,7 @@ from handlers.views.withdrawals import (
     vote_answer,
     vote_refusal,
 )
+from handlers.withdrawal_notices import WithdrawalNotices
 from services.accounts import UnknownAccount
 from services.actions.records import Action
 from services.actions.states import ActionState
