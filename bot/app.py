@@ -69,6 +69,7 @@ from services.twofactor import TwoFactor
 from services.user_settings import UserSettings
 from services.withdrawals.allowlist import AddressBook
 from services.withdrawals.allowlist_desk import AllowlistDesk
+from services.withdrawals.callbacks import WithdrawalCallbackGuard
 from services.withdrawals.desk import ApprovalGate, NoStepUp, WithdrawalDesk
 from services.withdrawals.messages import PushedMessages
 from services.withdrawals.policy import Rule, WithdrawalPolicy
@@ -97,6 +98,7 @@ class Services:
     orders: OrderDesk
     withdrawals: WithdrawalDesk
     twofactor: TwoFactor
+    callbacks: WithdrawalCallbackGuard
     allowlist: AllowlistDesk
     pushed: PushedMessages
     alerts: AlertDesk
@@ -182,6 +184,7 @@ def build_services(
         ),
         withdrawals=withdrawals,
         twofactor=twofactor,
+        callbacks=WithdrawalCallbackGuard(actions, audit, redis, keys),
         allowlist=AllowlistDesk(accounts, withdrawals.policy, audit, team),
         # approval messages are edited until a week after the request's deadline
         pushed=PushedMessages(redis, keys, keep_s=config.withdrawals.approval_timeout_s + 7 * 86_400),
@@ -315,6 +318,7 @@ class BotApp:
     notifier: Notifier
     outbox: Outbox
     sender: OutboxSender
+    callbacks: WithdrawalCallbackGuard
 
     @classmethod
     def from_config(cls, config: Config) -> BotApp:
@@ -383,6 +387,7 @@ class BotApp:
             workers=Workers(lease, [expiry, scheduler, services.reconciler]),
             notifier=notifier,
             outbox=outbox,
+            callbacks=services.callbacks,
             sender=OutboxSender(
                 bot,
                 outbox,
