@@ -19,7 +19,7 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -34,11 +34,14 @@ from demo.config import (
     STEP_UP_ABOVE,
     STEP_UP_MEMBER,
     TEAM,
+    account_entry,
     chat_users,
     demo_config,
 )
 from demo.exchanges import EXCHANGES, RunningExchange, running_exchanges
 from demo.private_redis import DemoRedis, RedisUnavailable, provide_redis
+from sandbox.exchanges.common import STATE_KEY
+from sandbox.exchanges.indodax.state import IndodaxState
 from sandbox.net import free_port
 from sandbox.telegram.server import create_app as create_emulator
 from services.redis_client import Keys, create_redis
@@ -173,7 +176,18 @@ async def start_stack(
         log_level=options.log_level,
     )
     await _enrol_bob(config)
+    _indodax_calls_back(config, exchanges)
     return DemoStack(config=config, page_url=page_url, redis=redis, exchanges=exchanges)
+
+
+def _indodax_calls_back(config: Config, exchanges: Sequence[RunningExchange]) -> None:
+    """As an operator registers it at Indodax: the simulator asks the bot before each withdrawCoin."""
+    for exchange in exchanges:
+        state = exchange.app[STATE_KEY]
+        if isinstance(state, IndodaxState):
+            account = account_entry(exchange)["name"]
+            url = f"http://{config.web.host}:{config.web.port}/callbacks/indodax/{account}"
+            state.callback_urls[exchange.account.name] = url
 
 
 async def _enrol_bob(config: Config) -> None:
