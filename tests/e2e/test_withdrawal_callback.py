@@ -76,3 +76,8 @@ async def test_the_bots_own_withdrawal_is_answered_ok_and_a_forged_one_is_not(st
     assert await post_form(url, forged) != "ok"
 
     await stack.ask(ALICE, "/audit withdrawal.callback", has_text("answer=ok", "reason=unknown_request"))
+
+
+async def test_without_an_encryption_key_2fa_is_not_available(stack: Stack) -> None:
+    # this stack has no [security] encryption_key: approvals above went through without codes
+    await stack.ask(BOB, "/2fa", has_text("not available", "encryption_key"))
