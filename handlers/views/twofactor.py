@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import io
+from decimal import Decimal
 
 import segno
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.numbers import amount
 from services.actions.records import Action
 
 
@@ -46,9 +48,8 @@ def ask_code_text(action: Action) -> str:
         "To approve withdrawal {id} ({amount} {asset} from {account}), send the 6-digit code from your app."
     )
     p = action.params
-    return html.escape(
-        text.format(id=action.id, amount=p["amount"], asset=p["asset"], account=action.account)
-    )
+    shown = amount(Decimal(p["amount"]))
+    return html.escape(text.format(id=action.id, amount=shown, asset=p["asset"], account=action.account))
 
 
 def code_sent_in_private_text() -> str:
