@@ -7,6 +7,7 @@ can hand it its own Redis prefix, team or fakes.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -64,12 +65,15 @@ from services.redis_client import Keys, create_redis
 from services.screen_pages import ScreenPages
 from services.team import TeamDirectory, TeamMember
 from services.throttle import Throttle
+from services.twofactor import TwoFactor
 from services.user_settings import UserSettings
 from services.withdrawals.allowlist import AddressBook
 from services.withdrawals.allowlist_desk import AllowlistDesk
-from services.withdrawals.desk import WithdrawalDesk
+from services.withdrawals.callbacks import WithdrawalCallbackGuard
+from services.withdrawals.desk import ApprovalGate, NoStepUp, WithdrawalDesk
 from services.withdrawals.messages import PushedMessages
 from services.withdrawals.policy import Rule, WithdrawalPolicy
+from services.withdrawals.stepup import StepUpGate
 
 # How often anyone gets a reply during a Redis outage, and a group the "write to me privately" line.
 NOTICE_WINDOW_S = 60
@@ -93,6 +97,8 @@ class Services:
     monitoring: Monitoring
     orders: OrderDesk
     withdrawals: WithdrawalDesk
+    twofactor: TwoFactor
+    callbacks: WithdrawalCallbackGuard
     allowlist: AllowlistDesk
     pushed: PushedMessages
     alerts: AlertDesk
@@ -146,7 +152,8 @@ def build_services(
     actions = ActionStore(redis, keys, inflight_lease_s=config.actions.inflight_lease_s)
     engine = ActionEngine(actions)
     team = team_from_config(config)
-    withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys)
+    twofactor = TwoFactor(redis, keys, config.security.encryption_key.get_secret_value())
+    withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys, twofactor)
     monitoring = build_monitoring(config, accounts, redis, keys)
     bids = BidDesk(monitoring.exchanger, actions, audit, confirm_ttl_s=config.orders.confirm_ttl_s)
     # a "no such order" is believed once the request cannot still be on its way
@@ -176,6 +183,8 @@ def build_services(
             senders={BID: bids.send_bid, BID_CANCEL: bids.send_cancel},
         ),
         withdrawals=withdrawals,
+        twofactor=twofactor,
+        callbacks=WithdrawalCallbackGuard(actions, audit, redis, keys),
         allowlist=AllowlistDesk(accounts, withdrawals.policy, audit, team),
         # approval messages are edited until a week after the request's deadline
         pushed=PushedMessages(redis, keys, keep_s=config.withdrawals.approval_timeout_s + 7 * 86_400),
@@ -203,6 +212,7 @@ def build_withdrawals(
     team: TeamDirectory,
     redis: Redis,
     keys: Keys,
+    twofactor: TwoFactor,
 ) -> WithdrawalDesk:
     settings = config.withdrawals
     book = AddressBook(redis, keys, delay_s=settings.new_address_delay_h * 3600)
@@ -219,7 +229,17 @@ def build_withdrawals(
         approvals_required=settings.approvals_required,
         approval_timeout_s=settings.approval_timeout_s,
         confirm_ttl_s=settings.confirm_ttl_s,
+        gate=step_up_gate(config, accounts, twofactor),
     )
+
+
+def step_up_gate(config: Config, accounts: AccountRegistry, twofactor: TwoFactor) -> ApprovalGate:
+    """Codes for approvals above `code_required_above` (all when unset) once a key is configured;
+    without a key the config may not ask for codes (start-up refuses it), so none are asked."""
+    if not twofactor.available:
+        return NoStepUp()
+    above = config.withdrawals.code_required_above or Decimal(0)
+    return StepUpGate(twofactor, accounts, above=above, quote=config.portfolio.quote)
 
 
 def build_dispatcher(
@@ -298,6 +318,7 @@ class BotApp:
     notifier: Notifier
     outbox: Outbox
     sender: OutboxSender
+    callbacks: WithdrawalCallbackGuard
 
     @classmethod
     def from_config(cls, config: Config) -> BotApp:
@@ -366,6 +387,7 @@ class BotApp:
             workers=Workers(lease, [expiry, scheduler, services.reconciler]),
             notifier=notifier,
             outbox=outbox,
+            callbacks=services.callbacks,
             sender=OutboxSender(
                 bot,
                 outbox,

@@ -275,6 +275,9 @@ class WithdrawalsConfig(Section):
     confirm_ttl_s: Annotated[int, Field(ge=10, le=3600)] = 120
     # an address added with /allowlist is usable this long after an admin approved it
     new_address_delay_h: Annotated[float, Field(ge=0, le=24 * 30)] = 24.0
+    # approvals of a withdrawal worth more than this (in [portfolio] quote) need a TOTP code; 0: all.
+    # Unset: codes for all approvals when [security] encryption_key is set, none otherwise.
+    code_required_above: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] | None = None
     policy: list[WithdrawalPolicyConfig] = []
 
 
@@ -405,6 +408,11 @@ class NotificationsConfig(Section):
         return Limits(self.per_second, self.per_chat_per_second, self.group_per_minute)
 
 
+class SecurityConfig(Section):
+    # encrypts the step-up (TOTP) secrets kept in Redis; empty: /2fa is not available
+    encryption_key: Secret = SecretStr("")
+
+
 class LoggingConfig(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -424,6 +432,7 @@ class Config(Section):
     display: DisplayConfig = DisplayConfig()
     exchanges: ExchangesConfig = ExchangesConfig()
     workers: WorkersConfig = WorkersConfig()
+    security: SecurityConfig = SecurityConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @field_validator("team")
@@ -472,6 +481,16 @@ class Config(Section):
                     ("withdrawals", "policy", index), "a second rule for this account and asset"
                 )
             seen.add((rule.account, rule.asset))
+        return self
+
+    @model_validator(mode="after")
+    def _step_up_has_a_key(self) -> Config:
+        # asked-for step-up codes without a key would silently let every approval through
+        if self.withdrawals.code_required_above is not None and not self.security.encryption_key:
+            raise field_problem(
+                ("security", "encryption_key"),
+                "required when [withdrawals] code_required_above is set (it encrypts the step-up secrets)",
+            )
         return self
 
     def secret_values(self) -> list[str]:

@@ -60,6 +60,7 @@ async def _start_web(app: BotApp) -> web.AppRunner:
         redis=app.redis,
         metrics=app.metrics,
         accounts=app.accounts,
+        callbacks=app.callbacks.endpoint,
         workers=app.workers,
         outbox=app.outbox,
         feed=FeedAges(app.redis, Keys(app.config.redis.prefix), app.accounts),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -16,7 +16,8 @@ from redis.asyncio import Redis
 from bot.metrics import METRICS_CONTENT_TYPE, BotMetrics
 from bot.webhook import SEEN_UPDATE_WINDOW_S, WebhookHandler
 from bot.workers import Workers
-from services.accounts import AccountRegistry, UnknownAccount
+from services.accounts import Account, AccountRegistry, UnknownAccount
+from services.exchanges.callbacks import CallbackEndpoint
 from services.feed_ages import FeedAges
 from services.outbox.queue import Outbox
 from services.redis_client import REDIS_UNAVAILABLE_ERRORS, Keys
@@ -25,6 +26,8 @@ from services.throttle import Throttle
 log = logging.getLogger(__name__)
 
 HEALTH_CHECK_TIMEOUT_S = 5.0
+# which endpoint answers an account's exchange callbacks
+Endpoints = Callable[[Account], CallbackEndpoint | None]
 # the webhook's handler, for whoever needs to wait until the updates it took are handled
 WEBHOOK_HANDLER = web.AppKey("webhook_handler", WebhookHandler)
 
@@ -73,8 +76,10 @@ async def _background(
     return body
 
 
-def exchange_callbacks(accounts: AccountRegistry) -> Handler:
-    """POST /callbacks/<exchange>/<account>: handed to the account's client, if that exchange calls back."""
+def exchange_callbacks(accounts: AccountRegistry, endpoints: Endpoints | None = None) -> Handler:
+    """POST /callbacks/<exchange>/<account>: handed to the account's endpoint (``endpoints``; by default
+    the client's own), if that exchange calls back."""
+    endpoint_of = endpoints or (lambda account: account.client.callback_endpoint())
 
     async def handle(request: web.Request) -> web.Response:
         exchange, name = request.match_info["exchange"], request.match_info["account"]
@@ -82,7 +87,7 @@ def exchange_callbacks(accounts: AccountRegistry) -> Handler:
             account = accounts.get(name)
         except UnknownAccount:
             account = None
-        endpoint = account.client.callback_endpoint() if account and account.exchange == exchange else None
+        endpoint = endpoint_of(account) if account and account.exchange == exchange else None
         if endpoint is None:
             log.warning("exchange callback for %s/%s: no such account taking callbacks", exchange, name[:64])
             raise web.HTTPNotFound(text="no callbacks here")
@@ -99,6 +104,7 @@ def build_web_app(
     redis: Redis,
     metrics: BotMetrics,
     accounts: AccountRegistry | None = None,
+    callbacks: Endpoints | None = None,
     workers: Workers | None = None,
     dispatcher: Dispatcher | None = None,
     webhook_path: str | None = None,
@@ -137,7 +143,7 @@ def build_web_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_endpoint)
     if accounts is not None:
-        app.router.add_post("/callbacks/{exchange}/{account}", exchange_callbacks(accounts))
+        app.router.add_post("/callbacks/{exchange}/{account}", exchange_callbacks(accounts, callbacks))
     if dispatcher is not None and webhook_path:
         if keys is None:
             raise ValueError("the webhook needs `keys`: the update ids it has seen are kept in Redis")

@@ -15,6 +15,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.notify import Buttons, Notifier, Recipient, Render
 from handlers.views.allowlist import entry_keyboard, entry_text
+from handlers.views.twofactor import locked_admins_text
 from handlers.views.withdrawals import (
     cancel_request_keyboard,
     request_text,
@@ -105,6 +106,15 @@ class WithdrawalNotices:
             text = self._notifier.render(recipient, render)
             markup = self._notifier.render_buttons(recipient, buttons) if buttons is not None else None
             await self._edit(chat_id, message_id, text, markup)
+
+    async def code_locked(self, member: TeamMember) -> None:
+        """The admins learn that a member's approvals were locked after wrong step-up codes."""
+        for admin in self._team:
+            if admin.can(Role.ADMIN):
+                with contextlib.suppress(TelegramAPIError):
+                    await self._notifier.notify(
+                        admin, lambda _r: locked_admins_text(member.name), Kind.SYSTEM
+                    )
 
     # -- allowlist entries ---------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -27,12 +27,25 @@ from aiohttp import web
 
 from bot.config import Config
 from bot.log import configure_logging
-from demo.config import DEMO_TOKEN, OUTSIDER, TEAM, chat_users, demo_config
+from demo.config import (
+    BOB_TOTP_SECRET,
+    DEMO_TOKEN,
+    OUTSIDER,
+    STEP_UP_ABOVE,
+    STEP_UP_MEMBER,
+    TEAM,
+    account_entry,
+    chat_users,
+    demo_config,
+)
 from demo.exchanges import EXCHANGES, RunningExchange, running_exchanges
 from demo.private_redis import DemoRedis, RedisUnavailable, provide_redis
+from sandbox.exchanges.common import STATE_KEY
+from sandbox.exchanges.indodax.state import IndodaxState
 from sandbox.net import free_port
 from sandbox.telegram.server import create_app as create_emulator
-from services.redis_client import create_redis
+from services.redis_client import Keys, create_redis
+from services.twofactor import TwoFactor
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +175,31 @@ async def start_stack(
         exchanges=exchanges,
         log_level=options.log_level,
     )
+    await _enrol_bob(config)
+    _indodax_calls_back(config, exchanges)
     return DemoStack(config=config, page_url=page_url, redis=redis, exchanges=exchanges)
+
+
+def _indodax_calls_back(config: Config, exchanges: Sequence[RunningExchange]) -> None:
+    """As an operator registers it at Indodax: the simulator asks the bot before each withdrawCoin."""
+    for exchange in exchanges:
+        state = exchange.app[STATE_KEY]
+        if isinstance(state, IndodaxState):
+            account = account_entry(exchange)["name"]
+            url = f"http://{config.web.host}:{config.web.port}/callbacks/indodax/{account}"
+            state.callback_urls[exchange.account.name] = url
+
+
+async def _enrol_bob(config: Config) -> None:
+    """bob approves with step-up codes from the printed test secret, without scanning a QR first."""
+    client = create_redis(config.redis.url)
+    try:
+        codes = TwoFactor(
+            client, Keys(config.redis.prefix), config.security.encryption_key.get_secret_value()
+        )
+        await codes.enrol(STEP_UP_MEMBER, BOB_TOTP_SECRET)
+    finally:
+        await client.aclose()
 
 
 def _health_url(config: Config) -> str:
@@ -256,6 +293,9 @@ def print_banner(demo: DemoStack) -> None:
         f"  Accounts:       {accounts}\n"
         f"  Redis:          {redis}\n"
         f"  Bot health:     {_health_url(config)}\n"
+        f"  Step-up codes:  approvals above {STEP_UP_ABOVE} {config.portfolio.quote} need one; bob's test"
+        f" secret is {BOB_TOTP_SECRET}, a code:\n"
+        f"    python -c \"import pyotp;print(pyotp.TOTP('{BOB_TOTP_SECRET}').now())\"\n"
         f"  Simulated exchanges, their control routes (a deposit arriving, a price moving):\n{simulators}\n"
         "Press Ctrl-C to stop.\n",
         flush=True,

@@ -29,6 +29,13 @@ TEAM = (
     DemoMember(1003, "carol", "trader"),
     DemoMember(1005, "dave", "viewer"),
 )
+# Step-up codes in the demo: approvals above STEP_UP_ABOVE (in the portfolio quote) need a TOTP code.
+# bob is enrolled at start with this test secret, printed in the banner so a person can make a code.
+DEMO_ENCRYPTION_KEY = "demo-only-encryption-key-never-use-it-for-real-funds"
+STEP_UP_ABOVE = "100"
+BOB_TOTP_SECRET = "DEMOBOBTESTSECRETDEMOBOBTESTSECR"
+STEP_UP_MEMBER = 1002
+
 # Not in [[team]]: shows what a stranger gets (one short "not authorized").
 OUTSIDER = DemoMember(1004, "mallory", "")
 
@@ -73,7 +80,12 @@ def demo_config_data(
         "team": [{"telegram_id": m.telegram_id, "name": m.name, "role": m.role} for m in TEAM],
         "accounts": [account_entry(exchange) for exchange in exchanges],
         # Short so the two-step flows can be tried in a few minutes.
-        "withdrawals": {"approvals_required": 1, "approval_timeout_s": 600},
+        "withdrawals": {
+            "approvals_required": 1,
+            "approval_timeout_s": 600,
+            "code_required_above": STEP_UP_ABOVE,
+        },
+        "security": {"encryption_key": DEMO_ENCRYPTION_KEY},
         "alerts": {"poll_interval_s": 5},
         "logging": {"level": log_level},
     }

@@ -28,6 +28,7 @@ from handlers import (
     settle,
     start,
     timezone,
+    twofactor,
     withdrawals,
 )
 
@@ -53,6 +54,7 @@ def get_routers() -> list[Router]:
         cancel.build_router(),
         bids.build_router(),
         withdrawals.build_router(),
+        twofactor.build_router(),
         allowlist.build_router(),
         alerts.build_router(),  # after every command router: its guided flow takes plain text
         fallback.build_router(),  # last: it takes every message no other router did

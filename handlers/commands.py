@@ -56,6 +56,7 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo(
         "allowlist", __("Withdrawal allowlist: /allowlist add ACCOUNT ASSET ADDRESS [label]"), Role.TRADER
     ),
+    CommandInfo("2fa", __("Enrol in step-up codes for approving withdrawals"), Role.APPROVER),
     CommandInfo("audit", __("Show the latest audit log entries"), Role.ADMIN),
 )
 

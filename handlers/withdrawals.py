@@ -7,9 +7,12 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
-from aiogram import Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ParseMode
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -18,6 +21,7 @@ from handlers.screens import unknown_account_text
 from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from handlers.views.orders import cancelled_text, decision_refusal
+from handlers.views.twofactor import ask_code_text, code_sent_in_private_text, code_wrong_text, locked_text
 from handlers.views.withdrawals import (
     REASONS,
     VoteCb,
@@ -35,11 +39,12 @@ from handlers.views.withdrawals import (
 )
 from handlers.withdrawal_notices import WithdrawalNotices
 from services.accounts import UnknownAccount
+from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import Decision, Vote
 from services.exchanges import errors
 from services.team import Role, TeamMember
-from services.withdrawals.desk import WithdrawalDesk
+from services.withdrawals.desk import GateAnswer, Voted, WithdrawalDesk
 from services.withdrawals.policy import PolicyRefused
 from services.withdrawals.request import WithdrawalRejected, WithdrawalRequest
 
@@ -129,16 +134,26 @@ async def on_decide(
     await withdrawal_notices.ask_approvers(action)
 
 
+class StepUp(StatesGroup):
+    code = State()  # a code for the approval of the withdrawal in the data's "approve"
+
+
 async def on_vote(
     query: CallbackQuery,
     callback_data: VoteCb,
     member: TeamMember,
     withdrawals: WithdrawalDesk,
     withdrawal_notices: WithdrawalNotices,
+    bot: Bot,
+    fsm_storage: BaseStorage,
 ) -> None:
     message = query.message
     if callback_data.approve:
         voted = await withdrawals.approve(callback_data.id, member)
+        if voted.vote is GateAnswer.CODE_NEEDED and voted.action is not None:
+            await _ask_code(bot, fsm_storage, member, voted.action)
+            await query.answer(code_sent_in_private_text(), show_alert=True)
+            return
     elif not callback_data.reason:
         # Reject asks for a reason first: the buttons of this message become the short list
         action = await withdrawals.get(callback_data.id)
@@ -152,13 +167,54 @@ async def on_vote(
     else:
         reason = callback_data.reason if callback_data.reason in REASONS else "other"
         voted = await withdrawals.reject(callback_data.id, member, reason)
-    if not isinstance(voted.vote, Vote) or voted.vote not in (Vote.COUNTED, Vote.APPROVED, Vote.REJECTED):
+    if not _counted(voted):
         await query.answer(vote_refusal(voted.vote), show_alert=True)
         return
-    await query.answer(vote_answer(voted.vote))
+    await query.answer(vote_answer(Vote(voted.vote)))
+    await _voted(voted, withdrawal_notices)
+
+
+def _counted(voted: Voted) -> bool:
+    return voted.vote in (Vote.COUNTED, Vote.APPROVED, Vote.REJECTED)
+
+
+async def _voted(voted: Voted, withdrawal_notices: WithdrawalNotices) -> None:
     if voted.action is not None:
         await withdrawal_notices.update(voted.action)
         await withdrawal_notices.tell_requester(voted.action)
+
+
+async def _ask_code(bot: Bot, storage: BaseStorage, member: TeamMember, action: Action) -> None:
+    """The code is asked in the member's private chat, whichever chat the Approve was pressed in."""
+    me = member.telegram_id
+    state = FSMContext(storage=storage, key=StorageKey(bot_id=bot.id, chat_id=me, user_id=me))
+    await state.set_state(StepUp.code)
+    await state.set_data({"approve": action.id})
+    await bot.send_message(me, ask_code_text(action), parse_mode=ParseMode.HTML)
+
+
+async def on_code(
+    message: Message,
+    state: FSMContext,
+    member: TeamMember,
+    withdrawals: WithdrawalDesk,
+    withdrawal_notices: WithdrawalNotices,
+) -> None:
+    action_id = str((await state.get_data()).get("approve", ""))
+    voted = await withdrawals.approve(action_id, member, message.text or "")
+    if voted.vote is GateAnswer.CODE_WRONG:
+        await message.answer(code_wrong_text(), parse_mode=ParseMode.HTML)
+        return
+    await state.clear()
+    if voted.vote is GateAnswer.CODE_LOCKED:
+        await message.answer(locked_text(), parse_mode=ParseMode.HTML)
+        await withdrawal_notices.code_locked(member)
+        return
+    if not _counted(voted):
+        await message.answer(html.escape(vote_refusal(voted.vote)), parse_mode=ParseMode.HTML)
+        return
+    await message.answer(html.escape(vote_answer(Vote(voted.vote))), parse_mode=ParseMode.HTML)
+    await _voted(voted, withdrawal_notices)
 
 
 async def on_cancel(
@@ -185,5 +241,9 @@ def build_router() -> Router:
     router.message.register(on_withdraw, Command("withdraw"), flags=TRADER)
     router.callback_query.register(on_decide, WithdrawDecideCb.filter(), flags=TRADER)
     router.callback_query.register(on_vote, VoteCb.filter(), flags=APPROVER)
+    # a command typed while a code is awaited goes to its own handler
+    router.message.register(
+        on_code, StateFilter(StepUp.code), F.text, ~F.text.startswith("/"), flags=APPROVER
+    )
     router.callback_query.register(on_cancel, WithdrawCancelCb.filter(), flags=TRADER)
     return router

@@ -212,6 +212,11 @@ def vote_refusal(vote: Vote | GateAnswer) -> str:
         Vote.GONE: _("This request no longer exists."),
         GateAnswer.CODE_NEEDED: _("This approval needs a code."),
         GateAnswer.CODE_WRONG: _("Wrong code: the approval was not counted."),
+        GateAnswer.CODE_LOCKED: _("Too many wrong codes: your approvals are locked for 15 minutes."),
+        GateAnswer.LOCKED: _("Too many wrong codes: your approvals are locked for 15 minutes."),
+        GateAnswer.NOT_ENROLLED: _(
+            "This approval needs a code: enrol first with /2fa in a private chat with me."
+        ),
     }
     return texts.get(vote, _("This was already decided."))
 

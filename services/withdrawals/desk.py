@@ -35,6 +35,9 @@ class GateAnswer(StrEnum):
     PASS = "pass"
     CODE_NEEDED = "code_needed"  # a step-up code must come with this approval
     CODE_WRONG = "code_wrong"
+    CODE_LOCKED = "code_locked"  # this wrong code locked the approver's approvals (admins to be told)
+    LOCKED = "locked"  # the approver's approvals are locked after wrong codes
+    NOT_ENROLLED = "not_enrolled"  # a code is needed and the approver has none (/2fa)
 
 
 class ApprovalGate(Protocol):
@@ -177,10 +180,11 @@ class WithdrawalDesk:
         action = await self.get(action_id)
         if action is None:
             return Voted(Vote.GONE, None)
-        gate = await self._gate.check(action, approver, code)
-        if gate is not GateAnswer.PASS:
-            await self._vote_audit(approver, action, gate.value)
-            return Voted(gate, action)
+        if await self._may_count(action, approver):
+            gate = await self._gate.check(action, approver, code)
+            if gate is not GateAnswer.PASS:
+                await self._vote_audit(approver, action, gate.value)
+                return Voted(gate, action)
         vote = await self._store.approve(
             action_id,
             approver.telegram_id,
@@ -219,6 +223,16 @@ class WithdrawalDesk:
             return None
         await self._release(action)
         return await self._store.get(action_id)
+
+    async def _may_count(self, action: Action, approver: TeamMember) -> bool:
+        """Whether the press could count; only such a press is asked for a code (the requester's own,
+        a repeated or a late one is refused as it is)."""
+        return (
+            action.state is ActionState.AWAITING_APPROVAL
+            and action.expires_at > time.time()
+            and approver.telegram_id in self._eligible(action)
+            and approver.telegram_id not in await self._store.approvers(action.id)
+        )
 
     def _eligible(self, action: Action) -> Sequence[int]:
         return [m.telegram_id for m in self.approvers(action.member_id)]

@@ -75,6 +75,9 @@ def write_monitoring_config(
     # no answer reused: tests change an exchange's state and expect the next command to show it
     data["exchanges"] = {"request_timeout_s": 2, "history_days": 2, "read_cache_s": 0}
     data["portfolio"] = {"quote": "USDT", "dust_threshold": "1"}
+    # the demo's step-up codes only where a test asks for them (tests/e2e/test_step_up.py)
+    data.pop("security", None)
+    data["withdrawals"].pop("code_required_above", None)
     data.update({section: dict(values) for section, values in (extra or {}).items()})
     path = directory / "config.toml"
     path.write_text(to_toml(data), encoding="utf-8")
@@ -84,9 +87,12 @@ def write_monitoring_config(
 class Stack:
     """The bot process with the emulator and the five simulators, driven as team members would."""
 
-    def __init__(self, client: EmulatorClient, exchanges: dict[str, RunningExchange]) -> None:
+    def __init__(
+        self, client: EmulatorClient, exchanges: dict[str, RunningExchange], web_url: str = ""
+    ) -> None:
         self.client = client
         self.exchanges = exchanges
+        self.web_url = web_url  # the bot's web app: health, metrics, exchange callbacks
 
     async def ask(
         self,
@@ -125,7 +131,7 @@ async def running_stack(
         await process.start()
         try:
             async with EmulatorClient(api_url) as client:
-                yield Stack(client, {e.name: e for e in exchanges})
+                yield Stack(client, {e.name: e for e in exchanges}, f"http://127.0.0.1:{port}")
         finally:
             await process.stop()
             redis = create_redis(REDIS_URL)

@@ -549,3 +549,20 @@ def test_an_unknown_kind_of_push_or_a_pace_above_telegrams_limits_is_refused() -
     assert len(problems) == 2
     assert problems[0].startswith("notifications.group_kinds[0]: must be") and "price_alerts" in problems[0]
     assert problems[1].startswith("notifications.per_second:")
+
+
+def test_step_up_codes_asked_for_without_an_encryption_key_stop_start_up() -> None:
+    problems = _problems(_base(withdrawals={"code_required_above": 1000}))
+    assert len(problems) == 1 and problems[0].startswith("security.encryption_key: required")
+
+
+def test_the_step_up_threshold_is_a_decimal_and_the_key_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATOPS_TEST_2FA_KEY", "k" * 32)
+    config = parse_config(
+        _base(
+            withdrawals={"code_required_above": 0.1}, security={"encryption_key": "env:CHATOPS_TEST_2FA_KEY"}
+        )
+    )
+    assert config.withdrawals.code_required_above == Decimal("0.1")
+    assert config.security.encryption_key.get_secret_value() == "k" * 32
+    assert "k" * 32 in config.secret_values()
