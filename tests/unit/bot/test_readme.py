@@ -65,7 +65,7 @@ def readme_commands(text: str) -> set[str]:
     """The commands named in the first column of the table under "## Commands"."""
     section_text = text.split("\n## Commands", 1)[1].split("\n## ", 1)[0]
     first_cells = [line.split("|")[1] for line in section_text.splitlines() if line.startswith("| `/")]
-    return {name for cell in first_cells for name in re.findall(r"`/([a-z]+)", cell)}
+    return {name for cell in first_cells for name in re.findall(r"`/([a-z0-9]+)", cell)}
 
 
 def test_the_readme_command_table_lists_every_command_the_bot_registers_and_no_other() -> None:
