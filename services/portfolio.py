@@ -243,19 +243,31 @@ async def _asset_places(account: Account) -> dict[str, int]:
     return places
 
 
+def _worth(amount: Decimal, price: Decimal | None) -> Decimal | None:
+    """amount × price, or None where Decimal cannot hold the product (an exchange sending 1e999999):
+    that holding shows unpriced, and nobody else's value breaks."""
+    if price is None:
+        return None
+    try:
+        return amount * price
+    except ArithmeticError:
+        return None
+
+
 def _holding(account: str, balance: Balance, price: Price | None, places: int | None) -> Holding:
     disputed: tuple[Valued, ...] = ()
     if price is not None and price.uncertain and price.check is not None:
         disputed = tuple(
-            Valued(balance.total * rate.value, rate.path, rate.exchanges)
+            Valued(worth, rate.path, rate.exchanges)
             for rate in (price.best, price.check)
+            if (worth := _worth(balance.total, rate.value)) is not None
         )
     return Holding(
         account=account,
         asset=balance.asset,
         free=balance.free,
         reserved=balance.reserved,
-        value=None if price is None or price.value is None else balance.total * price.value,
+        value=None if price is None else _worth(balance.total, price.value),
         path=() if price is None else price.best.path,
         places=places,
         disputed=disputed,

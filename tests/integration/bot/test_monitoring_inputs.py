@@ -158,3 +158,23 @@ async def test_echoed_input_never_makes_a_reply_too_long(harness: Harness, text:
     for reply in replies:
         assert len(_visible(reply)) < 4096
         assert len(reply) < 4096
+
+
+async def test_a_balance_past_what_decimal_can_value_shows_unpriced_and_breaks_nothing(
+    redis: Redis, keys: Keys, key_prefix: str
+) -> None:
+    # 1e999999 × a price overflows Decimal's range: that holding has no value, the reply still comes
+    registry = AccountRegistry(
+        [
+            Account("odd", "standin", StandInSpot(ClientConfig(account="odd"), {"BTC": "1e999999"})),
+            Account("plain", "standin", StandInSpot(ClientConfig(account="plain"), {"BTC": "2"})),
+        ]
+    )
+    harness = build_harness(team_config(key_prefix), redis, keys, accounts=registry)
+    try:
+        await harness.feed(message_update(VIEWER_ID, "/balance"))
+        [reply] = harness.session.sent_texts(VIEWER_ID)
+    finally:
+        await harness.close()
+    assert "<code>BTC</code> 1E999999" in reply
+    assert "<code>BTC</code> 2 ≈ 180,000.00 USDT" in reply
