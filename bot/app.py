@@ -35,6 +35,7 @@ from bot.notify import Notifier
 from bot.outbox import OutboxSender
 from bot.scheduler import Scheduler
 from bot.unknown_alerts import AdminAlerts
+from bot.watch_jobs import WatcherPushes, schedule_watchers
 from bot.withdrawals import WithdrawalExpiry, WithdrawalNotices
 from bot.workers import Workers
 from handlers import get_routers
@@ -351,6 +352,9 @@ class BotApp:
             redis,
             services.keys,
             interval_s=config.alerts.poll_interval_s,
+        )
+        schedule_watchers(
+            scheduler, accounts, WatcherPushes(notifier, services.team), redis, services.keys, config.watchers
         )
         return cls(
             config=config,

@@ -1,0 +1,54 @@
+"""The deposit push: what arrived, where, its status, and a link to a block explorer for well-known chains."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import build_i18n
+from handlers.views.watchers import deposit_text
+from services.exchanges.models import Deposit, TransferStatus
+from services.watchers.deposits import DepositNews
+
+TXID = "a" * 64
+
+
+@pytest.fixture(scope="module")
+def i18n() -> I18n:
+    return build_i18n()
+
+
+def news(status: TransferStatus, *, first_seen: bool = True, **fields: object) -> DepositNews:
+    values: dict[str, object] = {
+        "id": "d-1",
+        "asset": "USDT",
+        "amount": Decimal("1250.5"),
+        "status": status,
+        "network": "TRC20",
+        "txid": TXID,
+        "timestamp": datetime(2026, 11, 29, tzinfo=UTC),
+    } | fields
+    return DepositNews("incorex-main", Deposit.model_validate(values), first_seen=first_seen)
+
+
+def test_a_deposit_shows_amount_network_status_and_an_explorer_link(i18n: I18n) -> None:
+    with i18n.context(), i18n.use_locale("en"):
+        text = deposit_text(news(TransferStatus.PENDING))
+    assert "Deposit on incorex-main: 1,250.5 USDT" in text
+    assert "Status: pending" in text and "Network: TRC20" in text
+    assert f'href="https://tronscan.org/#/transaction/{TXID}"' in text
+
+
+def test_a_credited_deposit_says_so_in_the_readers_language(i18n: I18n) -> None:
+    with i18n.context(), i18n.use_locale("ru"):
+        text = deposit_text(news(TransferStatus.OK, first_seen=False))
+    assert "Поступление на incorex-main" in text and "1\xa0250,5 USDT" in text
+
+
+def test_an_unknown_chain_or_an_odd_txid_gets_no_link_and_is_escaped(i18n: I18n) -> None:
+    with i18n.context(), i18n.use_locale("en"):
+        odd = deposit_text(news(TransferStatus.OK, asset="XYZ", network=None, txid="<b>x</b>"))
+        btc = deposit_text(news(TransferStatus.OK, asset="BTC", network=None, txid="<script>"))
+    assert "href" not in odd and "&lt;b&gt;x&lt;/b&gt;" in odd
+    assert "href" not in btc
