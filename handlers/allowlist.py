@@ -12,7 +12,6 @@ from aiogram.enums import ParseMode
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.withdrawals import WithdrawalNotices
 from handlers.screens import unknown_account_text
 from handlers.views.allowlist import (
     EntryCb,
@@ -27,6 +26,7 @@ from handlers.views.allowlist import (
 )
 from handlers.views.common import role_required_text
 from handlers.views.withdrawals import problem_text
+from handlers.withdrawal_notices import WithdrawalNotices
 from services.accounts import UnknownAccount
 from services.team import Role, TeamDirectory, TeamMember
 from services.withdrawals.allowlist import AlreadyListed, EntryVote

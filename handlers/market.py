@@ -35,8 +35,9 @@ from handlers.views.market import (
 from services.accounts import UnknownAccount
 from services.charts import candlestick_png
 from services.exchanges import errors
+from services.exchanges.base import INTERVAL_SECONDS
 from services.exchanges.capabilities import Capability
-from services.market_data import INTERVAL_SECONDS, UnknownInterval
+from services.market_data import UnknownInterval
 from services.monitoring import Monitoring
 from services.team import Role
 

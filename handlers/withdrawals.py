@@ -13,7 +13,6 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.withdrawals import WithdrawalNotices
 from handlers.orders import BadOrderText, number
 from handlers.screens import unknown_account_text
 from handlers.views.common import echo
@@ -34,6 +33,7 @@ from handlers.views.withdrawals import (
     vote_answer,
     vote_refusal,
 )
+from handlers.withdrawal_notices import WithdrawalNotices
 from services.accounts import UnknownAccount
 from services.actions.states import ActionState
 from services.actions.store import Decision, Vote

@@ -8,22 +8,10 @@ from datetime import UTC, datetime, timedelta
 from services.accounts import AccountRegistry
 from services.exchanger_desk import ExchangerDesk
 from services.exchanges import candles, errors
-from services.exchanges.base import INTERVALS, ExchangeClient
+from services.exchanges.base import INTERVAL_SECONDS, ExchangeClient
 from services.exchanges.capabilities import Capability
 from services.exchanges.exchanger.client import ExchangerClient
 from services.exchanges.models import Candle, Market, OrderBook, Ticker
-
-INTERVAL_SECONDS = {
-    "1m": 60,
-    "5m": 300,
-    "15m": 900,
-    "30m": 1800,
-    "1h": 3600,
-    "4h": 14400,
-    "1d": 86400,
-    "1w": 604800,
-}
-assert set(INTERVAL_SECONDS) == set(INTERVALS)
 
 CHART_CANDLES = 60
 #: an interval an exchange lacks, built from a shorter one it has

@@ -150,12 +150,6 @@ class PortfolioService:
         self.budget = budget
         self.tickers = tickers or TickerCache()
 
-    async def balances(
-        self, account: str | None = None, *, fresh: bool = False
-    ) -> list[AccountResult[Balances]]:
-        selected = self.accounts.select(account)
-        return await across_fetched(selected, self._balance_reader(fresh), budget=self.budget)
-
     def _balance_reader(self, fresh: bool) -> Callable[[Account], Awaitable[Fetched[Balances]]]:
         """One account's balance, shared by every member and bot copy asking at about the same time;
         ``fresh`` (Refresh) takes no stored answer."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import math
+from typing import Any
 
 from aiogram.utils.i18n import gettext as _
 
 from handlers.views.common import DETAIL_LIMIT, clip
+from services.accounts import AccountResult
 from services.exchanges import errors
 from services.exchanges.registry import display_name
 
@@ -43,3 +46,9 @@ def reason_text(exc: errors.ExchangeError) -> str:
     if isinstance(exc, errors.BadResponse):
         return _("the exchange sent an answer we could not read")
     return _("request failed")
+
+
+def failure_line(result: AccountResult[Any]) -> str:
+    """An account that could not answer, in place of its block: its name and the short reason."""
+    assert result.error is not None
+    return f"⚠️ <b>{html.escape(result.account.name)}</b>: {html.escape(reason_text(result.error))}"

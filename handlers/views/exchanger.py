@@ -7,18 +7,12 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.views.exchange_errors import reason_text
+from handlers.views.exchange_errors import failure_line, reason_text
 from handlers.views.numbers import amount, moment, quotient
 from services.accounts import AccountResult
 from services.exchanger_desk import DirectionsPage, SiteDirections, Skipped
 from services.exchanges import errors
 from services.exchanges.exchanger.models import BidRecord, BidStatus, Direction
-
-
-def _failed(result: AccountResult[object]) -> str | None:
-    if result.error is None:
-        return None
-    return f"⚠️ <b>{html.escape(result.account.name)}</b>: {html.escape(reason_text(result.error))}"
 
 
 def _direction_line(d: Direction) -> str:
@@ -40,9 +34,8 @@ def _skipped_line(skipped: Skipped) -> str:
 
 
 def _site_block(result: AccountResult[SiteDirections]) -> str:
-    failed = _failed(result)  # type: ignore[arg-type]
-    if failed:
-        return failed
+    if result.error is not None:
+        return failure_line(result)
     site = result.value
     assert site is not None
     heading = f"<b>{html.escape(result.account.name)}</b>"
@@ -106,9 +99,8 @@ def _bid_line(bid: BidRecord, tz: ZoneInfo) -> str:
 def bids_blocks(results: list[AccountResult[list[BidRecord]]], tz: ZoneInfo) -> list[str]:
     blocks = []
     for result in results:
-        failed = _failed(result)  # type: ignore[arg-type]
-        if failed:
-            blocks.append(failed)
+        if result.error is not None:
+            blocks.append(failure_line(result))
             continue
         lines = [f"<b>{html.escape(result.account.name)}</b>"]
         lines += [_bid_line(b, tz) for b in result.value or []] or [html.escape(_("nothing here"))]

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.views.exchange_errors import reason_text
+from handlers.views.exchange_errors import failure_line
 from handlers.views.numbers import amount, moment
 from services.accounts import AccountResult
 from services.exchanges.models import Order, OrderSide, Trade, Transfer, TransferStatus
@@ -83,10 +83,10 @@ def history_blocks(results: list[AccountResult[list[Row]]], tz: ZoneInfo) -> lis
     """One block per account: its title, then one line per row (pages break between lines)."""
     blocks: list[str] = []
     for result in results:
-        title = f"<b>{html.escape(result.account.name)}</b>"
         if result.error is not None:
-            blocks.append(f"⚠️ {title}: {html.escape(reason_text(result.error))}")
+            blocks.append(failure_line(result))
             continue
+        title = f"<b>{html.escape(result.account.name)}</b>"
         rows = result.value or []
         if not rows:
             blocks.append(f"{title}\n<i>{html.escape(_('nothing here'))}</i>")

@@ -10,16 +10,9 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from handlers.views.exchange_errors import reason_text
+from handlers.views.exchange_errors import failure_line
 from handlers.views.numbers import amount, moment, money, share
-from services.accounts import AccountResult
-from services.exchanges.models import Balances
 from services.portfolio import Holding, PortfolioReport, Valued
-
-
-def failure_line(result: AccountResult[Balances]) -> str:
-    assert result.error is not None
-    return f"⚠️ <b>{html.escape(result.account.name)}</b>: {html.escape(reason_text(result.error))}"
 
 
 def _route_value(v: Valued, quote: str) -> str:

@@ -46,8 +46,18 @@ from .redaction import Redactor
 from .symbols import MarketIndex
 from .transport import ErrorHook, RetryPolicy, Signer, Transport
 
-#: chart intervals every client accepts; each maps them to its own notation
-INTERVALS = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w")
+#: chart intervals every client accepts, with their length; each client maps them to its own notation
+INTERVAL_SECONDS: dict[str, int] = {
+    "1m": 60,
+    "5m": 300,
+    "15m": 900,
+    "30m": 1800,
+    "1h": 3600,
+    "4h": 14400,
+    "1d": 86400,
+    "1w": 604800,
+}
+INTERVALS = tuple(INTERVAL_SECONDS)
 
 T = TypeVar("T")
 

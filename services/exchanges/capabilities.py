@@ -31,14 +31,3 @@ class Capability(StrEnum):
     CLIENT_ORDER_ID = "client_order_id"  # create_order(client_order_id=...)
     WITHDRAW_REQUEST_ID = "withdraw_request_id"  # withdraw(request_id=...)
     BID_API_ID = "bid_api_id"  # exchanger create_bid(api_id=...)
-
-
-READ_ONLY = frozenset(
-    {
-        Capability.FETCH_MARKETS,
-        Capability.FETCH_TICKERS,
-        Capability.FETCH_ORDER_BOOK,
-        Capability.FETCH_TRADES,
-        Capability.FETCH_BALANCE,
-    }
-)

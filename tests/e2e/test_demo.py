@@ -19,7 +19,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot import demo as demo_module
+from demo import app as demo_module
 from demo.app import DemoOptions, Progress, start_stack, wait_until_healthy
 from demo.config import TEAM, chat_users
 from demo.exchanges import DEMO_ACCOUNT, EXCHANGES, running_exchanges

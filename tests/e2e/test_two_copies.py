@@ -13,8 +13,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
-from bot.demo_exchanges import running_exchanges
 
+from demo.exchanges import running_exchanges
 from sandbox.exchanges.common import STATE_KEY, running
 from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient, EmulatorError, running_emulator

@@ -9,12 +9,13 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.exchanges.common.seed import SeedMarket
+from services.exchanges.base import INTERVAL_SECONDS
 from services.exchanges.indodax.constants import PUBLIC_BUCKET, TIMEFRAMES
 
 from .state import IndodaxState, pair_id
 from .wire import Refusal, answer, coin, plain, price_text
 
-TF_SECONDS = {tf: seconds for tf, seconds in TIMEFRAMES.values()} | {"3D": 3 * 86_400}
+TF_SECONDS = {tf: INTERVAL_SECONDS[interval] for interval, tf in TIMEFRAMES.items()} | {"3D": 3 * 86_400}
 PUBLIC_LIMIT_TEXT = "Too many requests, please slow down"
 FEE_PERCENT = Decimal("0.3")
 

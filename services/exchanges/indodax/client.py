@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from services.exchanges import errors
-from services.exchanges.base import ClientConfig, ExchangeClient
+from services.exchanges.base import INTERVAL_SECONDS, ClientConfig, ExchangeClient
 from services.exchanges.callbacks import CallbackEndpoint
 from services.exchanges.candles import merge as merge_candles
 from services.exchanges.capabilities import Capability
@@ -208,11 +208,11 @@ class IndodaxClient(ExchangeClient):
         if interval in AGGREGATED_TIMEFRAMES:
             finer, factor = AGGREGATED_TIMEFRAMES[interval]
             fine = await self.fetch_ohlcv(pair, finer, since, count * factor)
-            merged = merge_candles(fine, TIMEFRAMES[finer][1] * factor)
+            merged = merge_candles(fine, INTERVAL_SECONDS[finer] * factor)
             return merged[:count] if since is not None else merged[-count:]
         if interval not in TIMEFRAMES:
             raise errors.InvalidRequest(f"unknown interval {interval!r}", exchange=EXCHANGE, endpoint="ohlcv")
-        tf, step = TIMEFRAMES[interval]
+        tf, step = TIMEFRAMES[interval], INTERVAL_SECONDS[interval]
         m = await self.market(pair)
         now = int(time.time())
         start = int(since.timestamp()) if since is not None else now - count * step

@@ -62,14 +62,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 WRITE_METHODS = frozenset({"trade", "cancelOrder", "cancelByClientOrderId", "withdrawCoin"})
 
 # tradingview "tf" per unified interval; 5m is built from 1m candles (the API has no 5-minute frame)
-TIMEFRAMES: dict[str, tuple[str, int]] = {
-    "1m": ("1", 60),
-    "15m": ("15", 900),
-    "30m": ("30", 1800),
-    "1h": ("60", 3600),
-    "4h": ("240", 14400),
-    "1d": ("1D", 86400),
-    "1w": ("1W", 604800),
+TIMEFRAMES: dict[str, str] = {
+    "1m": "1",
+    "15m": "15",
+    "30m": "30",
+    "1h": "60",
+    "4h": "240",
+    "1d": "1D",
+    "1w": "1W",
 }
 AGGREGATED_TIMEFRAMES: dict[str, tuple[str, int]] = {"5m": ("1m", 5)}
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from .. import errors
-from ..base import ClientConfig, ExchangeClient
+from ..base import INTERVAL_SECONDS, ClientConfig, ExchangeClient
 from ..capabilities import Capability
 from ..models import (
     AccountInfo,
@@ -194,7 +194,7 @@ class IqfinexClient(ExchangeClient):
     async def fetch_ohlcv(
         self, pair: str, interval: str = "1h", since: datetime | None = None, limit: int | None = None
     ) -> list[Candle]:
-        frame = c.INTERVAL_FRAMES.get(interval)
+        frame = INTERVAL_SECONDS.get(interval)
         if frame is None:
             raise self._invalid(errors.InvalidRequest, "candles", f"unsupported interval {interval!r}")
         market = await self.market(pair)

@@ -68,16 +68,7 @@ ROUNDING_LEVELS = (0, 1, 2, 3)  # orderbook: digits to round the price away, see
 
 # -- candle frames (seconds) -------------------------------------------------------------------------
 FRAMES = (60, 120, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 604800)
-INTERVAL_FRAMES = {
-    "1m": 60,
-    "5m": 300,
-    "15m": 900,
-    "30m": 1800,
-    "1h": 3600,
-    "4h": 14400,
-    "1d": 86400,
-    "1w": 604800,
-}
+# a candle frame is named by its length in seconds, one per unified interval (base.INTERVAL_SECONDS)
 
 # -- orders ------------------------------------------------------------------------------------------
 ORDER_TYPES = {"LIMIT": OrderType.LIMIT, "MARKET": OrderType.MARKET, "STOP_LIMIT": OrderType.STOP_LIMIT}
