@@ -382,7 +382,8 @@ class WatchersConfig(Section):
 
     # IncoreX's wallet history allows 10 requests a minute and a poll may take 2 (today and yesterday):
     # every 30 s keeps the watcher under half of it, with room for members' /deposits
-    incorex_interval_s: Annotated[float, Field(ge=1, le=3600)] = 30.0
+    # (a poll more often than every 6 s would fill the limit on its own)
+    incorex_interval_s: Annotated[float, Field(ge=6, le=3600)] = 30.0
     indodax_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
     narkasa_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
     # after a time with no copy running, deposits up to this many hours old are still told (IncoreX
