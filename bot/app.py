@@ -354,7 +354,13 @@ class BotApp:
             interval_s=config.alerts.poll_interval_s,
         )
         schedule_watchers(
-            scheduler, accounts, WatcherPushes(notifier, services.team), redis, services.keys, config.watchers
+            scheduler,
+            accounts,
+            WatcherPushes(notifier, services.team, services.withdrawals),
+            redis,
+            services.keys,
+            config.watchers,
+            ActionStore(redis, services.keys, inflight_lease_s=config.actions.inflight_lease_s),
         )
         return cls(
             config=config,

@@ -1,5 +1,6 @@
-"""Watchers as background work: one deposit watcher per account that lists deposits, on the scheduler,
-at its exchange's interval; what they find is pushed to the admins (and the team group) as deposits."""
+"""Watchers as background work, on the scheduler at each exchange's interval: per account, a deposit
+watcher (pushed to the admins and the team group) and a tracker of the bot's withdrawals (pushed to the
+requester and the approvers)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,31 @@ from redis.asyncio import Redis
 from bot.config import WatchersConfig
 from bot.notify import Notifier
 from bot.scheduler import Scheduler
-from handlers.views.watchers import deposit_text
+from handlers.views.watchers import deposit_text, withdrawal_news_text
 from services.accounts import AccountRegistry
+from services.actions.store import ActionStore
+from services.exchanges.capabilities import Capability
 from services.notify_settings import Kind
 from services.redis_client import Keys
 from services.team import Role, TeamDirectory
 from services.watchers.deposits import DepositNews, DepositWatcher, watches_deposits
+from services.watchers.withdrawals import WithdrawalNews, WithdrawalTracker
+from services.withdrawals.desk import WithdrawalDesk
 
 
 class WatcherPushes:
-    def __init__(self, notifier: Notifier, team: TeamDirectory) -> None:
+    def __init__(self, notifier: Notifier, team: TeamDirectory, withdrawals: WithdrawalDesk) -> None:
         self._notifier = notifier
         self._team = team
+        self._withdrawals = withdrawals
+
+    async def withdrawal(self, news: WithdrawalNews) -> None:
+        """The requester and the approvers of a withdrawal the bot made."""
+        told = [self._team.get(news.action.member_id), *await self._withdrawals.approved_by(news.action.id)]
+        for member in {m.telegram_id: m for m in told if m is not None}.values():
+            await self._notifier.notify(
+                member, lambda _recipient: withdrawal_news_text(news), Kind.WITHDRAWALS
+            )
 
     async def deposit(self, news: DepositNews) -> None:
         # the group copy is queued once however many admins are told (Notifier.notify)
@@ -35,6 +49,7 @@ def schedule_watchers(
     redis: Redis,
     keys: Keys,
     settings: WatchersConfig,
+    actions: ActionStore,
 ) -> list[DepositWatcher]:
     watchers = [
         DepositWatcher(account, redis, keys, pushes.deposit, catch_up_s=settings.catch_up_h * 3600)
@@ -44,4 +59,12 @@ def schedule_watchers(
     for watcher in watchers:
         interval = settings.interval_s(watcher.account.exchange)
         scheduler.every(f"deposits:{watcher.account.name}", interval, watcher.poll)
+    for account in accounts:
+        if account.client.has(Capability.FETCH_WITHDRAWALS):
+            tracker = WithdrawalTracker(
+                account, actions, redis, keys, pushes.withdrawal, catch_up_s=settings.catch_up_h * 3600
+            )
+            scheduler.every(
+                f"withdrawals:{account.name}", settings.interval_s(account.exchange), tracker.poll
+            )
     return watchers

@@ -1,15 +1,18 @@
-"""Texts of the watchers' pushes: a deposit seen, a deposit's status changed."""
+"""Texts of the watchers' pushes: a deposit seen or its status changed, a withdrawal's txid and end."""
 
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 
 from aiogram.utils.i18n import gettext as _
 
 from handlers.views.history import transfer_status_text
 from handlers.views.numbers import amount
+from services.exchanges.models import TransferStatus
 from services.watchers.deposits import DepositNews
 from services.watchers.explorers import explorer_url
+from services.watchers.withdrawals import WithdrawalNews
 
 
 def deposit_text(news: DepositNews) -> str:
@@ -34,10 +37,35 @@ def deposit_text(news: DepositNews) -> str:
     if deposit.network:
         lines.append(_("Network: {network}").format(network=html.escape(deposit.network)))
     if deposit.txid:
-        txid = f"<code>{html.escape(deposit.txid)}</code>"
-        url = explorer_url(deposit.asset, deposit.network, deposit.txid)
-        if url is not None:
-            txid += f' <a href="{html.escape(url)}">{_("explorer")}</a>'
-        lines.append(_("Txid: {txid}").format(txid=txid))
+        lines.append(txid_line(deposit.asset, deposit.network, deposit.txid))
     lines.append(_("Id: {id}").format(id=html.escape(deposit.id)))
+    return "\n".join(lines)
+
+
+def txid_line(asset: str, network: str | None, txid: str) -> str:
+    shown = f"<code>{html.escape(txid)}</code>"
+    url = explorer_url(asset, network, txid)
+    if url is not None:
+        shown += f' <a href="{html.escape(url)}">{_("explorer")}</a>'
+    return _("Txid: {txid}").format(txid=shown)
+
+
+def withdrawal_news_text(news: WithdrawalNews) -> str:
+    params = news.action.params
+    asset, network = params.get("asset", ""), params.get("network")
+    values = {
+        "account": html.escape(news.action.account),
+        "amount": amount(Decimal(params.get("amount", "0"))),
+        "asset": html.escape(asset),
+        "status": transfer_status_text(news.status),
+    }
+    head = (
+        _("📤 Withdrawal of {amount} {asset} from {account} has its txid")
+        if news.status is TransferStatus.PENDING
+        else _("📤 Withdrawal of {amount} {asset} from {account}: {status}")
+    )
+    lines = [head.format(**values)]
+    if news.txid:
+        lines.append(txid_line(asset, network, news.txid))
+    lines.append(_("To: {address}").format(address=f"<code>{html.escape(params.get('address', ''))}</code>"))
     return "\n".join(lines)

@@ -7,9 +7,12 @@ import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import build_i18n
-from handlers.views.watchers import deposit_text
+from handlers.views.watchers import deposit_text, withdrawal_news_text
+from services.actions.records import Action
+from services.actions.states import ActionState
 from services.exchanges.models import Deposit, TransferStatus
 from services.watchers.deposits import DepositNews
+from services.watchers.withdrawals import WithdrawalNews
 
 TXID = "a" * 64
 
@@ -52,3 +55,18 @@ def test_an_unknown_chain_or_an_odd_txid_gets_no_link_and_is_escaped(i18n: I18n)
         btc = deposit_text(news(TransferStatus.OK, asset="BTC", network=None, txid="<script>"))
     assert "href" not in odd and "&lt;b&gt;x&lt;/b&gt;" in odd
     assert "href" not in btc
+
+
+def withdrawal(status: TransferStatus, txid: str | None) -> WithdrawalNews:
+    params = {"asset": "BTC", "amount": "0.01", "address": "bc1q<x>"}
+    action = Action("w1", "withdrawal", 1003, 1003, "incorex-main", params, ActionState.SUBMITTED, 0, 0, 0)
+    return WithdrawalNews(action, txid, status)
+
+
+def test_a_withdrawal_push_carries_its_txid_with_a_link_and_its_final_state(i18n: I18n) -> None:
+    with i18n.context(), i18n.use_locale("en"):
+        sent = withdrawal_news_text(withdrawal(TransferStatus.PENDING, TXID))
+        done = withdrawal_news_text(withdrawal(TransferStatus.OK, TXID))
+    assert "Withdrawal of 0.01 BTC from incorex-main has its txid" in sent
+    assert f'href="https://mempool.space/tx/{TXID}"' in sent and "bc1q&lt;x&gt;" in sent
+    assert "Withdrawal of 0.01 BTC from incorex-main: done" in done
