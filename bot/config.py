@@ -380,10 +380,10 @@ class WorkersConfig(Section):
 class WatchersConfig(Section):
     """Watchers poll each account's history: how often, per exchange, and how far back they catch up."""
 
-    # IncoreX's wallet history allows 10 requests a minute and a poll may take 2 (today and yesterday):
-    # every 30 s keeps the watcher under half of it, with room for members' /deposits
-    # (a poll more often than every 6 s would fill the limit on its own)
-    incorex_interval_s: Annotated[float, Field(ge=6, le=3600)] = 30.0
+    # IncoreX's wallet history allows 10 requests a minute; each interval its deposits and its
+    # withdrawals are polled (2 requests, 4 near midnight): every 60 s keeps them under half of it, with
+    # room for members' /deposits; more often than every 12 s would fill the limit on its own
+    incorex_interval_s: Annotated[float, Field(ge=12, le=3600)] = 60.0
     indodax_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
     narkasa_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
     # after a time with no copy running, deposits up to this many hours old are still told (IncoreX

@@ -1,6 +1,6 @@
-"""Watchers as background work, on the scheduler at each exchange's interval: per account, a deposit
-watcher (pushed to the admins and the team group) and a tracker of the bot's withdrawals (pushed to the
-requester and the approvers)."""
+"""Watchers as background work, on the scheduler at each exchange's interval: per account, deposits and
+withdrawals made outside the bot (pushed to the admins and the team group), and a tracker of the bot's
+own withdrawals (pushed to the requester and the approvers)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from redis.asyncio import Redis
 from bot.config import WatchersConfig
 from bot.notify import Notifier
 from bot.scheduler import Scheduler
-from handlers.views.watchers import deposit_text, withdrawal_news_text
+from handlers.views.watchers import transfer_text, withdrawal_news_text
 from services.accounts import AccountRegistry
 from services.actions.store import ActionStore
-from services.exchanges.capabilities import Capability
 from services.notify_settings import Kind
 from services.redis_client import Keys
 from services.team import Role, TeamDirectory
-from services.watchers.deposits import DepositNews, DepositWatcher, watches_deposits
-from services.watchers.withdrawals import WithdrawalNews, WithdrawalTracker
+from services.watchers.transfers import TransferNews, TransferWatcher, watches_deposits, watches_withdrawals
+from services.watchers.withdrawals import BotWithdrawals, WithdrawalNews, WithdrawalTracker
 from services.withdrawals.desk import WithdrawalDesk
 
 
@@ -35,11 +34,13 @@ class WatcherPushes:
                 member, lambda _recipient: withdrawal_news_text(news), Kind.WITHDRAWALS
             )
 
-    async def deposit(self, news: DepositNews) -> None:
-        # the group copy is queued once however many admins are told (Notifier.notify)
+    async def transfer(self, news: TransferNews) -> None:
+        """A deposit, or a withdrawal made outside the bot: to the admins (and the team group, queued once
+        however many admins are told: Notifier.notify)."""
+        kind = Kind.WITHDRAWALS if news.outgoing else Kind.DEPOSITS
         for member in self._team:
             if member.role >= Role.ADMIN:
-                await self._notifier.notify(member, lambda _recipient: deposit_text(news), Kind.DEPOSITS)
+                await self._notifier.notify(member, lambda _recipient: transfer_text(news), kind)
 
 
 def schedule_watchers(
@@ -50,21 +51,20 @@ def schedule_watchers(
     keys: Keys,
     settings: WatchersConfig,
     actions: ActionStore,
-) -> list[DepositWatcher]:
-    watchers = [
-        DepositWatcher(account, redis, keys, pushes.deposit, catch_up_s=settings.catch_up_h * 3600)
-        for account in accounts
-        if watches_deposits(account)
-    ]
-    for watcher in watchers:
-        interval = settings.interval_s(watcher.account.exchange)
-        scheduler.every(f"deposits:{watcher.account.name}", interval, watcher.poll)
+) -> None:
+    catch_up_s = settings.catch_up_h * 3600
+    ours = BotWithdrawals(actions, catch_up_s=catch_up_s)
     for account in accounts:
-        if account.client.has(Capability.FETCH_WITHDRAWALS):
+        interval = settings.interval_s(account.exchange)
+        if watches_deposits(account):
+            deposits = TransferWatcher(account, redis, keys, pushes.transfer, catch_up_s=catch_up_s)
+            scheduler.every(f"deposits:{account.name}", interval, deposits.poll)
+        if watches_withdrawals(account):
+            outside = TransferWatcher(
+                account, redis, keys, pushes.transfer, catch_up_s=catch_up_s, ours=ours.made
+            )
+            scheduler.every(f"withdrawals-outside:{account.name}", interval, outside.poll)
             tracker = WithdrawalTracker(
-                account, actions, redis, keys, pushes.withdrawal, catch_up_s=settings.catch_up_h * 3600
+                account, actions, redis, keys, pushes.withdrawal, catch_up_s=catch_up_s
             )
-            scheduler.every(
-                f"withdrawals:{account.name}", settings.interval_s(account.exchange), tracker.poll
-            )
-    return watchers
+            scheduler.every(f"withdrawals:{account.name}", interval, tracker.poll)

@@ -1,4 +1,4 @@
-"""Texts of the watchers' pushes: a deposit seen or its status changed, a withdrawal's txid and end."""
+"""Texts of the watchers' pushes: a transfer seen or its status changed, a bot withdrawal's txid and end."""
 
 from __future__ import annotations
 
@@ -10,18 +10,25 @@ from aiogram.utils.i18n import gettext as _
 from handlers.views.history import transfer_status_text
 from handlers.views.numbers import amount
 from services.exchanges.models import TransferStatus
-from services.watchers.deposits import DepositNews
 from services.watchers.explorers import explorer_url
+from services.watchers.transfers import TransferNews
 from services.watchers.withdrawals import WithdrawalNews
 
 
-def deposit_text(news: DepositNews) -> str:
-    deposit = news.deposit
-    head = (
-        _("📥 Deposit on {account}: {amount} {asset}")
-        if news.first_seen
-        else _("📥 Deposit on {account} is now {status}: {amount} {asset}")
-    )
+def transfer_text(news: TransferNews) -> str:
+    deposit = news.transfer
+    if news.outgoing:
+        head = (
+            _("📤 Withdrawal from {account} made outside the bot: {amount} {asset}")
+            if news.first_seen
+            else _("📤 Withdrawal from {account} made outside the bot is now {status}: {amount} {asset}")
+        )
+    else:
+        head = (
+            _("📥 Deposit on {account}: {amount} {asset}")
+            if news.first_seen
+            else _("📥 Deposit on {account} is now {status}: {amount} {asset}")
+        )
     lines = [
         head.format(
             account=html.escape(news.account),

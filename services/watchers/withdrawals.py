@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from redis.asyncio import Redis
 
@@ -22,10 +23,10 @@ from services.actions.states import ActionState
 from services.actions.store import ActionStore
 from services.exchanges import errors
 from services.exchanges.incorex.client import IncorexClient
-from services.exchanges.models import TransferStatus
+from services.exchanges.models import Transfer, TransferStatus
 from services.redis_client import Keys
-from services.watchers.deposits import OVERLAP_S
 from services.watchers.seen import SeenTransfers
+from services.watchers.transfers import OVERLAP_S
 from services.withdrawals.desk import WITHDRAWAL
 
 log = logging.getLogger(__name__)
@@ -113,3 +114,38 @@ class WithdrawalTracker:
             if withdrawal.id == action.exchange_id:
                 return Found(withdrawal.txid, withdrawal.status)
         return None
+
+
+# states of a withdrawal action that may have reached the exchange
+_SENT = (ActionState.SUBMITTING, ActionState.SUBMITTED, ActionState.UNKNOWN)
+_ENDED = (ActionState.COMPLETED, ActionState.FAILED)
+
+
+class BotWithdrawals:
+    """Tells the withdrawals the bot made from the others in an exchange's history: by the id the exchange
+    gave, or (for a history without it, IncoreX's) by asset, amount and address."""
+
+    def __init__(
+        self, store: ActionStore, *, catch_up_s: float, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._store = store
+        self._catch_up_s = catch_up_s
+        self._clock = clock
+
+    async def made(self, account: Account, transfer: Transfer) -> bool:
+        since = self._clock() - self._catch_up_s - OVERLAP_S
+        actions = [a for state in _SENT for a in await self._store.in_state(state)]
+        actions += [a for state in _ENDED for a in await self._store.in_state_since(state, since)]
+        return any(a.kind == WITHDRAWAL and a.account == account.name and _same(a, transfer) for a in actions)
+
+
+def _same(action: Action, transfer: Transfer) -> bool:
+    if action.exchange_id and action.exchange_id == transfer.id:
+        return True
+    p = action.params
+    return (
+        p.get("asset", "").upper() == transfer.asset
+        # some exchanges list the amount net of the fee
+        and Decimal(p.get("amount", "0")) in (transfer.amount, transfer.amount + (transfer.fee or 0))
+        and p.get("address") == transfer.address
+    )

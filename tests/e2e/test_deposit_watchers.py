@@ -52,8 +52,8 @@ async def before_start(exchanges: dict[str, RunningExchange]) -> None:
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     extra = {
-        # IncoreX's wallet history takes 10 requests a minute: its watcher cannot look every second
-        "watchers": {"incorex_interval_s": 7, "indodax_interval_s": 1, "narkasa_interval_s": 1},
+        # IncoreX's wallet history takes 10 requests a minute: deposits and withdrawals every 15 s fit in it
+        "watchers": {"incorex_interval_s": 15, "indodax_interval_s": 1, "narkasa_interval_s": 1},
         "notifications": {"chat_id": TEAM},
     }
     async with running_stack(tmp_path_factory.mktemp("deposits"), extra, before_start) as running:
@@ -101,9 +101,9 @@ async def test_each_deposit_is_told_once_also_across_a_restart_and_none_from_bef
         await inject(stack.exchanges[name], NEW, delay=0)
         slow[name] = await inject(stack.exchanges[name], SLOW, delay=86_400)
     for name in EXCHANGES:
-        await stack.client.wait_for(ALICE, deposit_of(name, NEW, "Status: done"), since=0, timeout=30)
-        await stack.client.wait_for(TEAM, deposit_of(name, NEW), since=0, timeout=30)
-        await stack.client.wait_for(ALICE, deposit_of(name, SLOW, "Status: pending"), since=0, timeout=30)
+        await stack.client.wait_for(ALICE, deposit_of(name, NEW, "Status: done"), since=0, timeout=60)
+        await stack.client.wait_for(TEAM, deposit_of(name, NEW), since=0, timeout=60)
+        await stack.client.wait_for(ALICE, deposit_of(name, SLOW, "Status: pending"), since=0, timeout=60)
 
     assert stack.process is not None
     await stack.process.stop()
@@ -112,8 +112,8 @@ async def test_each_deposit_is_told_once_also_across_a_restart_and_none_from_bef
         await inject(stack.exchanges[name], WHILE_DOWN, delay=0)
     await stack.process.start()
     for name in EXCHANGES:
-        await stack.client.wait_for(ALICE, deposit_of(name, WHILE_DOWN), since=0, timeout=30)
-        await stack.client.wait_for(ALICE, deposit_of(name, SLOW, "is now done"), since=0, timeout=30)
+        await stack.client.wait_for(ALICE, deposit_of(name, WHILE_DOWN), since=0, timeout=60)
+        await stack.client.wait_for(ALICE, deposit_of(name, SLOW, "is now done"), since=0, timeout=60)
     await a_look_after(stack, await looked(stack))  # one more look of each: it tells nothing again
 
     for name in EXCHANGES:

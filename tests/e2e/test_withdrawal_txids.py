@@ -3,6 +3,8 @@ final state reach the requester and the approver, once each."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 
 import aiohttp
@@ -10,11 +12,13 @@ import pytest
 import pytest_asyncio
 
 from sandbox.telegram.client import SentMessage
+from services.redis_client import create_redis
+from tests.conftest import REDIS_URL
 from tests.e2e.monitoring_stack import Stack, running_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-BOB, CAROL = 1002, 1003  # approver, trader
+ALICE, BOB, CAROL = 1001, 1002, 1003  # admin, approver, trader
 ACCOUNT = "incorex-main"
 ADDRESS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 
@@ -52,3 +56,21 @@ async def test_the_txid_reaches_the_requester_and_the_approver_once_it_appears(s
         assert ADDRESS in (pushed.text or "")
     for member in (CAROL, BOB):
         assert sum(1 for m in await stack.client.messages(member, bot_only=True) if told(m)) == 1
+
+    # the watcher of withdrawals made outside the bot looks once more: this one is the bot's, not news
+    await a_look_after(stack, time.time())
+    outside = has_text("made outside the bot")
+    assert not [m for m in await stack.client.messages(ALICE, bot_only=True) if outside(m)]
+
+
+async def a_look_after(stack: Stack, moment: float) -> None:
+    """Until the outside-withdrawal watcher has finished a look begun after ``moment`` (its Redis cursor)."""
+    redis = create_redis(REDIS_URL)
+    key = f"{stack.redis_prefix}:watch:withdrawals:{ACCOUNT}:cursor"
+    try:
+        async with asyncio.timeout(90):
+            # the event is a key the bot process writes in Redis: nothing here to wait on but the key
+            while float(await redis.get(key) or 0) <= moment:  # noqa: ASYNC110
+                await asyncio.sleep(0.2)
+    finally:
+        await redis.aclose()

@@ -19,7 +19,7 @@ from services.accounts import Account, AccountRegistry
 from services.exchanges.base import ClientConfig, Credentials
 from services.exchanges.models import TransferStatus
 from services.redis_client import Keys
-from services.watchers.deposits import DepositNews, DepositWatcher
+from services.watchers.transfers import TransferNews, TransferWatcher
 
 pytestmark = pytest.mark.integration
 
@@ -33,17 +33,17 @@ class Rig:
     state: SimExchangeState
     redis: Redis
     keys: Keys
-    told: list[DepositNews] = field(default_factory=list)
+    told: list[TransferNews] = field(default_factory=list)
 
     now: float = field(default_factory=time.time)
 
-    def watcher(self) -> DepositWatcher:
+    def watcher(self) -> TransferWatcher:
         """A new watcher each time, as a restarted bot or a new leader builds it."""
-        return DepositWatcher(
+        return TransferWatcher(
             self.account, self.redis, self.keys, self._tell, catch_up_s=CATCH_UP_S, clock=lambda: self.now
         )
 
-    async def _tell(self, news: DepositNews) -> None:
+    async def _tell(self, news: TransferNews) -> None:
         self.told.append(news)
 
     def deposit(self, amount: str, txid: str, delay: float = 0) -> str:
@@ -56,9 +56,9 @@ class Rig:
         # by the simulator's id: some exchanges show no txid while a deposit is pending
         sent = next(t.id for t in self.state.transfers.query(DEMO_ACCOUNT, "deposit") if t.txid == txid)
         return [
-            (n.deposit.status, n.first_seen)
+            (n.transfer.status, n.first_seen)
             for n in self.told
-            if txid == n.deposit.txid or sent == n.deposit.id
+            if txid == n.transfer.txid or sent == n.transfer.id
         ]
 
 
@@ -90,8 +90,8 @@ async def test_what_was_there_is_not_news_and_a_new_deposit_is_told_once(
         await watcher.poll()
         assert r.told_of("before-the-first-look") == []
         assert r.told_of("arrived-later") == [(TransferStatus.OK, True)]
-        news = next(n for n in r.told if n.deposit.txid == "arrived-later")
-        assert (news.account, news.deposit.asset, news.deposit.amount) == (
+        news = next(n for n in r.told if n.transfer.txid == "arrived-later")
+        assert (news.account, news.transfer.asset, news.transfer.amount) == (
             f"{name}-main",
             "USDT",
             Decimal("12.5"),

@@ -17,7 +17,8 @@ from services.actions.store import ActionStore
 from services.exchanges.base import ClientConfig, Credentials
 from services.exchanges.models import TransferStatus
 from services.redis_client import Keys
-from services.watchers.withdrawals import WithdrawalNews, WithdrawalTracker
+from services.watchers.transfers import TransferNews, TransferWatcher
+from services.watchers.withdrawals import BotWithdrawals, WithdrawalNews, WithdrawalTracker
 from services.withdrawals.desk import WITHDRAWAL
 
 pytestmark = pytest.mark.integration
@@ -69,3 +70,34 @@ async def test_the_txid_and_the_final_state_are_told_once(
     assert [(n.txid, n.status) for n in told] == [(txid, TransferStatus.OK)]
     done = await store.get(action.id)
     assert done is not None and done.state is ActionState.COMPLETED
+
+
+async def test_a_withdrawal_made_outside_the_bot_is_told_like_a_deposit_and_the_bots_own_is_not(
+    registry: tuple[AccountRegistry, SimExchangeState], redis: Redis, keys: Keys
+) -> None:
+    accounts, state = registry
+    (account,) = list(accounts)
+    store = ActionStore(redis, keys)
+    told: list[TransferNews] = []
+
+    async def tell(news: TransferNews) -> None:
+        told.append(news)
+
+    ours = BotWithdrawals(store, catch_up_s=86_400)
+    watcher = TransferWatcher(account, redis, keys, tell, catch_up_s=86_400, ours=ours.made)
+    await watcher.poll()
+    params = {"asset": "BTC", "amount": "0.01", "address": ADDRESS}
+    action, _token = await store.create(
+        kind=WITHDRAWAL, member_id=1003, chat_id=1003, account=account.name, params=params, ttl_s=60
+    )
+    await store.move(action.id, ActionState.CONFIRMED)
+    await store.move(action.id, ActionState.SUBMITTING)
+    sent = await account.client.withdraw("BTC", Decimal("0.01"), ADDRESS)
+    await store.move(action.id, ActionState.SUBMITTED, {"exchange_id": sent.id})
+    await account.client.withdraw("BTC", Decimal("0.02"), ADDRESS)  # as if on the exchange's site
+    state.transfers.complete_all()
+    await watcher.poll()
+    await watcher.poll()
+    assert [(n.outgoing, n.first_seen) for n in told] == [(True, True)]
+    (news,) = told  # some exchanges list the amount net of the fee
+    assert Decimal("0.02") in (news.transfer.amount, news.transfer.amount + (news.transfer.fee or 0))

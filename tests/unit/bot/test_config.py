@@ -553,8 +553,9 @@ def test_an_unknown_kind_of_push_or_a_pace_above_telegrams_limits_is_refused() -
 
 def test_watcher_intervals_default_under_half_of_each_limit_and_incorex_cannot_poll_faster_than_it() -> None:
     watchers = parse_config(_base()).watchers
-    # IncoreX's wallet history: 10 requests a minute; a poll makes at most 2 (today and yesterday)
-    assert 2 * 60 / watchers.interval_s("incorex") <= 5
+    # IncoreX's wallet history: 10 requests a minute; deposits and withdrawals, at most 2 each (today and
+    # yesterday)
+    assert 4 * 60 / watchers.interval_s("incorex") <= 5
     assert watchers.interval_s("indodax") == 15 and watchers.interval_s("narkasa") == 15
     problems = _problems(_base(watchers={"incorex_interval_s": 1}))
     assert len(problems) == 1 and problems[0].startswith("watchers.incorex_interval_s")

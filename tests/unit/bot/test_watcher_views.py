@@ -7,11 +7,11 @@ import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import build_i18n
-from handlers.views.watchers import deposit_text, withdrawal_news_text
+from handlers.views.watchers import transfer_text, withdrawal_news_text
 from services.actions.records import Action
 from services.actions.states import ActionState
 from services.exchanges.models import Deposit, TransferStatus
-from services.watchers.deposits import DepositNews
+from services.watchers.transfers import TransferNews
 from services.watchers.withdrawals import WithdrawalNews
 
 TXID = "a" * 64
@@ -22,7 +22,7 @@ def i18n() -> I18n:
     return build_i18n()
 
 
-def news(status: TransferStatus, *, first_seen: bool = True, **fields: object) -> DepositNews:
+def news(status: TransferStatus, *, first_seen: bool = True, **fields: object) -> TransferNews:
     values: dict[str, object] = {
         "id": "d-1",
         "asset": "USDT",
@@ -32,12 +32,12 @@ def news(status: TransferStatus, *, first_seen: bool = True, **fields: object) -
         "txid": TXID,
         "timestamp": datetime(2026, 11, 29, tzinfo=UTC),
     } | fields
-    return DepositNews("incorex-main", Deposit.model_validate(values), first_seen=first_seen)
+    return TransferNews("incorex-main", Deposit.model_validate(values), first_seen=first_seen)
 
 
 def test_a_deposit_shows_amount_network_status_and_an_explorer_link(i18n: I18n) -> None:
     with i18n.context(), i18n.use_locale("en"):
-        text = deposit_text(news(TransferStatus.PENDING))
+        text = transfer_text(news(TransferStatus.PENDING))
     assert "Deposit on incorex-main: 1,250.5 USDT" in text
     assert "Status: pending" in text and "Network: TRC20" in text
     assert f'href="https://tronscan.org/#/transaction/{TXID}"' in text
@@ -45,14 +45,14 @@ def test_a_deposit_shows_amount_network_status_and_an_explorer_link(i18n: I18n) 
 
 def test_a_credited_deposit_says_so_in_the_readers_language(i18n: I18n) -> None:
     with i18n.context(), i18n.use_locale("ru"):
-        text = deposit_text(news(TransferStatus.OK, first_seen=False))
+        text = transfer_text(news(TransferStatus.OK, first_seen=False))
     assert "Поступление на incorex-main" in text and "1\xa0250,5 USDT" in text
 
 
 def test_an_unknown_chain_or_an_odd_txid_gets_no_link_and_is_escaped(i18n: I18n) -> None:
     with i18n.context(), i18n.use_locale("en"):
-        odd = deposit_text(news(TransferStatus.OK, asset="XYZ", network=None, txid="<b>x</b>"))
-        btc = deposit_text(news(TransferStatus.OK, asset="BTC", network=None, txid="<script>"))
+        odd = transfer_text(news(TransferStatus.OK, asset="XYZ", network=None, txid="<b>x</b>"))
+        btc = transfer_text(news(TransferStatus.OK, asset="BTC", network=None, txid="<script>"))
     assert "href" not in odd and "&lt;b&gt;x&lt;/b&gt;" in odd
     assert "href" not in btc
 
@@ -70,3 +70,10 @@ def test_a_withdrawal_push_carries_its_txid_with_a_link_and_its_final_state(i18n
     assert "Withdrawal of 0.01 BTC from incorex-main has its txid" in sent
     assert f'href="https://mempool.space/tx/{TXID}"' in sent and "bc1q&lt;x&gt;" in sent
     assert "Withdrawal of 0.01 BTC from incorex-main: done" in done
+
+
+def test_a_withdrawal_made_outside_the_bot_says_so(i18n: I18n) -> None:
+    outside = TransferNews("narkasa-main", news(TransferStatus.OK).transfer, first_seen=True, outgoing=True)
+    with i18n.context(), i18n.use_locale("tr"):
+        text = transfer_text(outside)
+    assert "narkasa-main hesabından bot dışında yapılan çekim" in text
