@@ -1,6 +1,7 @@
 """Watchers as background work, on the scheduler at each exchange's interval: per account, deposits and
 withdrawals made outside the bot (pushed to the admins and the team group), and a tracker of the bot's
-own withdrawals (pushed to the requester and the approvers)."""
+own withdrawals (pushed to the requester and the approvers) and of its orders' fills (pushed to the member
+who placed the order)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from redis.asyncio import Redis
 from bot.config import WatchersConfig
 from bot.notify import Notifier
 from bot.scheduler import Scheduler
-from handlers.views.watchers import transfer_text, withdrawal_news_text
+from handlers.views.watchers import fill_text, transfer_text, withdrawal_news_text
 from services.accounts import AccountRegistry
 from services.actions.store import ActionStore
 from services.notify_settings import Kind
 from services.redis_client import Keys
 from services.team import Role, TeamDirectory
+from services.watchers.fills import FillNews, FillTracker, follows_fills
 from services.watchers.transfers import TransferNews, TransferWatcher, watches_deposits, watches_withdrawals
 from services.watchers.withdrawals import BotWithdrawals, WithdrawalNews, WithdrawalTracker
 from services.withdrawals.desk import WithdrawalDesk
@@ -33,6 +35,12 @@ class WatcherPushes:
             await self._notifier.notify(
                 member, lambda _recipient: withdrawal_news_text(news), Kind.WITHDRAWALS
             )
+
+    async def fill(self, news: FillNews) -> None:
+        """The member who placed the order."""
+        member = self._team.get(news.action.member_id)
+        if member is not None:
+            await self._notifier.notify(member, lambda _recipient: fill_text(news), Kind.FILLS)
 
     async def transfer(self, news: TransferNews) -> None:
         """A deposit, or a withdrawal made outside the bot: to the admins (and the team group, queued once
@@ -68,3 +76,7 @@ def schedule_watchers(
                 account, actions, redis, keys, pushes.withdrawal, catch_up_s=catch_up_s
             )
             scheduler.every(f"withdrawals:{account.name}", interval, tracker.poll)
+        # Narkasa looks up open orders only: its fills are for its user stream to tell
+        if follows_fills(account) and account.exchange != "narkasa":
+            fills = FillTracker(account, actions, redis, keys, pushes.fill)
+            scheduler.every(f"fills:{account.name}", interval, fills.poll)

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.views.history import transfer_status_text
+from handlers.views.history import side_text, transfer_status_text
 from handlers.views.numbers import amount
 from services.exchanges.models import TransferStatus
 from services.watchers.explorers import explorer_url
+from services.watchers.fills import FillNews
 from services.watchers.transfers import TransferNews
 from services.watchers.withdrawals import WithdrawalNews
 
@@ -75,4 +76,25 @@ def withdrawal_news_text(news: WithdrawalNews) -> str:
     if news.txid:
         lines.append(txid_line(asset, network, news.txid))
     lines.append(_("To: {address}").format(address=f"<code>{html.escape(params.get('address', ''))}</code>"))
+    return "\n".join(lines)
+
+
+def fill_text(news: FillNews) -> str:
+    order, params = news.order, news.action.params
+    values = {
+        "side": side_text(order.side),
+        "amount": amount(Decimal(params.get("amount", "0"))),
+        "pair": html.escape(order.symbol),
+        "account": html.escape(news.action.account),
+        "filled": amount(order.filled),
+    }
+    head = (
+        _("✅ Your order filled: {side} {amount} {pair} on {account}")
+        if news.complete
+        else _("◐ Your order partly filled: {side} {filled} of {amount} {pair} on {account}")
+    )
+    lines = [head.format(**values)]
+    if order.average is not None:
+        lines.append(_("Average price: {price}").format(price=amount(order.average)))
+    lines.append(_("Id: {id}").format(id=html.escape(order.id)))
     return "\n".join(lines)

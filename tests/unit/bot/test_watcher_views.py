@@ -7,10 +7,11 @@ import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import build_i18n
-from handlers.views.watchers import transfer_text, withdrawal_news_text
+from handlers.views.watchers import fill_text, transfer_text, withdrawal_news_text
 from services.actions.records import Action
 from services.actions.states import ActionState
-from services.exchanges.models import Deposit, TransferStatus
+from services.exchanges.models import Deposit, Order, OrderSide, OrderStatus, OrderType, TransferStatus
+from services.watchers.fills import FillNews
 from services.watchers.transfers import TransferNews
 from services.watchers.withdrawals import WithdrawalNews
 
@@ -77,3 +78,21 @@ def test_a_withdrawal_made_outside_the_bot_says_so(i18n: I18n) -> None:
     with i18n.context(), i18n.use_locale("tr"):
         text = transfer_text(outside)
     assert "narkasa-main hesabından bot dışında yapılan çekim" in text
+
+
+def test_a_fill_tells_the_order_and_whether_it_filled_in_full(i18n: I18n) -> None:
+    params = {"pair": "BTC/IDR", "side": "buy", "type": "limit", "amount": "0.002", "price": "900000000"}
+    action = Action("o1", "order", 1003, 1003, "indodax-main", params, ActionState.SUBMITTED, 0, 0, 0)
+
+    def order(filled: str, status: OrderStatus) -> FillNews:
+        placed = Order(
+            id="77", symbol="BTC/IDR", side=OrderSide.BUY, type=OrderType.LIMIT, status=status,
+            amount=Decimal("0.002"), filled=Decimal(filled), average=Decimal("900000000"),
+        )  # fmt: skip
+        return FillNews(action, placed)
+
+    with i18n.context(), i18n.use_locale("en"):
+        part = fill_text(order("0.001", OrderStatus.OPEN))
+        full = fill_text(order("0.002", OrderStatus.CLOSED))
+    assert "partly filled: buy 0.001 of 0.002 BTC/IDR on indodax-main" in part
+    assert "Your order filled: buy 0.002 BTC/IDR on indodax-main" in full and "900,000,000" in full
