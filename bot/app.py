@@ -36,6 +36,7 @@ from bot.notify import Notifier
 from bot.outbox import OutboxSender
 from bot.scheduler import Scheduler
 from bot.unknown_alerts import AdminAlerts
+from bot.watch_jobs import WatcherPushes, schedule_watchers
 from bot.withdrawals import WithdrawalExpiry, WithdrawalNotices
 from bot.workers import Workers
 from handlers import get_routers
@@ -372,6 +373,15 @@ class BotApp:
             redis,
             services.keys,
             interval_s=config.alerts.poll_interval_s,
+        )
+        schedule_watchers(
+            scheduler,
+            accounts,
+            WatcherPushes(notifier, services.team, services.withdrawals),
+            redis,
+            services.keys,
+            config.watchers,
+            ActionStore(redis, services.keys, inflight_lease_s=config.actions.inflight_lease_s),
         )
         return cls(
             config=config,

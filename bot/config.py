@@ -380,6 +380,24 @@ class WorkersConfig(Section):
     leader_lease_s: Annotated[float, Field(ge=1, le=300)] = 15.0
 
 
+class WatchersConfig(Section):
+    """Watchers poll each account's history: how often, per exchange, and how far back they catch up."""
+
+    # IncoreX's wallet history allows 10 requests a minute; each interval its deposits and its
+    # withdrawals are polled (2 requests, 4 near midnight): every 60 s keeps them under half of it, with
+    # room for members' /deposits; more often than every 12 s would fill the limit on its own
+    incorex_interval_s: Annotated[float, Field(ge=12, le=3600)] = 60.0
+    indodax_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
+    narkasa_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
+    # after a time with no copy running, deposits up to this many hours old are still told (IncoreX
+    # serves at most 9 days back)
+    catch_up_h: Annotated[float, Field(ge=1, le=192)] = 48.0
+
+    def interval_s(self, exchange: str) -> float:
+        interval: float = getattr(self, f"{exchange}_interval_s", self.incorex_interval_s)
+        return interval
+
+
 def _default_group_kinds() -> list[Kind]:
     return [Kind.FILLS, Kind.DEPOSITS, Kind.WITHDRAWALS, Kind.APPROVALS, Kind.SYSTEM]
 
@@ -433,6 +451,7 @@ class Config(Section):
     exchanges: ExchangesConfig = ExchangesConfig()
     workers: WorkersConfig = WorkersConfig()
     security: SecurityConfig = SecurityConfig()
+    watchers: WatchersConfig = WatchersConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @field_validator("team")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -88,11 +88,18 @@ class Stack:
     """The bot process with the emulator and the five simulators, driven as team members would."""
 
     def __init__(
-        self, client: EmulatorClient, exchanges: dict[str, RunningExchange], web_url: str = ""
+        self,
+        client: EmulatorClient,
+        exchanges: dict[str, RunningExchange],
+        web_url: str = "",
+        process: BotProcess | None = None,
+        redis_prefix: str = "",
     ) -> None:
         self.client = client
         self.exchanges = exchanges
         self.web_url = web_url  # the bot's web app: health, metrics, exchange callbacks
+        self.process = process  # to restart the bot within a test
+        self.redis_prefix = redis_prefix
 
     async def ask(
         self,
@@ -110,9 +117,12 @@ class Stack:
 
 @asynccontextmanager
 async def running_stack(
-    directory: Path, extra: Mapping[str, Mapping[str, Any]] | None = None
+    directory: Path,
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
+    before_start: Callable[[dict[str, RunningExchange]], Awaitable[None]] | None = None,
 ) -> AsyncIterator[Stack]:
-    """Starts everything; ``extra`` adds config sections. At exit, stops the bot and removes its keys."""
+    """Starts everything; ``extra`` adds config sections; ``before_start`` acts on the simulators before the
+    bot starts. At exit, stops the bot and removes its keys."""
     secrets = BotSecrets()
     prefix = f"test-e2e-stack-{secrets.env_var.lower()}"
     port = free_port()
@@ -127,11 +137,14 @@ async def running_stack(
             token=secrets.token,
             extra=extra,
         )
+        by_name = {e.name: e for e in exchanges}
+        if before_start is not None:
+            await before_start(by_name)
         process = BotProcess(config, port, {})
         await process.start()
         try:
             async with EmulatorClient(api_url) as client:
-                yield Stack(client, {e.name: e for e in exchanges}, f"http://127.0.0.1:{port}")
+                yield Stack(client, by_name, f"http://127.0.0.1:{port}", process, prefix)
         finally:
             await process.stop()
             redis = create_redis(REDIS_URL)

@@ -566,3 +566,13 @@ def test_the_step_up_threshold_is_a_decimal_and_the_key_a_secret(monkeypatch: py
     assert config.withdrawals.code_required_above == Decimal("0.1")
     assert config.security.encryption_key.get_secret_value() == "k" * 32
     assert "k" * 32 in config.secret_values()
+
+
+def test_watcher_intervals_default_under_half_of_each_limit_and_incorex_cannot_poll_faster_than_it() -> None:
+    watchers = parse_config(_base()).watchers
+    # IncoreX's wallet history: 10 requests a minute; deposits and withdrawals, at most 2 each (today and
+    # yesterday)
+    assert 4 * 60 / watchers.interval_s("incorex") <= 5
+    assert watchers.interval_s("indodax") == 15 and watchers.interval_s("narkasa") == 15
+    problems = _problems(_base(watchers={"incorex_interval_s": 1}))
+    assert len(problems) == 1 and problems[0].startswith("watchers.incorex_interval_s")
