@@ -42,6 +42,8 @@ class AccountResult(Generic[T]):
     value: T | None = None
     error: errors.ExchangeError | None = None
     freshness: Freshness | None = None  # when the value was fetched, if it went through SharedReads
+    # the pairs looked through, where the exchange answers one pair at a time (Indodax's own trades)
+    searched: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from services.accounts import Account, AccountRegistry, AccountResult, across_fetched
 from services.exchanges.budget import TimeBudget
@@ -34,25 +35,40 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 Row = Order | Trade | Deposit | Withdrawal
 
-_ROWS: dict[HistoryKind, TypeAdapter[Any]] = {
-    HistoryKind.ORDERS: TypeAdapter(list[Order]),
-    HistoryKind.TRADES: TypeAdapter(list[Trade]),
-    HistoryKind.DEPOSITS: TypeAdapter(list[Deposit]),
-    HistoryKind.WITHDRAWALS: TypeAdapter(list[Withdrawal]),
+R = TypeVar("R", Order, Trade, Deposit, Withdrawal)
+
+
+class Listing(BaseModel, Generic[R]):
+    """One account's rows as fetched (and shared through the read cache)."""
+
+    rows: list[R]
+    searched: tuple[str, ...] = ()  # see AccountResult.searched
+
+
+_LISTING: dict[HistoryKind, TypeAdapter[Any]] = {
+    HistoryKind.ORDERS: TypeAdapter(Listing[Order]),
+    HistoryKind.TRADES: TypeAdapter(Listing[Trade]),
+    HistoryKind.DEPOSITS: TypeAdapter(Listing[Deposit]),
+    HistoryKind.WITHDRAWALS: TypeAdapter(Listing[Withdrawal]),
 }
 
 
-def _fetcher(kind: HistoryKind, since: datetime) -> Callable[[Account], Awaitable[Sequence[Any]]]:
-    async def fetch(account: Account) -> Sequence[Any]:
+def _fetcher(kind: HistoryKind, since: datetime) -> Callable[[Account], Awaitable[Listing[Any]]]:
+    async def fetch(account: Account) -> Listing[Any]:
         client = account.client
         client.require(_CAPABILITY[kind])
         if kind is HistoryKind.ORDERS:
-            return await client.fetch_open_orders()
+            return Listing(rows=await client.fetch_open_orders())
         if kind is HistoryKind.TRADES:
-            return await client.fetch_my_trades()
+            pairs = await client.trade_pairs()
+            if pairs is None:
+                return Listing(rows=await client.fetch_my_trades())
+            # one pair at a time: say which were looked through, so an empty list is not misread
+            per_pair = await asyncio.gather(*(client.fetch_my_trades(pair) for pair in pairs))
+            return Listing(rows=[trade for trades in per_pair for trade in trades], searched=tuple(pairs))
         if kind is HistoryKind.DEPOSITS:
-            return await client.fetch_deposits(since=since)
-        return await client.fetch_withdrawals(since=since)
+            return Listing(rows=await client.fetch_deposits(since=since))
+        return Listing(rows=await client.fetch_withdrawals(since=since))
 
     return fetch
 
@@ -89,12 +105,28 @@ class HistoryService:
             selected = [a for a in selected if self.supports(a, kind)]
         fetch = _fetcher(kind, datetime.now(UTC) - self.lookback)
 
-        async def sorted_rows(acc: Account) -> Fetched[list[Row]]:
-            async def rows() -> list[Row]:
-                return newest_first(list(await fetch(acc)))
+        async def sorted_rows(acc: Account) -> Fetched[Listing[Any]]:
+            async def rows() -> Listing[Any]:
+                found = await fetch(acc)
+                return Listing(rows=newest_first(found.rows), searched=found.searched)
 
             # members asking at about the same time share one request per account
             name = f"{kind}:{acc.name}"
-            return await self.reads.read(name, _ROWS[kind], rows, exchange=acc.exchange, fresh=fresh)
+            return await self.reads.read(name, _LISTING[kind], rows, exchange=acc.exchange, fresh=fresh)
 
-        return await across_fetched(selected, sorted_rows, budget=self.budget)
+        listings = await across_fetched(selected, sorted_rows, budget=self.budget)
+        return [
+            AccountResult(r.account, error=r.error, freshness=r.freshness)
+            if r.value is None
+            else AccountResult(
+                r.account, list(r.value.rows), freshness=r.freshness, searched=r.value.searched
+            )
+            for r in listings
+        ]
+
+
+def _rows_of(result: AccountResult[Listing[Any]]) -> AccountResult[list[Row]]:
+    if result.value is None:
+        return AccountResult(result.account, error=result.error, freshness=result.freshness)
+    rows: list[Row] = list(result.value.rows)
+    return AccountResult(result.account, rows, freshness=result.freshness, searched=result.value.searched)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.common import clip
 from handlers.views.exchange_errors import failure_line
 from handlers.views.numbers import amount, moment
 from services.accounts import AccountResult
@@ -79,6 +80,10 @@ def row_text(row: Row, tz: ZoneInfo) -> str:
     return _transfer_line(row, tz)
 
 
+# how much of the list of searched pairs a heading shows
+SEARCHED_LIMIT = 200
+
+
 def history_blocks(results: list[AccountResult[list[Row]]], tz: ZoneInfo) -> list[str]:
     """One block per account: its title, then one line per row (pages break between lines)."""
     blocks: list[str] = []
@@ -87,6 +92,12 @@ def history_blocks(results: list[AccountResult[list[Row]]], tz: ZoneInfo) -> lis
             blocks.append(failure_line(result))
             continue
         title = f"<b>{html.escape(result.account.name)}</b>"
+        if result.searched:
+            # the exchange answers one pair at a time: which ones were looked through
+            searched = _("pairs searched: {pairs}").format(
+                pairs=clip(", ".join(result.searched), SEARCHED_LIMIT)
+            )
+            title += f"\n<i>{html.escape(searched)}</i>"
         rows = result.value or []
         if not rows:
             blocks.append(f"{title}\n<i>{html.escape(_('nothing here'))}</i>")

@@ -290,6 +290,11 @@ class ExchangeClient:
     async def fetch_my_trades(self, pair: str | None = None, limit: int | None = None) -> list[Trade]:
         raise self.not_supported("fetch_my_trades")
 
+    async def trade_pairs(self) -> list[str] | None:
+        """The pairs whose own trades ``fetch_my_trades()`` looks through where the exchange answers one
+        pair at a time; None where one request covers every pair."""
+        return None
+
     async def create_order(
         self,
         pair: str,

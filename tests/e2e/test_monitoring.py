@@ -282,3 +282,11 @@ async def test_bids_of_a_spot_exchange_say_not_supported(stack: Stack) -> None:
 async def test_a_bad_quote_currency_is_explained(stack: Stack) -> None:
     reply = await stack.ask("/portfolio US$", has_text("quote currency"))
     assert reply.text is not None and "USDT or BTC" in reply.text
+
+
+async def test_indodax_trades_say_which_pairs_were_searched(stack: Stack) -> None:
+    # Indodax answers own trades one pair at a time: the reply names the pairs it looked through
+    reply = await stack.ask("/trades indodax-main", has_text("Trades", "pairs searched"))
+    assert reply.text is not None
+    searched = reply.text.split("pairs searched:", 1)[1].splitlines()[0]
+    assert "BTC/IDR" in searched and "ETH/IDR" in searched

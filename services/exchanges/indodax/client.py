@@ -461,16 +461,16 @@ class IndodaxClient(ExchangeClient):
         """tradeHistory takes one pair; without one, every pair of a coin the account touched is read
         (``traded_pairs``), so a coin sold to zero still shows its trades."""
         if pair is None:
-            markets = await self.traded_pairs()
-            log.info(
-                "indodax %s: own trades searched in %s", self.account, ", ".join(m.symbol for m in markets)
-            )
-            per_pair = await asyncio.gather(*(self.fetch_my_trades(m.symbol, limit) for m in markets))
+            pairs = await self.trade_pairs()
+            per_pair = await asyncio.gather(*(self.fetch_my_trades(p, limit) for p in pairs))
             return [trade for trades in per_pair for trade in trades]
         m = await self.market(pair)
         params = [("pair", m.id)] + ([("count", str(limit))] if limit else [])
         raw = await self.tapi_result(schemas.MyTrades, "tradeHistory", params)
         return [convert.my_trade(m, row) for row in raw.trades]
+
+    async def trade_pairs(self) -> list[str]:
+        return [m.symbol for m in await self.traded_pairs()]
 
     async def traded_pairs(self) -> list[Market]:
         """The pairs whose base coin the account holds, has open orders in, or moved in or out
