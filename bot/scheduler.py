@@ -9,6 +9,7 @@ stopped. A feature adds its periodic work with `every` and its cleanup with `on_
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ class Scheduler:
         self._periodic: list[Periodic] = []
         self._cleanups: list[Work] = []
         self._scheduler: AsyncIOScheduler | None = None
+        self._running: set[asyncio.Task[object]] = set()
 
     def every(self, name: str, seconds: float, work: Work) -> None:
         """Run ``work`` every ``seconds`` while this copy leads, first right after it starts leading."""
@@ -59,7 +61,7 @@ class Scheduler:
         )
         for job in self._periodic:
             scheduler.add_job(
-                job.work,
+                self._tracked(job),
                 IntervalTrigger(seconds=job.seconds, timezone=UTC),
                 id=job.name,
                 name=job.name,
@@ -74,9 +76,31 @@ class Scheduler:
         self._scheduler = scheduler
         log.info("scheduler: %s", ", ".join(self.job_names) or "no jobs")
 
+    def _tracked(self, job: Periodic) -> Work:
+        """The job's work, known while it runs so that stopping can end it: a run left going would
+        use connections the process is closing."""
+
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                await job.work()
+            except asyncio.CancelledError:
+                # stopped with the scheduler (this copy no longer leads, or the bot stops): not a failure
+                log.info("job %s stopped mid-run", job.name)
+            finally:
+                self._running.discard(task)
+
+        return run
+
     async def stop(self) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        running = list(self._running)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
         for cleanup in self._cleanups:
             await cleanup()

@@ -80,3 +80,23 @@ async def test_a_slow_run_is_never_overlapped_by_the_next() -> None:
     finally:
         await scheduler.stop()
     assert most == 1
+
+
+async def test_stopping_ends_a_run_in_progress_without_an_error(caplog: pytest.LogCaptureFixture) -> None:
+    # a run left going after the stop would use connections the bot is closing (and log a traceback)
+    started, ended = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> None:
+        started.set()
+        try:
+            await asyncio.Event().wait()  # an exchange that never answers
+        finally:
+            ended.set()
+
+    scheduler = Scheduler()
+    scheduler.every("slow", 60, slow)
+    await scheduler.start()
+    await asyncio.wait_for(started.wait(), 10)
+    await scheduler.stop()
+    assert ended.is_set()
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
