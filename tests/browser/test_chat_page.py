@@ -198,6 +198,35 @@ async def test_a_button_press_reaches_the_bot_as_the_member_and_shows_the_answer
     await expect(refresh).to_have_class("key")
 
 
+async def test_an_answer_that_arrives_before_the_press_reply_still_releases_the_button(
+    page: Page, emulator_url: str, bot: BotApi
+) -> None:
+    """The answer comes over the event stream, the press's id over its own HTTP reply: either may be
+    first, and a button whose answer came first must not spin until the page gives up on it."""
+    answered = asyncio.Event()
+
+    async def hold_the_press_reply(route: Any) -> None:
+        response = await route.fetch()
+        await answered.wait()
+        await route.fulfill(response=response)
+
+    await page.route("**/control/press", hold_the_press_reply)
+    await open_chat(page, emulator_url)
+    sent = await bot.call("sendMessage", chat_id=ALICE, text="Held", reply_markup=KEYBOARD)
+    refresh = row(page, sent).get_by_role("button", name="Refresh")
+    await refresh.click()
+
+    async def pressed() -> list[dict[str, Any]]:
+        return [u["callback_query"] for u in await bot.updates() if "callback_query" in u]
+
+    [query] = await until(pressed)
+    await bot.call("answerCallbackQuery", callback_query_id=query["id"], text="Early")
+    await expect(page.locator("#toast")).to_have_text("Early")
+    answered.set()
+    await expect(refresh).to_have_class("key")
+    await expect(refresh).to_be_enabled()
+
+
 async def test_switching_member_shows_their_chat_and_counts_what_they_missed(
     page: Page, emulator_url: str, bot: BotApi
 ) -> None:

@@ -19,6 +19,8 @@ const state = {
   unread: new Map(), // user id -> bot messages that arrived while another person was shown
   preview: new Map(), // user id -> last message text
   pending: new Map(), // callback_query_id -> button waiting for the bot's answer
+  // Answers that came over the event stream before the press's own HTTP reply named their id.
+  answered: new Set(),
   commands: [],
   statusTimer: null,
   streamLost: false,
@@ -190,6 +192,10 @@ async function press(message, button, element) {
       message_id: message.message_id,
       callback_data: button.callback_data,
     });
+    if (state.answered.delete(answer.callback_query_id)) {
+      release();
+      return;
+    }
     state.pending.set(answer.callback_query_id, release);
     // A bot that never answers leaves Telegram's spinner on for a while too, then it gives up.
     setTimeout(() => {
@@ -308,8 +314,14 @@ function connect() {
   source.addEventListener("callback_answer", (event) => {
     const answer = JSON.parse(event.data);
     const release = state.pending.get(answer.callback_query_id);
-    state.pending.delete(answer.callback_query_id);
-    release?.();
+    if (release) {
+      state.pending.delete(answer.callback_query_id);
+      release();
+    } else {
+      state.answered.add(answer.callback_query_id);
+      // Answers to presses made in other tabs never get claimed: keep only the recent ones.
+      if (state.answered.size > 100) state.answered.delete(state.answered.values().next().value);
+    }
     if (!answer.text || answer.chat_id !== state.user?.id) return;
     if (answer.show_alert) {
       $("alert-text").textContent = answer.text;
