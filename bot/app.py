@@ -372,6 +372,7 @@ class BotApp:
             AlertPushes(notifier, services.team),
             redis,
             services.keys,
+            metrics,
             interval_s=config.alerts.poll_interval_s,
         )
         schedule_watchers(

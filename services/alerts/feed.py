@@ -112,12 +112,15 @@ class PriceFeed:
             if now - source.stream_seen < STREAM_QUIET_INTERVALS * self.interval_s:
                 await self._health(source, now, ok=True)
                 return
+        started = time.perf_counter()
         try:
             tickers = await client.fetch_tickers()
         except errors.ExchangeError as exc:
             log.warning("price feed %s: %s", source.key, exc)
             await self._health(source, now, ok=False)
             return
+        finally:
+            self._engine.observer.polled(source.accounts[0].exchange, time.perf_counter() - started)
         await self._ingest(source, tickers.values(), now)
         await self._health(source, now, ok=True)
 
