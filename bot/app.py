@@ -45,7 +45,7 @@ from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine
 from services.actions.store import ActionStore
 from services.alerts.desk import AlertDesk
-from services.alerts.prices import PriceBook
+from services.alerts.prices import FreshPrices, PriceBook
 from services.alerts.store import AlertStore
 from services.audit import AuditLog
 from services.bids import BID, BID_CANCEL, BidDesk
@@ -60,7 +60,7 @@ from services.orders.lookup import OrderLookup
 from services.orders.reconcile import LoggedAlerts, Reconciler, UnknownAlerts
 from services.outbox.limits import SendLimits
 from services.outbox.queue import Outbox
-from services.portfolio import PortfolioService
+from services.portfolio import PortfolioService, TickerCache
 from services.read_cache import SharedReads
 from services.redis_client import Keys, create_redis
 from services.screen_pages import ScreenPages
@@ -121,6 +121,8 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
     budget = config.exchanges.budget
     exchanger = ExchangerDesk(accounts, redis, keys, budget=budget)
     reads = SharedReads(redis, keys, max_age_s=config.exchanges.read_cache_s)
+    # the feed's prices stand in for a tickers request while younger than its interval
+    fresh = FreshPrices(PriceBook(redis, keys), max_age_s=config.alerts.poll_interval_s)
     return Monitoring(
         accounts=accounts,
         portfolio=PortfolioService(
@@ -130,11 +132,12 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
             dust_threshold=config.portfolio.dust_threshold,
             budget=budget,
             price_tolerance=config.portfolio.price_tolerance,
+            tickers=TickerCache(fresh=fresh),
         ),
         history=HistoryService(
             accounts, reads=reads, budget=budget, lookback_days=config.exchanges.history_days
         ),
-        market_data=MarketDataService(accounts, exchanger),
+        market_data=MarketDataService(accounts, exchanger, fresh),
         exchanger=exchanger,
         pages=ScreenPages(redis, keys),
     )
