@@ -34,6 +34,7 @@ from bot.middlewares.tracking import UpdateTracker
 from bot.middlewares.unblock import UnblockOnContact
 from bot.notify import Notifier
 from bot.outbox import OutboxSender
+from bot.retry_after import RetryAfterMiddleware
 from bot.scheduler import Scheduler
 from bot.unknown_alerts import AdminAlerts
 from bot.watch_jobs import WatcherPushes, schedule_watchers
@@ -289,6 +290,7 @@ def build_dispatcher(
 
 def build_bot(config: Config) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(config.telegram.api_url))
+    session.middleware(RetryAfterMiddleware())
     return Bot(token=config.telegram.token.get_secret_value(), session=session)
 
 

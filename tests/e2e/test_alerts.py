@@ -1,4 +1,5 @@
-"""Price alerts end to end: the real bot, the Bot API emulator and the simulators' moving prices."""
+"""Price alerts end to end: the real bot, the Bot API emulator with Telegram's flood limits on, and the
+simulators' moving prices."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ EXCHANGE, ACCOUNT, PAIR = "iqfinex", "iqfinex-main", "BTC/USDT"
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     extra = {"alerts": {"poll_interval_s": 1}}
     async with running_stack(tmp_path_factory.mktemp("alerts"), extra) as running:
+        await running.client.set_flood(True)
         yield running
 
 
