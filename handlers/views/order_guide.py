@@ -24,10 +24,12 @@ class GuideCb(CallbackData, prefix="og"):
     value: str
 
 
-def picker(step: str, values: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """Buttons (label, value), a few per row."""
+def picker(
+    step: str, values: Sequence[tuple[str, str]], data: type[GuideCb] = GuideCb
+) -> InlineKeyboardMarkup:
+    """Buttons (label, value), a few per row; ``data`` is the flow's own kind of pick."""
     buttons = [
-        InlineKeyboardButton(text=label, callback_data=GuideCb(step=step, value=value).pack())
+        InlineKeyboardButton(text=label, callback_data=data(step=step, value=value).pack())
         for label, value in values
     ]
     return InlineKeyboardMarkup(

@@ -21,10 +21,21 @@ from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import ActionStore, Decision, Vote
 from services.audit import AuditLog
+from services.exchanges.capabilities import Capability
 from services.exchanges.models import TransferStatus
 from services.team import Role, TeamDirectory, TeamMember
 from services.withdrawals.policy import PolicyRefused, WithdrawalPolicy
-from services.withdrawals.request import WithdrawalPreview, WithdrawalRequest, check_withdrawal, normalized
+from services.withdrawals.request import (
+    WithdrawalPreview,
+    WithdrawalProblem,
+    WithdrawalRejected,
+    WithdrawalRequest,
+    check_address_format,
+    check_asset_code,
+    check_withdrawal,
+    normalized,
+)
+from services.withdrawals.terms import fetch_terms
 
 WITHDRAWAL = "withdrawal"
 # a request ends without leaving in these states: it stops counting against the 24-hour limit
@@ -99,6 +110,37 @@ class WithdrawalDesk:
         self._approval_timeout_s = approval_timeout_s
         self._confirm_ttl_s = confirm_ttl_s
         self._gate: ApprovalGate = gate or NoStepUp()
+
+    # -- the choices of the guided /withdraw ---------------------------------------------------------
+
+    def withdrawal_accounts(self) -> list[str]:
+        return [a.name for a in self._accounts if a.client.has(Capability.WITHDRAW)]
+
+    async def assets(self, account: str) -> list[str]:
+        """The assets the account holds free, sorted."""
+        balances = await self._accounts.get(account).client.fetch_balance()
+        return sorted(asset for asset, balance in balances.assets.items() if balance.free > 0)
+
+    async def asset(self, account: str, text: str) -> str:
+        """The asset as typed, if the account holds some free; WithdrawalRejected otherwise."""
+        asset = check_asset_code(text)
+        if asset not in await self.assets(account):
+            raise WithdrawalRejected(WithdrawalProblem.UNKNOWN_ASSET, asset=asset)
+        return asset
+
+    async def networks(self, account: str, asset: str) -> list[str]:
+        """The networks the exchange offers for the asset; empty when it picks one itself."""
+        return (await fetch_terms(self._accounts.get(account).client, asset, None)).networks
+
+    async def usable_addresses(self, account: str, asset: str) -> list[tuple[str, str]]:
+        """(address, label) of the allowlist's addresses usable now."""
+        return await self.policy.usable_addresses(account, asset)
+
+    async def check_address(self, account: str, asset: str, network: str | None, address: str) -> None:
+        """An address typed in the guided flow gets the checks of the one-line command at once:
+        WithdrawalRejected (format) or PolicyRefused (allowlist)."""
+        check_address_format(asset, network, address)
+        await self.policy.check_address(account, asset, address)
 
     # -- the request ---------------------------------------------------------------------------------
 
