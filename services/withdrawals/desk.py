@@ -35,6 +35,7 @@ from services.withdrawals.request import (
     check_withdrawal,
     normalized,
 )
+from services.withdrawals.requests import WithdrawalRequests
 from services.withdrawals.terms import fetch_terms
 
 WITHDRAWAL = "withdrawal"
@@ -94,6 +95,7 @@ class WithdrawalDesk:
         audit: AuditLog,
         policy: WithdrawalPolicy,
         team: TeamDirectory,
+        requests: WithdrawalRequests,
         *,
         approvals_required: int,
         approval_timeout_s: float,
@@ -106,6 +108,7 @@ class WithdrawalDesk:
         self._audit = audit
         self.policy = policy
         self._team = team
+        self._requests = requests
         self.approvals_required = approvals_required
         self._approval_timeout_s = approval_timeout_s
         self._confirm_ttl_s = confirm_ttl_s
@@ -189,6 +192,7 @@ class WithdrawalDesk:
         await self._audit.record(presser_id, kind, {"action": action.id, "decision": decision.value})
         if decision is not Decision.OK or not confirm:
             return Confirmed(decision, await self._store.get(action.id))
+        await self._requests.add(action.id)
         params = action.params
         try:
             await self.policy.reserve(
