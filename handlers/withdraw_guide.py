@@ -83,6 +83,7 @@ async def on_pick(
     query: CallbackQuery,
     callback_data: WithdrawGuideCb,
     state: FSMContext,
+    member: TeamMember,
     withdrawals: WithdrawalDesk,
     bot: Bot,
     tz: ZoneInfo,
@@ -107,7 +108,8 @@ async def on_pick(
             await query.answer(old_picker_text(), show_alert=True)
             return
         await query.answer()
-        await _address_chosen(message, state, withdrawals, bot, tz, addresses[int(value)], picked=message)
+        chosen = addresses[int(value)]
+        await _address_chosen(message, state, member, withdrawals, bot, tz, chosen, picked=message)
         return
     await query.answer()
     if callback_data.step == "asset":
@@ -231,6 +233,7 @@ async def _ask_address(
 async def _address_chosen(
     message: Message,
     state: FSMContext,
+    member: TeamMember,
     withdrawals: WithdrawalDesk,
     bot: Bot,
     tz: ZoneInfo,
@@ -242,7 +245,9 @@ async def _address_chosen(
     data = await state.get_data()
     asset = data["asset"]
     try:
-        await withdrawals.check_address(data["account"], asset, data.get("network"), address)
+        await withdrawals.check_address(
+            member.telegram_id, data["account"], asset, data.get("network"), address
+        )
     except WithdrawalRejected as rejected:
         await _step_failed(message, problem_text(rejected))
         return
@@ -266,10 +271,15 @@ async def on_network_typed(
 
 
 async def on_address_typed(
-    message: Message, state: FSMContext, withdrawals: WithdrawalDesk, bot: Bot, tz: ZoneInfo
+    message: Message,
+    state: FSMContext,
+    member: TeamMember,
+    withdrawals: WithdrawalDesk,
+    bot: Bot,
+    tz: ZoneInfo,
 ) -> None:
     # only the ends are trimmed: spaces inside are the address's problem, said by its check
-    await _address_chosen(message, state, withdrawals, bot, tz, (message.text or "").strip())
+    await _address_chosen(message, state, member, withdrawals, bot, tz, (message.text or "").strip())
 
 
 async def on_amount(

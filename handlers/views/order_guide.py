@@ -9,8 +9,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views import common
 from handlers.views.orders import echo, side_title, type_title
 from services.exchanges.models import OrderSide, OrderType
+from services.withdrawals.addresses import MAX_LENGTH as MAX_ADDRESS
 
 #: a pair picker shows at most this many buttons; any other pair can be typed
 MAX_PAIR_BUTTONS = 24
@@ -84,7 +86,8 @@ def ask_price_text() -> str:
 
 def picked_text(picker_html: str, label: str) -> str:
     """The picker once used: what was picked, and no buttons."""
-    return picker_html + "\n→ <b>" + echo(label) + "</b>"
+    # whole: a label is a button's (or a checked, typed) value, and an address must be seen in full
+    return picker_html + "\n→ <b>" + common.echo(label, limit=MAX_ADDRESS) + "</b>"
 
 
 def unknown_pair_text(pair: str) -> str:

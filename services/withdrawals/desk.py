@@ -139,11 +139,23 @@ class WithdrawalDesk:
         """(address, label) of the allowlist's addresses usable now."""
         return await self.policy.usable_addresses(account, asset)
 
-    async def check_address(self, account: str, asset: str, network: str | None, address: str) -> None:
+    async def check_address(
+        self, member_id: int, account: str, asset: str, network: str | None, address: str
+    ) -> None:
         """An address typed in the guided flow gets the checks of the one-line command at once:
-        WithdrawalRejected (format) or PolicyRefused (allowlist)."""
+        WithdrawalRejected (format) or PolicyRefused (allowlist; audited like any policy refusal)."""
         check_address_format(asset, network, address)
-        await self.policy.check_address(account, asset, address)
+        try:
+            await self.policy.check_address(account, asset, address)
+        except PolicyRefused as refused:
+            details = {
+                "account": account,
+                "asset": asset,
+                "address": address,
+                "problem": refused.problem.value,
+            }
+            await self._audit.record(member_id, "withdrawal.refused", details)
+            raise
 
     # -- the request ---------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from tests.e2e.monitoring_stack import Stack, running_stack
 from tests.e2e.test_withdrawals import (
     ACCOUNT,
     ADDRESS,
+    ALICE,
     BOB,
     CAROL,
     DAVE,
@@ -47,10 +48,11 @@ def labels(message: SentMessage) -> list[str]:
     return [b.text for row in message.buttons for b in row]
 
 
-async def pick(stack: Stack, picker: SentMessage, label: str, then: str) -> SentMessage:
-    """Presses ``label``; the picker must lose its buttons and show the pick; returns the next question."""
+async def pick(stack: Stack, picker: SentMessage, label: str, then: str, shows: str = "") -> SentMessage:
+    """Presses ``label``; the picker must lose its buttons and show the pick (``shows``, if not the
+    label); returns the next question."""
     await stack.client.press(CAROL, CAROL, picker.message_id, text=label)
-    used = await stack.client.wait_for(CAROL, edited(picker, "→"))
+    used = await stack.client.wait_for(CAROL, edited(picker, f"→ {shows or label}"))
     assert used.buttons == []
     return await stack.client.wait_for(CAROL, has_text(then))
 
@@ -84,10 +86,11 @@ async def test_a_withdrawal_is_guided_to_the_one_line_preview_and_still_needs_an
     (cold,) = labels(addresses)  # the one pinned address, by its ends
     assert COLD[:6] in cold and COLD[-6:] in cold
     await refused_again(stack, OTHER, "not on the allowlist")
+    await stack.ask(ALICE, "/audit withdrawal.refused", has_text("problem=not_allowlisted", OTHER))
     await refused_again(stack, ADDRESS, "not a ETH address on the chosen network")
     await refused_again(stack, COLD[:10] + "\u200b" + COLD[10:], "spaces or invisible characters")
 
-    await pick(stack, addresses, cold, "How much ETH?")
+    await pick(stack, addresses, cold, "How much ETH?", shows=COLD)  # the whole address, once picked
     await refused_again(stack, "0,1", "use a dot")
     over = await stack.ask(CAROL, "500", has_text("Not enough free balance"))
     assert over.buttons == []
