@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.pickers import PICKER, close_picker, drop_buttons, open_picker, typed_number
+from handlers.screens import unknown_account_text
 from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from handlers.views.order_guide import ask_amount_text, picker
@@ -260,6 +261,18 @@ async def _address_chosen(
     await message.answer(ask_amount_text(asset), parse_mode=ParseMode.HTML)
 
 
+async def on_account_typed(
+    message: Message, state: FSMContext, withdrawals: WithdrawalDesk, bot: Bot
+) -> None:
+    typed = (message.text or "").strip()
+    accounts = withdrawals.withdrawal_accounts()
+    if typed not in accounts:
+        await _step_failed(message, unknown_account_text(typed, accounts))
+        return
+    await _passed(message, bot, await state.get_data(), typed, None)
+    await _ask_asset(message, state, withdrawals, typed)
+
+
 async def on_asset_typed(message: Message, state: FSMContext, withdrawals: WithdrawalDesk, bot: Bot) -> None:
     await _asset_chosen(message, state, withdrawals, bot, (message.text or "").strip())
 
@@ -304,6 +317,7 @@ def build_router() -> Router:
     router.message.register(start, Command("withdraw", magic=F.args.is_(None)), flags=TRADER)
     router.callback_query.register(on_pick, WithdrawGuideCb.filter(), flags=TRADER)
     typed = (F.text, ~F.text.startswith("/"))  # a command in the middle of a flow is a command
+    router.message.register(on_account_typed, WithdrawGuide.account, *typed, flags=TRADER)
     router.message.register(on_asset_typed, WithdrawGuide.asset, *typed, flags=TRADER)
     router.message.register(on_network_typed, WithdrawGuide.network, *typed, flags=TRADER)
     router.message.register(on_address_typed, WithdrawGuide.address, *typed, flags=TRADER)

@@ -72,6 +72,7 @@ async def test_a_withdrawal_is_guided_to_the_one_line_preview_and_still_needs_an
     accounts = await stack.ask(CAROL, "/withdraw", has_text("Withdrawal", "From which account?"))
     assert ACCOUNT in labels(accounts)
     assert "exchanger-main" not in labels(accounts)  # a site that cannot withdraw is not offered
+    await refused_again(stack, "exchanger-main", "Unknown account exchanger-main")
 
     assets = await pick(stack, accounts, ACCOUNT, f"Which asset from {ACCOUNT}?")
     assert {"BTC", "ETH"} <= set(labels(assets))
@@ -119,14 +120,17 @@ async def test_an_asset_on_one_network_skips_that_step_and_a_typed_address_is_ch
     assert ADDRESS in (shown.text or "")
 
 
-async def test_a_typed_asset_passes_the_picker_which_then_loses_its_buttons(stack: Stack) -> None:
+async def test_a_typed_account_and_asset_pass_their_pickers_which_then_lose_their_buttons(
+    stack: Stack,
+) -> None:
     accounts = await stack.ask(CAROL, "/withdraw", has_text("From which account?"))
-    assets = await pick(stack, accounts, ACCOUNT, "Which asset from")
+    assets = await stack.ask(CAROL, ACCOUNT, has_text(f"Which asset from {ACCOUNT}?"))
     await stack.ask(CAROL, "eth", has_text("On which network?"))
-    picker = next(
-        m for m in await stack.client.messages(CAROL, bot_only=True) if m.message_id == assets.message_id
-    )
-    assert picker.buttons == []
+    for passed in (accounts, assets):
+        picker = next(
+            m for m in await stack.client.messages(CAROL, bot_only=True) if m.message_id == passed.message_id
+        )
+        assert picker.buttons == []
 
 
 async def test_an_old_picker_changes_nothing(stack: Stack) -> None:
