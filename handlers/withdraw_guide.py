@@ -1,6 +1,6 @@
 """/withdraw without arguments: a guided flow with buttons, account -> asset -> network (only where the
-asset has several) -> address (the allowlist's usable ones, or one typed) -> the amount typed, then the same
-preview and checks as the one-line command.
+asset has several) -> address (the allowlist's usable ones, or one typed) -> memo (only where the asset
+needs one) -> the amount typed, then the same preview and checks as the one-line command.
 
 Built like the guided /buy (handlers.order_guide): the state is aiogram FSM state in Redis, each step checks
 its answer and, when it is wrong, says why and asks again; a used or passed picker loses its buttons, and a
@@ -31,6 +31,7 @@ from handlers.views.withdraw_guide import (
     ask_account_text,
     ask_address_text,
     ask_asset_text,
+    ask_memo_text,
     ask_network_text,
     asset_values,
     no_accounts_text,
@@ -44,7 +45,7 @@ from services.exchanges import errors
 from services.team import Role, TeamMember
 from services.withdrawals.desk import WithdrawalDesk
 from services.withdrawals.policy import PolicyRefused
-from services.withdrawals.request import WithdrawalProblem, WithdrawalRejected, WithdrawalRequest
+from services.withdrawals.request import WithdrawalProblem, WithdrawalRejected, WithdrawalRequest, check_memo
 
 TRADER = {"role": Role.TRADER}
 
@@ -54,6 +55,7 @@ class WithdrawGuide(StatesGroup):
     asset = State()
     network = State()
     address = State()
+    memo = State()  # only for an asset that leaves with a memo
     amount = State()
 
 
@@ -160,7 +162,7 @@ async def _asset_chosen(
     account = data["account"]
     try:
         asset = await withdrawals.asset(account, text)
-        networks = await withdrawals.networks(account, asset)
+        routes = await withdrawals.routes(account, asset)
     except WithdrawalRejected as rejected:
         await _step_failed(message, problem_text(rejected))
         return
@@ -168,7 +170,8 @@ async def _asset_chosen(
         await _step_failed(message, html.escape(reason_text(exc)))
         return
     await _passed(message, bot, data, asset, picked)
-    await state.update_data({"asset": asset, "networks": networks, PICKER: None})
+    networks = routes.networks
+    await state.update_data({"asset": asset, "networks": networks, "memo": routes.memo, PICKER: None})
     if len(networks) <= 1:  # none to choose: the exchange's own, as with the one-line command
         await _ask_address(message, state, withdrawals, None)
         return
@@ -257,6 +260,23 @@ async def _address_chosen(
         return
     await _passed(message, bot, data, address, picked)
     await state.update_data({"address": address, PICKER: None})
+    if data.get("memo"):
+        await state.set_state(WithdrawGuide.memo)
+        await message.answer(ask_memo_text(asset), parse_mode=ParseMode.HTML)
+        return
+    await state.set_state(WithdrawGuide.amount)
+    await message.answer(ask_amount_text(asset), parse_mode=ParseMode.HTML)
+
+
+async def on_memo(message: Message, state: FSMContext) -> None:
+    memo = (message.text or "").strip()
+    try:
+        check_memo(memo)
+    except WithdrawalRejected as rejected:
+        await _step_failed(message, problem_text(rejected))
+        return
+    asset = (await state.get_data())["asset"]
+    await state.update_data({"memo_text": memo})
     await state.set_state(WithdrawGuide.amount)
     await message.answer(ask_amount_text(asset), parse_mode=ParseMode.HTML)
 
@@ -303,7 +323,7 @@ async def on_amount(
         return
     data = await state.get_data()
     request = WithdrawalRequest(
-        data["account"], data["asset"], amount, data["address"], None, data.get("network")
+        data["account"], data["asset"], amount, data["address"], data.get("memo_text"), data.get("network")
     )
     if await answer_preview(message, member, request, withdrawals, tz):
         await state.clear()
@@ -321,5 +341,6 @@ def build_router() -> Router:
     router.message.register(on_asset_typed, WithdrawGuide.asset, *typed, flags=TRADER)
     router.message.register(on_network_typed, WithdrawGuide.network, *typed, flags=TRADER)
     router.message.register(on_address_typed, WithdrawGuide.address, *typed, flags=TRADER)
+    router.message.register(on_memo, WithdrawGuide.memo, *typed, flags=TRADER)
     router.message.register(on_amount, WithdrawGuide.amount, *typed, flags=TRADER)
     return router

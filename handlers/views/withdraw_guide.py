@@ -77,6 +77,11 @@ def ask_address_text(asset: str, network: str | None, listed: bool) -> str:
     return heading() + " " + html.escape(where) + "\n" + html.escape(text)
 
 
+def ask_memo_text(asset: str) -> str:
+    text = _("{asset} leaves with a memo (tag) that the receiving side expects. Type the memo.")
+    return html.escape(text.format(asset=asset))
+
+
 def old_picker_text() -> str:
     return _("This choice is no longer open. Send /withdraw again.")
 

@@ -36,7 +36,7 @@ from services.withdrawals.request import (
     normalized,
 )
 from services.withdrawals.requests import WithdrawalRequests
-from services.withdrawals.terms import fetch_terms
+from services.withdrawals.terms import fetch_terms, memo_required
 
 WITHDRAWAL = "withdrawal"
 # a request ends without leaving in these states: it stops counting against the 24-hour limit
@@ -63,6 +63,12 @@ class NoStepUp:
 
     async def check(self, action: Action, approver: TeamMember, code: str | None) -> GateAnswer:
         return GateAnswer.PASS
+
+
+@dataclass(frozen=True, slots=True)
+class Routes:
+    networks: list[str]  # empty: the exchange picks one itself
+    memo: bool  # a memo (tag) must come with the address
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +137,10 @@ class WithdrawalDesk:
             raise WithdrawalRejected(WithdrawalProblem.UNKNOWN_ASSET, asset=asset)
         return asset
 
-    async def networks(self, account: str, asset: str) -> list[str]:
-        """The networks the exchange offers for the asset; empty when it picks one itself."""
-        return (await fetch_terms(self._accounts.get(account).client, asset, None)).networks
+    async def routes(self, account: str, asset: str) -> Routes:
+        """How the asset may leave the account: the networks offered, whether a memo is needed."""
+        terms = await fetch_terms(self._accounts.get(account).client, asset, None)
+        return Routes(terms.networks, memo_required(asset, terms))
 
     async def usable_addresses(self, account: str, asset: str) -> list[tuple[str, str]]:
         """(address, label) of the allowlist's addresses usable now."""

@@ -6,10 +6,13 @@ still needs another member's approval."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from decimal import Decimal
 
 import pytest
 import pytest_asyncio
 
+from sandbox.exchanges.common.seed import SeedMarket
+from sandbox.exchanges.narkasa.app import SIM_KEY
 from sandbox.telegram.client import SentMessage
 from tests.e2e.monitoring_stack import Stack, running_stack
 from tests.e2e.test_withdrawals import (
@@ -29,6 +32,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 COLD = "0x52908400098527886E0F7030069857D2E4169EE7"  # pinned on the allowlist of indodax-main's ETH
 OTHER = "0xde709f2102306220921060314715629080e2fb77"
+XRP_ADDRESS = "rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh"
 
 CONFIG = {
     "withdrawals": {
@@ -131,6 +135,21 @@ async def test_a_typed_account_and_asset_pass_their_pickers_which_then_lose_thei
             m for m in await stack.client.messages(CAROL, bot_only=True) if m.message_id == passed.message_id
         )
         assert picker.buttons == []
+
+
+async def test_an_asset_that_leaves_with_a_memo_asks_for_it(stack: Stack) -> None:
+    # Narkasa lists XRP (a market for it) and the account holds some: XRP leaves with a destination tag
+    stack.exchanges["narkasa"].app[SIM_KEY].markets["XRPUSDT"] = SeedMarket("XRP/USDT", Decimal("0.5"))
+    stack.state("narkasa").ledger.credit("alice", "XRP", Decimal(1000))
+    accounts = await stack.ask(CAROL, "/withdraw", has_text("From which account?"))
+    assets = await pick(stack, accounts, "narkasa-main", "Which asset from")
+    await stack.client.press(CAROL, CAROL, assets.message_id, text="XRP")
+    await stack.client.wait_for(CAROL, has_text("To which address? Type it."))
+    await stack.ask(CAROL, XRP_ADDRESS, has_text("XRP leaves with a memo"))
+    await refused_again(stack, "no/such memo", "The memo may hold letters, digits")
+    await stack.ask(CAROL, "104502", has_text("How much XRP?"))
+    shown = await stack.ask(CAROL, "10", has_text("Withdrawal preview: XRP"))
+    assert "Memo: 104502" in (shown.text or "") and XRP_ADDRESS in (shown.text or "")
 
 
 async def test_an_old_picker_changes_nothing(stack: Stack) -> None:
