@@ -75,6 +75,7 @@ from services.withdrawals.callbacks import WithdrawalCallbackGuard
 from services.withdrawals.desk import ApprovalGate, NoStepUp, WithdrawalDesk
 from services.withdrawals.messages import PushedMessages
 from services.withdrawals.policy import Rule, WithdrawalPolicy
+from services.withdrawals.requests import WithdrawalRequests
 from services.withdrawals.stepup import StepUpGate
 
 # How often anyone gets a reply during a Redis outage, and a group the "write to me privately" line.
@@ -141,6 +142,7 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
         market_data=MarketDataService(accounts, exchanger, fresh),
         exchanger=exchanger,
         pages=ScreenPages(redis, keys),
+        withdrawal_requests=WithdrawalRequests(redis, keys, ActionStore(redis, keys)),
     )
 
 
@@ -231,6 +233,7 @@ def build_withdrawals(
         audit,
         WithdrawalPolicy(redis, keys, rules, book),
         team,
+        WithdrawalRequests(redis, keys, actions),
         approvals_required=settings.approvals_required,
         approval_timeout_s=settings.approval_timeout_s,
         confirm_ttl_s=settings.confirm_ttl_s,
