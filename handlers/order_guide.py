@@ -21,6 +21,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.orders import answer_preview
 from handlers.pickers import PICKER, close_picker, drop_buttons, open_picker, typed_number
+from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from handlers.views.order_guide import (
     GuideCb,
@@ -38,7 +39,7 @@ from handlers.views.order_guide import (
     type_values,
     unknown_pair_text,
 )
-from handlers.views.orders import echo, type_title
+from handlers.views.orders import type_title
 from services.exchanges import errors
 from services.exchanges.models import OrderSide, OrderType
 from services.orders.desk import OrderDesk

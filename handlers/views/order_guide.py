@@ -10,7 +10,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from handlers.views import common
-from handlers.views.orders import echo, side_title, type_title
+from handlers.views.common import echo
+from handlers.views.orders import side_title, type_title
 from services.exchanges.models import OrderSide, OrderType
 from services.withdrawals.addresses import MAX_LENGTH as MAX_ADDRESS
 
