@@ -76,7 +76,8 @@ def demo_config_data(
     return {
         "telegram": {"token": DEMO_TOKEN, "api_url": api_url, "mode": "polling"},
         "redis": {"url": redis_url, "prefix": redis_prefix},
-        "web": {"host": "127.0.0.1", "port": web_port},
+        # the exchanger simulator posts each bid's status changes here, as a site calls a public URL
+        "web": {"host": "127.0.0.1", "port": web_port, "public_url": f"http://127.0.0.1:{web_port}"},
         "team": [{"telegram_id": m.telegram_id, "name": m.name, "role": m.role} for m in TEAM],
         "accounts": [account_entry(exchange) for exchange in exchanges],
         # Short so the two-step flows can be tried in a few minutes.
