@@ -88,6 +88,13 @@ def demo_config_data(
         },
         "security": {"encryption_key": DEMO_ENCRYPTION_KEY},
         "alerts": {"poll_interval_s": 5},
+        # pushes within seconds of a control route's deposit or fill (IncoreX: its default, for its
+        # wallet limit of 10 requests a minute)
+        "watchers": {
+            "indodax_interval_s": 5,
+            "narkasa_interval_s": 5,
+            "exchanger_interval_s": 5,
+        },
         "logging": {"level": log_level},
     }
 
