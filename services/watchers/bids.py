@@ -6,8 +6,9 @@ bot the proxy picks; the document gives such a post no signature, so it is only 
 (one the bot created and still follows, else the post is refused and audited) is looked up with
 ``bid_info`` by the leader within a second, before anyone is told. And every open bid is looked up at the
 account's interval, in case a post never comes. What was told is the bid's status, kept per action in
-Redis and changed in one atomic step, so the change is told once whichever source or copy sees it first;
-the status shown when the bid was created is the starting point. A bid in a final status leaves
+Redis and changed in one atomic step with the time its look-up began, so a change is told once whichever
+source or copy sees it first, and an older answer never after a newer one; the status shown when the bid
+was created is the starting point. A bid in a final status leaves
 ``submitted``.
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -33,7 +33,7 @@ from services.exchanges.exchanger.callback import OK, REFUSED, BidUpdates
 from services.exchanges.exchanger.client import ExchangerClient
 from services.exchanges.exchanger.models import Bid
 from services.redis_client import Keys
-from services.watchers.seen import KEEP_S, SeenTransfers
+from services.watchers.seen import KEEP_S
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,23 @@ HINT_TICK_S = 1.0
 #: bids looked up at most per poll (the least recently looked at first), so one account's background
 #: requests stay within its budget however many bids are open
 MAX_PER_POLL = 10
-# one lookup of a bid at a time, so an older answer is never told after a newer one; a copy that dies
-# holding it frees it after this long (longer than a read with its retries)
-_LOCK_MS = 60_000
+
+# Settles one look-up: the status told, unless a look-up begun later has settled already (an older
+# answer is never told after a newer one, whichever copy or source had it). Answers the status told
+# before ('' when none), or nothing when there is nothing to tell.
+# KEYS: statuses told (hash), look-ups settled (sorted set: action id -> when that look-up began)
+# ARGV: action id, status, when this look-up began (Redis time), seconds to keep both
+_SETTLE = """
+local last = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if last and tonumber(last) >= tonumber(ARGV[3]) then return false end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old == ARGV[2] then return false end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return old or ''
+"""
 # actor of the audit entry when the post names no bid of ours
 NOBODY = 0
 
@@ -73,8 +87,8 @@ async def open_bids(store: ActionStore, account: str) -> list[Action]:
 class _Names:
     def __init__(self, keys: Keys, account: str) -> None:
         self.hints = keys("watch", "bids", account, "hints")  # bid ids a callback named
+        self.told = keys("watch", "bids", account, "status")  # action id -> status told
         self.looked = keys("watch", "bids", account, "looked")  # action id -> when last looked up
-        self.lock = lambda action_id: keys("watch", "bids", account, "lock", action_id)
 
 
 class BidTracker:
@@ -85,16 +99,13 @@ class BidTracker:
         redis: Redis,
         keys: Keys,
         tell: Tell,
-        *,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         self.account = account
         self._store = store
         self._redis = redis
         self._names = _Names(keys, account.name)
-        self._told = SeenTransfers(redis, keys, "bids", account.name)
+        self._settle_script = redis.register_script(_SETTLE)
         self._tell = tell
-        self._clock = clock
 
     async def poll(self) -> None:
         """Every open bid, the least recently looked at first, at most MAX_PER_POLL of them."""
@@ -104,12 +115,11 @@ class BidTracker:
         looked = await self._redis.zmscore(self._names.looked, [a.id for a in bids])
         order = sorted(zip(bids, looked, strict=True), key=lambda pair: pair[1] or 0.0)
         for action, _ in order[:MAX_PER_POLL]:
-            if await self._look_up(action) is None:
+            if not await self._look_up(action):
                 return
 
     async def hinted(self) -> None:
-        """The bids callbacks named since the last tick; one being looked up elsewhere is kept for the
-        next tick."""
+        """The bids callbacks named since the last tick."""
         named: list[str] = await self._redis.spop(self._names.hints, MAX_PER_POLL)  # type: ignore[misc]
         if not named:
             return
@@ -118,34 +128,27 @@ class BidTracker:
             action = by_bid.get(bid_id)
             if action is None:
                 continue  # ended meanwhile: told already
-            looked = await self._look_up(action)
-            if looked is None:
+            if not await self._look_up(action):
                 return  # the site does not answer: the poll at the interval looks them up
-            if not looked:
-                await self._redis.sadd(self._names.hints, bid_id)  # type: ignore[misc]
 
-    async def _look_up(self, action: Action) -> bool | None:
-        """True when looked up; False when another look-up of it is under way; None on an exchange error."""
-        lock = self._names.lock(action.id)
-        if not await self._redis.set(lock, "1", nx=True, px=_LOCK_MS):
-            return False
+    async def _look_up(self, action: Action) -> bool:
+        """False when the site did not answer."""
+        seconds, micros = await self._redis.time()
+        began = seconds + micros / 1_000_000  # Redis' clock: one for every copy
+        client = self.account.client
+        assert isinstance(client, ExchangerClient)
         try:
-            client = self.account.client
-            assert isinstance(client, ExchangerClient)
-            try:
-                bid = await client.bid_info(bid_id=action.exchange_id)
-            except errors.ExchangeError as exc:
-                log.warning("bid tracker %s: bid %s: %s", self.account.name, action.exchange_id, exc)
-                return None
-            await self._redis.zadd(self._names.looked, {action.id: self._clock()})
-            await self._redis.expire(self._names.looked, KEEP_S)
-            await self._settle(action, bid)
-            return True
-        finally:
-            await self._redis.delete(lock)
+            bid = await client.bid_info(bid_id=action.exchange_id)
+        except errors.ExchangeError as exc:
+            log.warning("bid tracker %s: bid %s: %s", self.account.name, action.exchange_id, exc)
+            return False
+        await self._settle(action, bid, began)
+        return True
 
-    async def _settle(self, action: Action, bid: Bid) -> None:
-        before = await self._told.record(action.id, bid.status.value)
+    async def _settle(self, action: Action, bid: Bid, began: float) -> None:
+        keys = [self._names.told, self._names.looked]
+        told = await self._settle_script(keys=keys, args=[action.id, bid.status.value, repr(began), KEEP_S])
+        before = None if told is None else str(told)
         if before == "":  # first look: the status shown when the bid was created was told then
             before = action.result.get("status", "")
         if before is not None and before != bid.status.value:
@@ -155,7 +158,6 @@ class BidTracker:
             await self._store.move(
                 action.id, ActionState.COMPLETED, {"result": result}, only_from=[ActionState.SUBMITTED]
             )
-            await self._redis.zrem(self._names.looked, action.id)
 
 
 class BidCallbacks:

@@ -145,3 +145,21 @@ async def test_a_callback_naming_no_bid_of_ours_is_refused_and_audited(
     (entry,) = await audit.latest(action="bid.callback")
     assert entry.details["reason"] == reason and entry.details["answer"] == "refused"
     assert sim.core.stats()["requests"].get("bid_info", 0) == 0  # refused without asking the site
+
+
+async def test_an_older_answer_settled_after_a_newer_one_is_not_told(
+    site: tuple[Account, ExchangerSite], redis: Redis, keys: Keys
+) -> None:
+    account, sim = site
+    store = ActionStore(redis, keys)
+    action = await created_bid(account, store)
+    client = account.client
+    assert isinstance(client, ExchangerClient)
+    older = await client.bid_info(bid_id=action.exchange_id)  # "new", read first...
+    sim.bids.move(sim.bids.bids[action.exchange_id], BidStatus.PAYED)
+    newer = await client.bid_info(bid_id=action.exchange_id)
+    told = Told()
+    tracker = BidTracker(account, store, redis, keys, told)
+    await tracker._settle(action, newer, began=2.0)
+    await tracker._settle(action, older, began=1.0)  # ... but settled last (another copy, a slow answer)
+    assert told.statuses == [(CAROL, "payed")]
