@@ -162,7 +162,13 @@ def build_services(
     twofactor = TwoFactor(redis, keys, config.security.encryption_key.get_secret_value())
     withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys, twofactor)
     monitoring = build_monitoring(config, accounts, redis, keys)
-    bids = BidDesk(monitoring.exchanger, actions, audit, confirm_ttl_s=config.orders.confirm_ttl_s)
+    bids = BidDesk(
+        monitoring.exchanger,
+        actions,
+        audit,
+        confirm_ttl_s=config.orders.confirm_ttl_s,
+        callback_url=lambda account: config.web.callback_url("exchanger", account),
+    )
     # a "no such order" is believed once the request cannot still be on its way
     lookup = OrderLookup(accounts, actions, not_found_after_s=config.exchanges.request_timeout_s)
     reconciler = Reconciler(

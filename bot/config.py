@@ -85,6 +85,17 @@ def _format_host_port(address: tuple[str, int]) -> str:
 
 HostPort = Annotated[tuple[str, int], BeforeValidator(_parse_host_port), PlainSerializer(_format_host_port)]
 HttpUrl = Annotated[str, _url_checker("http", "https")]
+
+
+def _empty_or_url(value: Any) -> Any:
+    if value == "":
+        return value
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be empty or a URL starting with http:// or https://")
+    return value.rstrip("/")
+
+
 WsUrl = Annotated[str, _url_checker("ws", "wss")]
 
 
@@ -183,6 +194,12 @@ class RedisConfig(Section):
 class WebConfig(Section):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    # the bot's public base URL (behind a TLS proxy): exchanges that are told where to call back (an
+    # exchanger site, per bid) get it plus /callbacks/<exchange>/<account>; empty: they are polled only
+    public_url: Annotated[str, BeforeValidator(_empty_or_url)] = ""
+
+    def callback_url(self, exchange: str, account: str) -> str | None:
+        return f"{self.public_url}/callbacks/{exchange}/{account}" if self.public_url else None
 
 
 class TeamMemberConfig(Section):
@@ -389,6 +406,9 @@ class WatchersConfig(Section):
     incorex_interval_s: Annotated[float, Field(ge=12, le=3600)] = 60.0
     indodax_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
     narkasa_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
+    # exchanger sites: each open bid made through the bot is looked up (bid_info) at most once per
+    # interval, at most 10 a poll: 20 a minute, under half of the 90 a minute we allow ourselves
+    exchanger_interval_s: Annotated[float, Field(ge=1, le=3600)] = 30.0
     # after a time with no copy running, deposits up to this many hours old are still told (IncoreX
     # serves at most 9 days back)
     catch_up_h: Annotated[float, Field(ge=1, le=192)] = 48.0

@@ -1,7 +1,7 @@
 """Watchers as background work, on the scheduler at each exchange's interval: per account, deposits and
 withdrawals made outside the bot (pushed to the admins and the team group), and a tracker of the bot's
-own withdrawals (pushed to the requester and the approvers) and of its orders' fills (pushed to the member
-who placed the order)."""
+own withdrawals (pushed to the requester and the approvers), of its orders' fills (pushed to the member
+who placed the order) and of its exchanger bids (pushed to the member who created the bid)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from redis.asyncio import Redis
 from bot.config import WatchersConfig
 from bot.notify import Notifier
 from bot.scheduler import Scheduler
-from handlers.views.watchers import fill_text, transfer_text, withdrawal_news_text
+from handlers.views.watchers import bid_news_text, fill_text, transfer_text, withdrawal_news_text
 from services.accounts import AccountRegistry
 from services.actions.store import ActionStore
 from services.notify_settings import Kind
 from services.redis_client import Keys
 from services.team import Role, TeamDirectory
+from services.watchers.bids import HINT_TICK_S, BidNews, BidTracker, follows_bids
 from services.watchers.fills import FillNews, FillTracker, follows_fills
 from services.watchers.transfers import TransferNews, TransferWatcher, watches_deposits, watches_withdrawals
 from services.watchers.withdrawals import BotWithdrawals, WithdrawalNews, WithdrawalTracker
@@ -41,6 +42,12 @@ class WatcherPushes:
         member = self._team.get(news.action.member_id)
         if member is not None:
             await self._notifier.notify(member, lambda _recipient: fill_text(news), Kind.FILLS)
+
+    async def bid(self, news: BidNews) -> None:
+        """The member who created the bid."""
+        member = self._team.get(news.action.member_id)
+        if member is not None:
+            await self._notifier.notify(member, lambda _recipient: bid_news_text(news), Kind.FILLS)
 
     async def transfer(self, news: TransferNews) -> None:
         """A deposit, or a withdrawal made outside the bot: to the admins (and the team group, queued once
@@ -80,3 +87,8 @@ def schedule_watchers(
         if follows_fills(account) and account.exchange != "narkasa":
             fills = FillTracker(account, actions, redis, keys, pushes.fill)
             scheduler.every(f"fills:{account.name}", interval, fills.poll)
+        if follows_bids(account):
+            bids = BidTracker(account, actions, redis, keys, pushes.bid)
+            scheduler.every(f"bids:{account.name}", interval, bids.poll)
+            # the bids the site's callbacks named, looked up within a tick (a callback alone is no proof)
+            scheduler.every(f"bid-hints:{account.name}", HINT_TICK_S, bids.hinted)

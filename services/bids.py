@@ -9,6 +9,7 @@ A bid whose ``api_actions.cancel`` is "api" can be cancelled the same way.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -68,12 +69,21 @@ class BidCancelPreviewed:
 
 class BidDesk:
     def __init__(
-        self, exchanger: ExchangerDesk, store: ActionStore, audit: AuditLog, *, confirm_ttl_s: float
+        self,
+        exchanger: ExchangerDesk,
+        store: ActionStore,
+        audit: AuditLog,
+        *,
+        confirm_ttl_s: float,
+        callback_url: Callable[[str], str | None] = lambda account: None,
     ) -> None:
+        """``callback_url``: where the site is asked to post an account's bid status changes (None: the
+        bid tracker polls only)."""
         self._exchanger = exchanger
         self._store = store
         self._audit = audit
         self._confirm_ttl_s = confirm_ttl_s
+        self._callback_url = callback_url
 
     def _client(self, account: str) -> ExchangerClient:
         client = self._exchanger.sites(account)[0].client
@@ -145,6 +155,7 @@ class BidDesk:
             Decimal(params["amount"]),
             account_to=params.get("payout") or None,
             api_id=action.idempotency_key,
+            callback_url=self._callback_url(action.account),
         )
         return Executed(
             exchange_id=bid.id, result={"status": bid.status.value, "get": wire_text(bid.amount_get)}

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.exchanger import bid_status_text
 from handlers.views.history import side_text, transfer_status_text
 from handlers.views.numbers import amount
 from services.exchanges.models import TransferStatus
+from services.watchers.bids import BidNews
 from services.watchers.explorers import explorer_url
 from services.watchers.fills import FillNews
 from services.watchers.transfers import TransferNews
@@ -98,3 +100,19 @@ def fill_text(news: FillNews) -> str:
         lines.append(_("Average price: {price}").format(price=amount(order.average)))
     lines.append(_("Id: {id}").format(id=html.escape(order.id)))
     return "\n".join(lines)
+
+
+def bid_news_text(news: BidNews) -> str:
+    bid = news.bid
+    mark = "✅" if bid.status.value == "success" else ("✖️" if bid.is_final else "🔁")
+    head = _("{mark} Bid {bid_id} on {account} is now {status}").format(
+        mark=mark,
+        bid_id=f"#{html.escape(bid.id)}",
+        account=html.escape(news.action.account),
+        status=f"{html.escape(bid_status_text(bid.status))} <code>{html.escape(bid.status.value)}</code>",
+    )
+    rows = [
+        (_("You give"), f"{amount(bid.amount_give)} {html.escape(bid.give_code)}"),
+        (_("You get"), f"{amount(bid.amount_get)} {html.escape(bid.get_code)}"),
+    ]
+    return "\n".join([head, *(f"{html.escape(label)}: {value}" for label, value in rows)])

@@ -576,3 +576,14 @@ def test_watcher_intervals_default_under_half_of_each_limit_and_incorex_cannot_p
     assert watchers.interval_s("indodax") == 15 and watchers.interval_s("narkasa") == 15
     problems = _problems(_base(watchers={"incorex_interval_s": 1}))
     assert len(problems) == 1 and problems[0].startswith("watchers.incorex_interval_s")
+
+
+def test_the_public_url_makes_each_accounts_callback_url() -> None:
+    web = parse_config(_base(web={"public_url": "https://bot.example.com/"})).web
+    assert web.callback_url("exchanger", "exchanger-main") == (
+        "https://bot.example.com/callbacks/exchanger/exchanger-main"
+    )
+    assert parse_config(_base()).web.callback_url("exchanger", "exchanger-main") is None
+    assert _problems(_base(web={"public_url": "bot.example.com"})) == [
+        "web.public_url: must be empty or a URL starting with http:// or https://"
+    ]
