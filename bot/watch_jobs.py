@@ -34,7 +34,7 @@ class WatcherPushes:
         told = [self._team.get(news.action.member_id), *await self._withdrawals.approved_by(news.action.id)]
         for member in {m.telegram_id: m for m in told if m is not None}.values():
             await self._notifier.notify(
-                member, lambda _recipient: withdrawal_news_text(news), Kind.WITHDRAWALS
+                member, lambda _recipient: withdrawal_news_text(news), Kind.WITHDRAWALS, once=news.event
             )
 
     async def fill(self, news: FillNews) -> None:
@@ -47,7 +47,9 @@ class WatcherPushes:
         """The member who created the bid."""
         member = self._team.get(news.action.member_id)
         if member is not None:
-            await self._notifier.notify(member, lambda _recipient: bid_news_text(news), Kind.FILLS)
+            await self._notifier.notify(
+                member, lambda _recipient: bid_news_text(news), Kind.FILLS, once=news.event
+            )
 
     async def transfer(self, news: TransferNews) -> None:
         """A deposit, or a withdrawal made outside the bot: to the admins (and the team group, queued once
@@ -55,7 +57,9 @@ class WatcherPushes:
         kind = Kind.WITHDRAWALS if news.outgoing else Kind.DEPOSITS
         for member in self._team:
             if member.role >= Role.ADMIN:
-                await self._notifier.notify(member, lambda _recipient: transfer_text(news), kind)
+                await self._notifier.notify(
+                    member, lambda _recipient: transfer_text(news), kind, once=news.event
+                )
 
 
 def schedule_watchers(

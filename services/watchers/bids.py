@@ -45,12 +45,18 @@ MAX_PER_POLL = 10
 
 # Settles one look-up: the status told, unless a look-up begun later has settled already (an older
 # answer is never told after a newer one, whichever copy or source had it). Answers the status told
-# before ('' when none), or nothing when there is nothing to tell.
+# before ('' when none), or nothing when there is nothing to tell. With ARGV[5] = "ask" it only answers,
+# writing nothing: the news is told between asking and settling, so a crash loses no push.
 # KEYS: statuses told (hash), look-ups settled (sorted set: action id -> when that look-up began)
-# ARGV: action id, status, when this look-up began (Redis time), seconds to keep both
+# ARGV: action id, status, when this look-up began (Redis time), seconds to keep both, "ask" or "settle"
 _SETTLE = """
 local last = redis.call('ZSCORE', KEYS[2], ARGV[1])
 if last and tonumber(last) >= tonumber(ARGV[3]) then return false end
+if ARGV[5] == 'ask' then
+  local told = redis.call('HGET', KEYS[1], ARGV[1])
+  if told == ARGV[2] then return false end
+  return told or ''
+end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -67,6 +73,11 @@ NOBODY = 0
 class BidNews:
     action: Action
     bid: Bid
+
+    @property
+    def event(self) -> str:
+        """Names this news, so telling it twice pushes it once."""
+        return f"bid:{self.action.id}:{self.bid.status.value}"
 
 
 Tell = Callable[[BidNews], Awaitable[None]]
@@ -147,12 +158,15 @@ class BidTracker:
 
     async def _settle(self, action: Action, bid: Bid, began: float) -> None:
         keys = [self._names.told, self._names.looked]
-        told = await self._settle_script(keys=keys, args=[action.id, bid.status.value, repr(began), KEEP_S])
+        args = [action.id, bid.status.value, repr(began), KEEP_S]
+        told = await self._settle_script(keys=keys, args=[*args, "ask"])
         before = None if told is None else str(told)
         if before == "":  # first look: the status shown when the bid was created was told then
             before = action.result.get("status", "")
+        # told before it is settled: a crash in between tells it again, and the outbox queues it once
         if before is not None and before != bid.status.value:
             await self._tell(BidNews(action, bid))
+        await self._settle_script(keys=keys, args=[*args, "settle"])
         if bid.is_final:
             result = json.dumps({"status": bid.status.value, "get": wire_text(bid.amount_get)})
             await self._store.move(

@@ -2,8 +2,9 @@
 
 Each account's withdrawal actions in ``submitted`` are looked up at the exchange: IncoreX by
 ``withdraw_get_txid`` until a txid appears, then in its wallet history (matched by txid) for the final
-status; the others in their withdrawal history, matched by the id the exchange gave. The txid is told once
-(remembered in Redis); the final state once, by whichever poll moves the action out of ``submitted``.
+status; the others in their withdrawal history, matched by the id the exchange gave. Each is told before it is
+recorded (the txid in Redis, the final state by moving the action out of ``submitted``), and a news told
+twice is queued once, so a crash in between neither loses nor doubles a push.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ class WithdrawalNews:
     txid: str | None
     status: TransferStatus  # pending: only the txid is news
 
+    @property
+    def event(self) -> str:
+        """Names this news, so telling it twice pushes it once."""
+        return f"bot-withdrawal:{self.action.id}:{self.status.value}:{self.txid or ''}"
+
 
 Tell = Callable[[WithdrawalNews], Awaitable[None]]
 
@@ -89,17 +95,21 @@ class WithdrawalTracker:
     async def _settle(self, action: Action, found: Found) -> None:
         if found.txid and action.result.get("txid") != found.txid:
             await self._store.add_result(action.id, {"txid": found.txid})  # /withdrawals shows it
-        new_txid = bool(found.txid) and await self._txids.record(action.id, found.txid or "") == ""
+        new_txid = bool(found.txid) and await self._txids.told(action.id) is None
         final = _FINAL.get(found.status)
-        moved = final is not None and await self._store.move(
-            action.id,
-            final,
-            {"error": found.status.value} if final is ActionState.FAILED else None,
-            only_from=[ActionState.SUBMITTED],
-        )
-        if new_txid or moved:
-            status = found.status if moved else TransferStatus.PENDING
+        # told before it is recorded: a crash in between tells it again, and the outbox queues it once
+        if new_txid or final is not None:
+            status = found.status if final is not None else TransferStatus.PENDING
             await self._tell(WithdrawalNews(action, found.txid, status))
+        if found.txid:
+            await self._txids.record(action.id, found.txid)
+        if final is not None:
+            await self._store.move(
+                action.id,
+                final,
+                {"error": found.status.value} if final is ActionState.FAILED else None,
+                only_from=[ActionState.SUBMITTED],
+            )
 
     async def _look_up(self, action: Action) -> Found | None:
         since = datetime.fromtimestamp(
