@@ -1,23 +1,27 @@
 """Watchers as background work, on the scheduler at each exchange's interval: per account, deposits and
 withdrawals made outside the bot (pushed to the admins and the team group), and a tracker of the bot's
-own withdrawals (pushed to the requester and the approvers) and of its orders' fills (pushed to the member
-who placed the order)."""
+own withdrawals (pushed to the requester and the approvers), and order fills (pushed to the member who
+placed the order through the bot, the others to the admins and the team group); on Narkasa the user
+stream, run while this copy leads, reports fills and starts deposit looks, the polls standing in while it
+is down."""
 
 from __future__ import annotations
 
 from redis.asyncio import Redis
 
 from bot.config import WatchersConfig
-from bot.notify import Notifier
+from bot.notify import Notifier, Render
 from bot.scheduler import Scheduler
 from handlers.views.watchers import fill_text, transfer_text, withdrawal_news_text
-from services.accounts import AccountRegistry
+from services.accounts import Account, AccountRegistry
 from services.actions.store import ActionStore
+from services.exchanges.narkasa.client import NarkasaClient
 from services.notify_settings import Kind
 from services.redis_client import Keys
 from services.team import Role, TeamDirectory
-from services.watchers.fills import FillNews, FillTracker, follows_fills
+from services.watchers.fills import FillNews, FillWatcher, follows_fills
 from services.watchers.transfers import TransferNews, TransferWatcher, watches_deposits, watches_withdrawals
+from services.watchers.user_stream import UserStream
 from services.watchers.withdrawals import BotWithdrawals, WithdrawalNews, WithdrawalTracker
 from services.withdrawals.desk import WithdrawalDesk
 
@@ -37,18 +41,24 @@ class WatcherPushes:
             )
 
     async def fill(self, news: FillNews) -> None:
-        """The member who placed the order."""
+        """The member who placed the order through the bot; an order placed elsewhere like a deposit."""
+        if news.action is None:
+            await self._to_admins(lambda _recipient: fill_text(news), Kind.FILLS)
+            return
         member = self._team.get(news.action.member_id)
         if member is not None:
             await self._notifier.notify(member, lambda _recipient: fill_text(news), Kind.FILLS)
 
     async def transfer(self, news: TransferNews) -> None:
-        """A deposit, or a withdrawal made outside the bot: to the admins (and the team group, queued once
-        however many admins are told: Notifier.notify)."""
+        """A deposit, or a withdrawal made outside the bot."""
         kind = Kind.WITHDRAWALS if news.outgoing else Kind.DEPOSITS
+        await self._to_admins(lambda _recipient: transfer_text(news), kind)
+
+    async def _to_admins(self, render: Render, kind: Kind) -> None:
+        """To the admins (and the team group, queued once however many admins are told: Notifier.notify)."""
         for member in self._team:
             if member.role >= Role.ADMIN:
-                await self._notifier.notify(member, lambda _recipient: transfer_text(news), kind)
+                await self._notifier.notify(member, render, kind)
 
 
 def schedule_watchers(
@@ -64,6 +74,7 @@ def schedule_watchers(
     ours = BotWithdrawals(actions, catch_up_s=catch_up_s)
     for account in accounts:
         interval = settings.interval_s(account.exchange)
+        deposits = None
         if watches_deposits(account):
             deposits = TransferWatcher(account, redis, keys, pushes.transfer, catch_up_s=catch_up_s)
             scheduler.every(f"deposits:{account.name}", interval, deposits.poll)
@@ -76,7 +87,25 @@ def schedule_watchers(
                 account, actions, redis, keys, pushes.withdrawal, catch_up_s=catch_up_s
             )
             scheduler.every(f"withdrawals:{account.name}", interval, tracker.poll)
-        # Narkasa looks up open orders only: its fills are for its user stream to tell
-        if follows_fills(account) and account.exchange != "narkasa":
-            fills = FillTracker(account, actions, redis, keys, pushes.fill)
-            scheduler.every(f"fills:{account.name}", interval, fills.poll)
+        if follows_fills(account):
+            schedule_fills(scheduler, account, pushes, redis, keys, settings, actions, deposits)
+
+
+def schedule_fills(
+    scheduler: Scheduler,
+    account: Account,
+    pushes: WatcherPushes,
+    redis: Redis,
+    keys: Keys,
+    settings: WatchersConfig,
+    actions: ActionStore,
+    deposits: TransferWatcher | None,
+) -> None:
+    fills = FillWatcher(account, actions, redis, keys, pushes.fill, every_order=settings.all_orders)
+    interval = settings.interval_s(account.exchange)
+    if isinstance(account.client, NarkasaClient):
+        stream = UserStream(account.client, fills, deposits)
+        scheduler.every(f"fills:{account.name}", interval, stream.poll)
+        scheduler.on_stop(stream.close)
+    else:
+        scheduler.every(f"fills:{account.name}", interval, fills.poll)

@@ -89,10 +89,20 @@ def test_a_fill_tells_the_order_and_whether_it_filled_in_full(i18n: I18n) -> Non
             id="77", symbol="BTC/IDR", side=OrderSide.BUY, type=OrderType.LIMIT, status=status,
             amount=Decimal("0.002"), filled=Decimal(filled), average=Decimal("900000000"),
         )  # fmt: skip
-        return FillNews(action, placed)
+        return FillNews("indodax-main", placed, action)
 
     with i18n.context(), i18n.use_locale("en"):
         part = fill_text(order("0.001", OrderStatus.OPEN))
         full = fill_text(order("0.002", OrderStatus.CLOSED))
     assert "partly filled: buy 0.001 of 0.002 BTC/IDR on indodax-main" in part
     assert "Your order filled: buy 0.002 BTC/IDR on indodax-main" in full and "900,000,000" in full
+
+
+def test_a_fill_of_an_order_placed_outside_the_bot_names_the_account(i18n: I18n) -> None:
+    placed = Order(
+        id="78", symbol="BTC/USDT", side=OrderSide.SELL, type=OrderType.LIMIT, status=OrderStatus.OPEN,
+        amount=Decimal("0.5"), filled=Decimal("0.2"),
+    )  # fmt: skip
+    with i18n.context(), i18n.use_locale("ru"):
+        text = fill_text(FillNews("narkasa-main", placed, None))
+    assert "Ордер частично исполнен на narkasa-main: продажа 0,2 из 0,5 BTC/USDT" in text
