@@ -36,7 +36,8 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
 
 
 def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
+    # a line that ends the text matches with its newline too
+    return lambda m: m.text is not None and all(n in m.text + "\n" for n in needles)
 
 
 def below(stack: Stack, exchange: str, factor: str) -> Decimal:
@@ -96,8 +97,8 @@ async def test_a_fill_is_told_once_to_the_placer_and_one_outside_the_bot_to_the_
     await seen_open(stack, account, ours, on_site.id)
     await move_price(stack, exchange, below(stack, exchange, "0.9"))
 
-    filled = has_text("Your order filled", f"0.001 {pair} on {account}", f"Id: {ours}")
-    outside = has_text(f"Order filled on {account}", f"0.002 {pair}", f"Id: {on_site.id}")
+    filled = has_text("Your order filled", f"0.001 {pair} on {account}", f"\nId: {ours}\n")
+    outside = has_text(f"Order filled on {account}", f"0.002 {pair}", f"\nId: {on_site.id}\n")
     await stack.client.wait_for(CAROL, filled, since=0, timeout=60)
     await stack.client.wait_for(ALICE, outside, since=0, timeout=60)
     assert await told(stack, CAROL, filled) == 1
