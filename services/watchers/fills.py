@@ -116,6 +116,8 @@ class FillWatcher:
         """One report of an order, from a poll or from the user stream: a fill past the last one told is
         told once; an order placed through the bot that ended is done being followed."""
         action = (ours if ours is not None else await self._ours()).get(order.id)
+        if action is None and not self._every_order:
+            return
         floor = Decimal(action.result.get("filled", "0") or "0") if action else Decimal(0)
         if await self.orders.tell_fill(order, floor) and not silent:
             await self._tell(FillNews(self.account.name, order, action))

@@ -10,9 +10,9 @@ repeat an update after a restart gives its own ``OrderMemory``, kept elsewhere);
 after a reconnect, and after a start when the memory knows orders from before. Every order update (from
 the socket or from the resync) passes the memory, which lets each state change through once: a final
 state is never followed by another, and a report that is not newer than the last one (same status and
-fill, or less filled) is dropped. An order that was open before the gap and is not
-open after it was filled or cancelled meanwhile; Narkasa has no order lookup, so the user's trades since
-the order was placed (same pair and side, at its price or better) tell which.
+fill, or less filled) is dropped. An order that was open before the gap and is not open after it was
+filled or cancelled meanwhile; Narkasa has no order lookup, so the user's trades since the order was
+placed (same pair and side, at its price or better) tell which.
 """
 
 from __future__ import annotations
@@ -337,22 +337,12 @@ class OrderMemory(Protocol):
         ...
 
     async def open_orders(self, seen_before: float) -> list[Order]:
-        """Orders last reported open, first reported before ``seen_before`` (``time.time()``)."""
+        """Orders last reported open, that report made before ``seen_before`` (``time.time()``)."""
         ...
 
     async def known(self) -> bool:
         """Whether it holds what an earlier run reported (a first connection then resyncs aloud)."""
         ...
-
-
-def is_news(known: Order | None, known_raw: str, order: Order, raw_status: str) -> bool:
-    """A report is news unless the order already ended, or it is not newer than the last one (same status
-    and fill, or less filled)."""
-    return known is None or not (
-        known_raw in FINAL_STATUSES
-        or order.filled < known.filled
-        or (raw_status == known_raw and order.filled == known.filled)
-    )
 
 
 @dataclass(frozen=True)
@@ -373,7 +363,11 @@ class OrderTracker:
         if not order.id:
             return True
         known = self._orders.get(order.id)
-        if known is not None and not is_news(known.order, known.raw_status, order, event.raw_status):
+        if known is not None and (
+            known.raw_status in FINAL_STATUSES
+            or order.filled < known.order.filled
+            or (event.raw_status == known.raw_status and order.filled == known.order.filled)
+        ):
             return False
         self._orders[order.id] = Known(order, event.raw_status, time.time())
         self._orders.move_to_end(order.id)

@@ -117,3 +117,26 @@ async def test_an_order_placed_and_filled_between_two_looks_is_told(
     assert [(n.action.id if n.action else None, n.order.filled, n.complete) for n in told] == [
         (ours, AMOUNT, True)
     ]
+
+
+async def test_without_all_orders_only_the_bots_orders_are_told(
+    registry: tuple[AccountRegistry, SimExchangeState, str], redis: Redis, keys: Keys
+) -> None:
+    accounts, state, pair = registry
+    (account,) = list(accounts)
+    store = ActionStore(redis, keys)
+    told: list[FillNews] = []
+
+    async def tell(news: FillNews) -> None:
+        told.append(news)
+
+    watcher = FillWatcher(account, store, redis, keys, tell, every_order=False)
+    await watcher.poll()
+    mid = state.book(pair).reference_price()
+    assert mid is not None
+    ours = await place_through_the_bot(store, account, pair, (mid * Decimal("0.9")).quantize(1))
+    state.place_order(DEMO_ACCOUNT, pair, "buy", "limit", AMOUNT, (mid * Decimal("0.9")).quantize(1))
+    await watcher.poll()
+    state.reprice(pair, mid * Decimal("0.8"))
+    await watcher.poll()
+    assert [n.action.id if n.action else None for n in told] == [ours]
