@@ -101,6 +101,8 @@ def schedule_fills(
     actions: ActionStore,
     deposits: TransferWatcher | None,
 ) -> None:
+    """Polls of the account's orders; on Narkasa its user stream, kept running by the same job (the polls
+    only while it is down) and closed when this copy stops leading."""
     fills = FillWatcher(account, actions, redis, keys, pushes.fill, every_order=settings.all_orders)
     interval = settings.interval_s(account.exchange)
     if isinstance(account.client, NarkasaClient):
