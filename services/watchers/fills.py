@@ -5,7 +5,8 @@ A poll reads the account's open orders; an order known open before and no longer
 the exchange says how: its order lookup (Indodax, Iqfinex), the order's trades (IncoreX), or the account's
 trades since it was placed (Narkasa, which lists open orders only; its user stream reports the same
 changes through ``report`` while it is connected). Orders placed through the bot are followed whether or
-not they were ever seen open, and leave ``submitted`` when they end.
+not they were ever seen open, and leave ``submitted`` when they end. Another order placed and ended
+between two looks is seen on Iqfinex only, whose closed orders of every pair come in one request.
 
 What was reported and what was told live in Redis (``KnownOrders``). The first look at an account only
 records: a fill from before the bot watched is not news, but the fill shown to the member when placing an
@@ -31,12 +32,14 @@ from services.actions.store import ActionStore
 from services.exchanges import errors
 from services.exchanges.capabilities import Capability
 from services.exchanges.incorex.client import IncorexClient
+from services.exchanges.iqfinex.client import IqfinexClient
 from services.exchanges.models import Order, OrderSide, OrderStatus, OrderType
 from services.exchanges.narkasa.client import NarkasaClient
 from services.exchanges.narkasa.stream import closed_by_trades
 from services.orders.desk import ORDER, order_facts
 from services.redis_client import Keys
 from services.watchers.orders import ENDED, KnownOrders
+from services.watchers.transfers import OVERLAP_S
 
 log = logging.getLogger(__name__)
 
@@ -81,17 +84,18 @@ class FillWatcher:
     async def poll(self) -> None:
         """One look at the account's orders; an exchange error leaves everything for the next look."""
         began = self._clock()
-        first = not await self.orders.known()
+        cursor = await self.orders.cursor()
         ours = await self._ours()
         if self._every_order or ours:
             try:
-                await self._look(began, ours, first)
+                await self._look(began, ours, cursor)
             except errors.ExchangeError as exc:
                 log.warning("fill watcher %s: %s", self.account.name, exc)
                 return
         await self.orders.looked(began)
 
-    async def _look(self, began: float, ours: dict[str, Action], first: bool) -> None:
+    async def _look(self, began: float, ours: dict[str, Action], cursor: float | None) -> None:
+        first = cursor is None
         open_now = await self._open_orders()
         for order in open_now:
             if self._every_order or order.id in ours:
@@ -109,6 +113,15 @@ class FillWatcher:
                 gone[action.exchange_id] = _placed(action)
         for order in await self._ended(list(gone.values())):
             await self.report(order, ours=ours)
+        client = self.account.client
+        if self._every_order and isinstance(client, IqfinexClient):
+            # its closed orders of every pair come in one request: an order placed and ended between
+            # two looks is there (the first look only records those of the overlap before it)
+            since = (began if cursor is None else cursor) - OVERLAP_S
+            for order in await client.fetch_closed_orders():
+                placed = order.timestamp.timestamp() if order.timestamp else began
+                if order.id not in gone and placed >= since:
+                    await self.report(order, silent=first and order.id not in ours, ours=ours)
 
     async def report(
         self, order: Order, *, silent: bool = False, ours: dict[str, Action] | None = None

@@ -102,6 +102,11 @@ class KnownOrders:
             if await self._replace(self._told, order.id, before, format(order.filled, "f")):
                 return True
 
+    async def cursor(self) -> float | None:
+        """When the last complete look began; None before the first one."""
+        raw = await self._redis.get(self._cursor)
+        return None if raw is None else float(raw)
+
     async def looked(self, at: float) -> None:
         """A complete look at the account's orders: what is known from now on is not all new."""
         await self._redis.set(self._cursor, repr(at), ex=KEEP_S)

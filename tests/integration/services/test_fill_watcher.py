@@ -140,3 +140,38 @@ async def test_without_all_orders_only_the_bots_orders_are_told(
     state.reprice(pair, mid * Decimal("0.8"))
     await watcher.poll()
     assert [n.action.id if n.action else None for n in told] == [ours]
+
+
+@pytest.fixture
+async def iqfinex() -> AsyncIterator[tuple[Account, SimExchangeState]]:
+    seed = demo_seed_for("iqfinex").replace(drift_interval=0.0)
+    app = create_simulator("iqfinex", seed)
+    async with running(app) as base_url:
+        demo = seed.account(DEMO_ACCOUNT)
+        credentials = Credentials(demo.api_key, demo.api_secret, demo.api_login)
+        accounts = AccountRegistry.build([("iqfinex", ClientConfig("iqfinex-main", credentials, base_url))])
+        try:
+            yield next(iter(accounts)), app[STATE_KEY]
+        finally:
+            await accounts.close()
+
+
+async def test_on_iqfinex_an_order_placed_and_filled_on_the_site_between_two_looks_is_told(
+    iqfinex: tuple[Account, SimExchangeState], redis: Redis, keys: Keys
+) -> None:
+    account, state = iqfinex
+    pair = PAIRS["iqfinex"]
+    told: list[FillNews] = []
+
+    async def tell(news: FillNews) -> None:
+        told.append(news)
+
+    mid = state.book(pair).reference_price()
+    assert mid is not None
+    before = state.place_order(DEMO_ACCOUNT, pair, "buy", "market", AMOUNT)  # filled before the first look
+    watcher = FillWatcher(account, ActionStore(redis, keys), redis, keys, tell)
+    await watcher.poll()
+    between = state.place_order(DEMO_ACCOUNT, pair, "buy", "market", AMOUNT)
+    await watcher.poll()
+    await watcher.poll()
+    assert before.status != "open" and [(n.order.id, n.complete) for n in told] == [(between.id, True)]
