@@ -125,15 +125,16 @@ class FillWatcher:
 
     async def report(
         self, order: Order, *, silent: bool = False, ours: dict[str, Action] | None = None
-    ) -> None:
+    ) -> bool:
         """One report of an order, from a poll or from the user stream: a fill past the last one told is
-        told once; an order placed through the bot that ended is done being followed."""
+        told once; an order placed through the bot that ended is done being followed. The report is
+        recorded last, so a copy that stops half-way leaves it for the next look. True when it was a
+        change not recorded before."""
         action = (ours if ours is not None else await self._ours()).get(order.id)
-        if action is None and not self._every_order:
-            return
-        floor = Decimal(action.result.get("filled", "0") or "0") if action else Decimal(0)
-        if await self.orders.tell_fill(order, floor) and not silent:
-            await self._tell(FillNews(self.account.name, order, action))
+        if action is not None or self._every_order:
+            floor = Decimal(action.result.get("filled", "0") or "0") if action else Decimal(0)
+            if await self.orders.tell_fill(order, floor) and not silent:
+                await self._tell(FillNews(self.account.name, order, action))
         if action is not None and order.status in ENDED:
             await self._store.move(
                 action.id,
@@ -141,7 +142,7 @@ class FillWatcher:
                 {"result": json.dumps(order_facts(order))},
                 only_from=[ActionState.SUBMITTED],
             )
-        await self.orders.record(order)
+        return await self.orders.record(order)
 
     async def _ours(self) -> dict[str, Action]:
         """Orders placed through the bot on this account, still followed, by the exchange's order id."""

@@ -1,6 +1,6 @@
 """What the fill watcher knows of one account's orders, kept in Redis so a restart or a new leader repeats
-nothing: each order's last reported state (an ``OrderMemory`` for Narkasa's user stream too, so the stream
-and the REST polls of every copy share it) and the fill already told of each order.
+nothing: each order's last reported state (what Narkasa's user stream remembers too, so the stream and the
+REST polls of every copy share it) and the fill already told of each order.
 
 Every change is a compare-and-set on the value read before it, so two copies that both believe they lead
 record (and tell) one change once; amounts are compared as Decimal, in Python, not as Lua's doubles.
@@ -16,7 +16,6 @@ from decimal import Decimal
 from redis.asyncio import Redis
 
 from services.exchanges.models import Order, OrderStatus
-from services.exchanges.narkasa.models import OrderUpdateEvent
 from services.redis_client import Keys
 from services.watchers.seen import KEEP_S
 
@@ -56,11 +55,6 @@ class KnownOrders:
     async def _replace(self, key: str, field: str, before: str | None, value: str) -> bool:
         return bool(await self._swap(keys=[key], args=[field, before or "", value, int(KEEP_S)]))
 
-    # -- OrderMemory (services.exchanges.narkasa.stream) ---------------------------------------------
-
-    async def accept(self, event: OrderUpdateEvent) -> bool:
-        return await self.record(event.order)
-
     async def open_orders(self, seen_before: float) -> list[Order]:
         entries: dict[str, str] = await self._redis.hgetall(self._orders)  # type: ignore[misc]
         found, stale = [], []
@@ -79,8 +73,6 @@ class KnownOrders:
 
     async def known(self) -> bool:
         return bool(await self._redis.exists(self._cursor))
-
-    # -- the watcher's own ---------------------------------------------------------------------------
 
     async def record(self, order: Order) -> bool:
         """True when the report is a state change not recorded before (and records it)."""

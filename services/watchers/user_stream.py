@@ -2,7 +2,8 @@
 start a look at the deposit history; while it is not connected, the REST polls say what it would.
 
 The stream's memory of orders is the fill watcher's, in Redis: a new leader's stream resyncs from what the
-last one recorded (a fill during the handover is told, one told before is not).
+last one recorded (a fill during the handover is told, one told before is not). Each order update the
+stream receives is the watcher's report, its fill told before the update is recorded, as in the polls.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 
+from services.exchanges.models import Order
 from services.exchanges.narkasa.client import NarkasaClient
 from services.exchanges.narkasa.models import BalanceUpdateEvent, OrderUpdateEvent, StreamEvent
 from services.exchanges.narkasa.stream import NarkasaStream
@@ -19,6 +21,27 @@ from services.watchers.orders import KnownOrders
 from services.watchers.transfers import TransferWatcher
 
 log = logging.getLogger(__name__)
+
+
+class ReportedOrders:
+    """The stream's ``OrderMemory``: an update passes as the fill watcher's report (told, then recorded)."""
+
+    def __init__(self, fills: FillWatcher) -> None:
+        self._fills = fills
+
+    async def accept(self, event: OrderUpdateEvent) -> bool:
+        try:
+            return await self._fills.report(event.order)
+        except Exception:
+            # Redis unreachable, most likely: the stream goes on; the update is left unrecorded
+            log.exception("narkasa user stream %s: an update was not handled", self._fills.account.name)
+            return False
+
+    async def open_orders(self, seen_before: float) -> list[Order]:
+        return await self._fills.orders.open_orders(seen_before)
+
+    async def known(self) -> bool:
+        return await self._fills.orders.known()
 
 
 class UserStream:
@@ -44,7 +67,7 @@ class UserStream:
         if not self.connected:
             await self._fills.poll()
         if self._stream is None:
-            self._stream = self._client.stream(memory=self._fills.orders)
+            self._stream = self._client.stream(memory=ReportedOrders(self._fills))
             self._stream.on_event(self._on_event)
             await self._stream.watch_user()
         await self._stream.start()
@@ -58,15 +81,9 @@ class UserStream:
                 await self._look
             self._look = None
 
-    async def _on_event(self, event: StreamEvent) -> None:
-        try:
-            if isinstance(event, OrderUpdateEvent):
-                await self._fills.report(event.order)
-            elif isinstance(event, BalanceUpdateEvent):
-                self._look_at_deposits()
-        except Exception:
-            # Redis unreachable, most likely: the stream goes on with the next update
-            log.exception("narkasa user stream %s: an update was not handled", self._fills.account.name)
+    def _on_event(self, event: StreamEvent) -> None:
+        if isinstance(event, BalanceUpdateEvent):
+            self._look_at_deposits()
 
     def _look_at_deposits(self) -> None:
         """One look at a time; updates arriving during a look ask for one more after it."""
