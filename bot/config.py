@@ -404,11 +404,16 @@ class WatchersConfig(Section):
     # withdrawals are polled (2 requests, 4 near midnight): every 60 s keeps them under half of it, with
     # room for members' /deposits; more often than every 12 s would fill the limit on its own
     incorex_interval_s: Annotated[float, Field(ge=12, le=3600)] = 60.0
+    # the others' order and history endpoints allow several requests a second: a poll (one or two
+    # requests, one more per order that ended) every 15 s is far under half of it
     indodax_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
+    iqfinex_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
     narkasa_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
     # exchanger sites: each open bid made through the bot is looked up (bid_info) at most once per
     # interval, at most 10 a poll: 20 a minute, under half of the 90 a minute we allow ourselves
     exchanger_interval_s: Annotated[float, Field(ge=1, le=3600)] = 30.0
+    # fills of every order of the account, not only of those placed through the bot
+    all_orders: bool = True
     # after a time with no copy running, deposits up to this many hours old are still told (IncoreX
     # serves at most 9 days back)
     catch_up_h: Annotated[float, Field(ge=1, le=192)] = 48.0

@@ -82,19 +82,27 @@ def withdrawal_news_text(news: WithdrawalNews) -> str:
 
 
 def fill_text(news: FillNews) -> str:
-    order, params = news.order, news.action.params
+    order = news.order
+    placed = Decimal(news.action.params["amount"]) if news.action else order.amount
     values = {
         "side": side_text(order.side),
-        "amount": amount(Decimal(params.get("amount", "0"))),
+        "amount": "?" if placed is None else amount(placed),
         "pair": html.escape(order.symbol),
-        "account": html.escape(news.action.account),
+        "account": html.escape(news.account),
         "filled": amount(order.filled),
     }
-    head = (
-        _("✅ Your order filled: {side} {amount} {pair} on {account}")
-        if news.complete
-        else _("◐ Your order partly filled: {side} {filled} of {amount} {pair} on {account}")
-    )
+    if news.action is not None:
+        head = (
+            _("✅ Your order filled: {side} {amount} {pair} on {account}")
+            if news.complete
+            else _("◐ Your order partly filled: {side} {filled} of {amount} {pair} on {account}")
+        )
+    else:
+        head = (
+            _("✅ Order filled on {account}: {side} {amount} {pair}")
+            if news.complete
+            else _("◐ Order partly filled on {account}: {side} {filled} of {amount} {pair}")
+        )
     lines = [head.format(**values)]
     if order.average is not None:
         lines.append(_("Average price: {price}").format(price=amount(order.average)))

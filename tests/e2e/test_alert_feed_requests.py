@@ -83,9 +83,10 @@ async def reset_stats(exchanges: list[RunningExchange], http: aiohttp.ClientSess
 
 
 def feed_requests(requests: dict[str, int]) -> dict[str, int]:
-    """Leaves out the deposit and withdrawal watchers' polls of transfer history (and the server time some
-    clients ask before their first private call): not the feed's."""
-    theirs = ("history", "server_time")
+    """Leaves out the watchers' polls of transfer history and of orders (with the market lists an order is
+    read by, Narkasa's user stream resync of orders, trades and wallet), and the server time some clients
+    ask before their first private call: not the feed's."""
+    theirs = ("history", "server_time", "order", "trades", "wallet", "pair_settings", "pairs", "markets")
     return {ep: n for ep, n in requests.items() if not any(word in ep.lower() for word in theirs)}
 
 

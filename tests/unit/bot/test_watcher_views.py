@@ -91,7 +91,7 @@ def test_a_fill_tells_the_order_and_whether_it_filled_in_full(i18n: I18n) -> Non
             id="77", symbol="BTC/IDR", side=OrderSide.BUY, type=OrderType.LIMIT, status=status,
             amount=Decimal("0.002"), filled=Decimal(filled), average=Decimal("900000000"),
         )  # fmt: skip
-        return FillNews(action, placed)
+        return FillNews("indodax-main", placed, action)
 
     with i18n.context(), i18n.use_locale("en"):
         part = fill_text(order("0.001", OrderStatus.OPEN))
@@ -121,3 +121,13 @@ def test_a_bid_push_names_the_bid_its_new_status_and_both_amounts(i18n: I18n) ->
         text = bid_news_text(bid_news(BidStatus.SUCCESS))
     assert "✅ Bid #17 on exchanger-main is now completed <code>success</code>" in text
     assert "You give: 0.01 BTC" in text and "You get: 650.5 USDT" in text
+
+
+def test_a_fill_of_an_order_placed_outside_the_bot_names_the_account(i18n: I18n) -> None:
+    placed = Order(
+        id="78", symbol="BTC/USDT", side=OrderSide.SELL, type=OrderType.LIMIT, status=OrderStatus.OPEN,
+        amount=Decimal("0.5"), filled=Decimal("0.2"),
+    )  # fmt: skip
+    with i18n.context(), i18n.use_locale("ru"):
+        text = fill_text(FillNews("narkasa-main", placed, None))
+    assert "Ордер частично исполнен на narkasa-main: продажа 0,2 из 0,5 BTC/USDT" in text
