@@ -48,15 +48,15 @@ from services.alerts.desk import AlertDesk
 from services.alerts.prices import PriceBook
 from services.alerts.store import AlertStore
 from services.audit import AuditLog
-from services.bids import BID, BID_CANCEL, BidDesk
+from services.bids import BID, BID_CANCEL, BidDesk, BidLookup
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.leader import LeaderLease
 from services.market_data import MarketDataService
 from services.monitoring import Monitoring
 from services.notify_settings import NotificationSettings
-from services.orders.desk import OrderDesk
-from services.orders.lookup import OrderLookup
+from services.orders.desk import CANCEL, OrderDesk
+from services.orders.lookup import CancelLookup, OrderLookup
 from services.orders.reconcile import LoggedAlerts, Reconciler, UnknownAlerts
 from services.outbox.limits import SendLimits
 from services.outbox.queue import Outbox
@@ -71,7 +71,8 @@ from services.user_settings import UserSettings
 from services.withdrawals.allowlist import AddressBook
 from services.withdrawals.allowlist_desk import AllowlistDesk
 from services.withdrawals.callbacks import WithdrawalCallbackGuard
-from services.withdrawals.desk import ApprovalGate, NoStepUp, WithdrawalDesk
+from services.withdrawals.desk import WITHDRAWAL, ApprovalGate, NoStepUp, WithdrawalDesk
+from services.withdrawals.lookup import WithdrawalLookup
 from services.withdrawals.messages import PushedMessages
 from services.withdrawals.policy import Rule, WithdrawalPolicy
 from services.withdrawals.stepup import StepUpGate
@@ -158,7 +159,9 @@ def build_services(
     monitoring = build_monitoring(config, accounts, redis, keys)
     bids = BidDesk(monitoring.exchanger, actions, audit, confirm_ttl_s=config.orders.confirm_ttl_s)
     # a "no such order" is believed once the request cannot still be on its way
-    lookup = OrderLookup(accounts, actions, not_found_after_s=config.exchanges.request_timeout_s)
+    not_found_after_s = config.exchanges.request_timeout_s
+    lookup = OrderLookup(accounts, actions, not_found_after_s=not_found_after_s)
+    bid_lookup = BidLookup(monitoring.exchanger, not_found_after_s=not_found_after_s)
     reconciler = Reconciler(
         actions,
         engine,
@@ -166,6 +169,13 @@ def build_services(
         audit,
         alerts or LoggedAlerts(),
         interval_s=config.actions.reconcile_interval_s,
+        finders={
+            CANCEL: CancelLookup(accounts, not_found_after_s=not_found_after_s),
+            BID: bid_lookup,
+            BID_CANCEL: bid_lookup,
+            WITHDRAWAL: WithdrawalLookup(accounts, actions),
+        },
+        on_failed={WITHDRAWAL: withdrawals.release},
     )
     return Services(
         config=config,
@@ -382,6 +392,7 @@ class BotApp:
             services.keys,
             config.watchers,
             ActionStore(redis, services.keys, inflight_lease_s=config.actions.inflight_lease_s),
+            release=services.withdrawals.release,
         )
         return cls(
             config=config,

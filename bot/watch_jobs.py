@@ -18,7 +18,7 @@ from services.redis_client import Keys
 from services.team import Role, TeamDirectory
 from services.watchers.fills import FillNews, FillTracker, follows_fills
 from services.watchers.transfers import TransferNews, TransferWatcher, watches_deposits, watches_withdrawals
-from services.watchers.withdrawals import BotWithdrawals, WithdrawalNews, WithdrawalTracker
+from services.watchers.withdrawals import BotWithdrawals, Release, WithdrawalNews, WithdrawalTracker
 from services.withdrawals.desk import WithdrawalDesk
 
 
@@ -59,7 +59,9 @@ def schedule_watchers(
     keys: Keys,
     settings: WatchersConfig,
     actions: ActionStore,
+    release: Release | None = None,
 ) -> None:
+    """``release`` frees a failed withdrawal's share of the day's limit (WithdrawalDesk.release)."""
     catch_up_s = settings.catch_up_h * 3600
     ours = BotWithdrawals(actions, catch_up_s=catch_up_s)
     for account in accounts:
@@ -73,7 +75,7 @@ def schedule_watchers(
             )
             scheduler.every(f"withdrawals-outside:{account.name}", interval, outside.poll)
             tracker = WithdrawalTracker(
-                account, actions, redis, keys, pushes.withdrawal, catch_up_s=catch_up_s
+                account, actions, redis, keys, pushes.withdrawal, catch_up_s=catch_up_s, release=release
             )
             scheduler.every(f"withdrawals:{account.name}", interval, tracker.poll)
         # Narkasa looks up open orders only: its fills are for its user stream to tell

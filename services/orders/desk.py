@@ -19,6 +19,7 @@ from services.audit import AuditLog
 from services.exchanges import errors
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Order, OrderSide, OrderStatus, OrderType, Ticker
+from services.orders.lookup import order_facts
 from services.orders.ticket import OrderPreview, OrderRequest, check_order, needed_capability
 
 ORDER = "order"
@@ -204,10 +205,6 @@ class OrderDesk:
         return Executed(
             exchange_id=order.id, done=order.status is OrderStatus.CLOSED, result=order_facts(order)
         )
-
-
-def order_facts(order: Order) -> dict[str, str]:
-    return {"status": order.status.value, "filled": str(order.filled)}
 
 
 def _described(action: Action) -> dict[str, str]:

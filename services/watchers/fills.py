@@ -22,7 +22,8 @@ from services.actions.store import ActionStore
 from services.exchanges import errors
 from services.exchanges.capabilities import Capability
 from services.exchanges.models import Order, OrderStatus
-from services.orders.desk import ORDER, order_facts
+from services.orders.desk import ORDER
+from services.orders.lookup import order_facts
 from services.redis_client import Keys
 from services.watchers.seen import SeenTransfers
 
