@@ -75,9 +75,9 @@ def unknown_text(action: Action, member: str) -> str:
             member=html.escape(member)
         )
     else:
-        head = _("⚠️ Outcome unknown: a {kind} by {member} may or may not have reached the exchange.").format(
-            kind=html.escape(kind_title(action.kind)), member=html.escape(member)
-        )
+        head = _(
+            "⚠️ Outcome unknown ({kind}): sent by {member}, it may or may not have reached the exchange."
+        ).format(kind=html.escape(kind_title(action.kind)), member=html.escape(member))
     tail = _("It is not sent again. The bot is looking it up; reference {id}.").format(id=action.id)
     reason = _("Reason: {reason}").format(reason=html.escape(action.error[:200]))
     return "\n".join((f"<b>{head}</b>", order_line(action), reason, tail))

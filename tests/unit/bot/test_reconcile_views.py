@@ -48,7 +48,7 @@ def test_another_kind_of_action_is_told_with_its_parameters_by_name(i18n: I18n) 
     with i18n.context(), i18n.use_locale("en"):
         text = unknown_text(withdrawal, "carol")
     assert "withdrawal: asset BTC, amount 0.1, address bc1q&lt;x&gt;, account indodax-main" in text
-    assert "a withdrawal by carol may or may not have reached the exchange" in text
+    assert "Outcome unknown (withdrawal): sent by carol" in text
     assert "order" not in text
 
 
