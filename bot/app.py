@@ -74,7 +74,7 @@ from services.withdrawals.callbacks import WithdrawalCallbackGuard
 from services.withdrawals.desk import WITHDRAWAL, ApprovalGate, NoStepUp, WithdrawalDesk
 from services.withdrawals.lookup import WithdrawalLookup
 from services.withdrawals.messages import PushedMessages
-from services.withdrawals.policy import Rule, WithdrawalPolicy
+from services.withdrawals.policy import Rule, Valuer, WithdrawalPolicy
 from services.withdrawals.stepup import StepUpGate
 
 # How often anyone gets a reply during a Redis outage, and a group the "write to me privately" line.
@@ -155,8 +155,10 @@ def build_services(
     engine = ActionEngine(actions)
     team = team_from_config(config)
     twofactor = TwoFactor(redis, keys, config.security.encryption_key.get_secret_value())
-    withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys, twofactor)
     monitoring = build_monitoring(config, accounts, redis, keys)
+    withdrawals = build_withdrawals(
+        config, accounts, actions, engine, audit, team, redis, keys, twofactor, monitoring.portfolio.value
+    )
     bids = BidDesk(monitoring.exchanger, actions, audit, confirm_ttl_s=config.orders.confirm_ttl_s)
     # a "no such order" is believed once the request cannot still be on its way
     not_found_after_s = config.exchanges.request_timeout_s
@@ -224,18 +226,29 @@ def build_withdrawals(
     redis: Redis,
     keys: Keys,
     twofactor: TwoFactor,
+    value: Valuer,
 ) -> WithdrawalDesk:
+    """``value`` prices a request in the portfolio's quote for the limits set in it."""
     settings = config.withdrawals
     book = AddressBook(redis, keys, delay_s=settings.new_address_delay_h * 3600)
     rules = [
-        Rule(r.account, r.asset, r.max_per_tx, r.max_per_day, frozenset(r.addresses)) for r in settings.policy
+        Rule(
+            r.account,
+            r.asset,
+            r.max_per_tx,
+            r.max_per_day,
+            frozenset(r.addresses),
+            max_per_tx_quote=r.max_per_tx_quote,
+            max_per_day_quote=r.max_per_day_quote,
+        )
+        for r in settings.policy
     ]
     return WithdrawalDesk(
         accounts,
         actions,
         engine,
         audit,
-        WithdrawalPolicy(redis, keys, rules, book),
+        WithdrawalPolicy(redis, keys, rules, book, quote=config.portfolio.quote, value=value),
         team,
         approvals_required=settings.approvals_required,
         approval_timeout_s=settings.approval_timeout_s,
