@@ -56,11 +56,34 @@ class BidRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteFee:
+    amount: Decimal
+    code: str
+    text: str = ""  # the site's own words for it (com_give / com_get), e.g. "0.5%"
+
+
+@dataclass(frozen=True, slots=True)
 class BidPreviewed:
     direction: Direction
     calc: Calc
     action_id: str
     token: str
+
+    @property
+    def fees(self) -> list[SiteFee] | None:
+        """The site's commission as its calculator states it: on the give side (sum_give_com over
+        sum_give) and the get side (sum_get over sum_get_com); None when it states neither."""
+        c = self.calc
+        give = (c.sum_give, c.sum_give_com, c.give_code or self.direction.give_code, c.com_give)
+        get = (c.sum_get_com, c.sum_get, c.get_code or self.direction.get_code, c.com_get)
+        stated = [
+            (low, high, code, text)
+            for low, high, code, text in (give, get)
+            if low is not None and high is not None
+        ]
+        if not stated:
+            return None
+        return [SiteFee(high - low, code, text) for low, high, code, text in stated if high > low]
 
 
 @dataclass(frozen=True, slots=True)
