@@ -143,9 +143,6 @@ class CancelLookup:
         if client.has(Capability.FETCH_CLOSED_ORDERS):
             return next((o for o in await client.fetch_closed_orders(pair) if o.id == order_id), None)
         return None
-        if client.has(Capability.FETCH_CLOSED_ORDERS):
-            return next((o for o in await client.fetch_closed_orders(pair) if o.id == order_id), None)
-        return None
 
 
 def _after(moment: datetime | None, since: float) -> bool:
