@@ -34,6 +34,7 @@ from bot.middlewares.tracking import UpdateTracker
 from bot.middlewares.unblock import UnblockOnContact
 from bot.notify import Notifier
 from bot.outbox import OutboxSender
+from bot.retry_after import RetryAfterMiddleware
 from bot.scheduler import Scheduler
 from bot.unknown_alerts import AdminAlerts
 from bot.watch_jobs import WatcherPushes, schedule_watchers
@@ -45,7 +46,7 @@ from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine
 from services.actions.store import ActionStore
 from services.alerts.desk import AlertDesk
-from services.alerts.prices import PriceBook
+from services.alerts.prices import FreshPrices, PriceBook
 from services.alerts.store import AlertStore
 from services.audit import AuditLog
 from services.bids import BID, BID_CANCEL, BidDesk, BidLookup
@@ -60,7 +61,7 @@ from services.orders.lookup import CancelLookup, OrderLookup
 from services.orders.reconcile import LoggedAlerts, Reconciler, UnknownAlerts
 from services.outbox.limits import SendLimits
 from services.outbox.queue import Outbox
-from services.portfolio import PortfolioService
+from services.portfolio import PortfolioService, TickerCache
 from services.read_cache import SharedReads
 from services.redis_client import Keys, create_redis
 from services.screen_pages import ScreenPages
@@ -75,6 +76,7 @@ from services.withdrawals.desk import WITHDRAWAL, ApprovalGate, NoStepUp, Withdr
 from services.withdrawals.lookup import WithdrawalLookup
 from services.withdrawals.messages import PushedMessages
 from services.withdrawals.policy import Rule, Valuer, WithdrawalPolicy
+from services.withdrawals.requests import WithdrawalRequests
 from services.withdrawals.stepup import StepUpGate
 
 # How often anyone gets a reply during a Redis outage, and a group the "write to me privately" line.
@@ -122,6 +124,8 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
     budget = config.exchanges.budget
     exchanger = ExchangerDesk(accounts, redis, keys, budget=budget)
     reads = SharedReads(redis, keys, max_age_s=config.exchanges.read_cache_s)
+    # the feed's prices stand in for a tickers request while younger than its interval
+    fresh = FreshPrices(PriceBook(redis, keys), max_age_s=config.alerts.poll_interval_s)
     return Monitoring(
         accounts=accounts,
         portfolio=PortfolioService(
@@ -131,13 +135,15 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
             dust_threshold=config.portfolio.dust_threshold,
             budget=budget,
             price_tolerance=config.portfolio.price_tolerance,
+            tickers=TickerCache(fresh=fresh),
         ),
         history=HistoryService(
             accounts, reads=reads, budget=budget, lookback_days=config.exchanges.history_days
         ),
-        market_data=MarketDataService(accounts, exchanger),
+        market_data=MarketDataService(accounts, exchanger, fresh),
         exchanger=exchanger,
         pages=ScreenPages(redis, keys),
+        withdrawal_requests=WithdrawalRequests(redis, keys, ActionStore(redis, keys)),
     )
 
 
@@ -250,6 +256,7 @@ def build_withdrawals(
         audit,
         WithdrawalPolicy(redis, keys, rules, book, quote=config.portfolio.quote, value=value),
         team,
+        WithdrawalRequests(redis, keys, actions),
         approvals_required=settings.approvals_required,
         approval_timeout_s=settings.approval_timeout_s,
         confirm_ttl_s=settings.confirm_ttl_s,
@@ -309,6 +316,7 @@ def build_dispatcher(
 
 def build_bot(config: Config) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(config.telegram.api_url))
+    session.middleware(RetryAfterMiddleware())
     return Bot(token=config.telegram.token.get_secret_value(), session=session)
 
 
@@ -395,6 +403,7 @@ class BotApp:
             AlertPushes(notifier, services.team),
             redis,
             services.keys,
+            metrics,
             interval_s=config.alerts.poll_interval_s,
         )
         schedule_watchers(

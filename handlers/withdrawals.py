@@ -84,23 +84,37 @@ async def on_withdraw(
     except BadOrderText as bad:
         await message.answer(bad.text, parse_mode=ParseMode.HTML)
         return
+    await answer_preview(message, member, request, withdrawals, tz)
+
+
+async def answer_preview(
+    message: Message,
+    member: TeamMember,
+    request: WithdrawalRequest,
+    withdrawals: WithdrawalDesk,
+    tz: ZoneInfo,
+) -> bool:
+    """Answers with the withdrawal's preview (True), or with why there is none (False; nothing was
+    created, sent or shown to an approver)."""
     try:
         previewed = await withdrawals.preview(member.telegram_id, message.chat.id, request)
     except WithdrawalRejected as rejected:
-        await message.answer(problem_text(rejected), parse_mode=ParseMode.HTML)
+        text = problem_text(rejected)
     except PolicyRefused as refused:
-        await message.answer(policy_text(refused, request.asset.upper(), tz), parse_mode=ParseMode.HTML)
+        text = policy_text(refused, request.asset.upper(), tz)
     except UnknownAccount as exc:
-        await message.answer(unknown_account_text(exc.name, exc.known), parse_mode=ParseMode.HTML)
+        text = unknown_account_text(exc.name, exc.known)
     except errors.ExchangeError as exc:
         text = f"{echo(request.account)}: {html.escape(reason_text(exc))}"
-        await message.answer(text, parse_mode=ParseMode.HTML)
     else:
         await message.answer(
             preview_text(previewed.preview, withdrawals.approvals_required),
             parse_mode=ParseMode.HTML,
             reply_markup=decide_keyboard(previewed.token),
         )
+        return True
+    await message.answer(text, parse_mode=ParseMode.HTML)
+    return False
 
 
 async def on_decide(

@@ -6,8 +6,8 @@ import html
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.common import echo
 from handlers.views.numbers import amount, quotient
-from handlers.views.orders import echo
 from services.bids import BidPreviewed, BidProblem, BidRejected, BidRequest, SiteFee
 
 

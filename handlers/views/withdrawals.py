@@ -311,3 +311,46 @@ def unknown_admins_text(action: Action) -> str:
     return "⚠️ " + _(
         "Withdrawal {id} on {account}: no definite answer from the exchange. Check it there."
     ).format(id=html.escape(action.id), account=html.escape(action.account))
+
+
+def request_state_title(state: ActionState) -> str:
+    """A withdrawal request's state in a word or two, for the list of /withdrawals."""
+    titles = {
+        ActionState.AWAITING_APPROVAL: _("waiting for approval"),
+        ActionState.APPROVED: _("sending"),
+        ActionState.SUBMITTING: _("sending"),
+        ActionState.SUBMITTED: _("sent"),
+        ActionState.COMPLETED: _("done"),
+        ActionState.FAILED: _("failed"),
+        ActionState.UNKNOWN: _("no definite answer: for an admin to check"),
+        ActionState.REJECTED: _("rejected"),
+        ActionState.CANCELLED: _("cancelled"),
+        ActionState.EXPIRED: _("expired"),
+    }
+    return titles.get(state, state.value)
+
+
+# states in which the withdrawal may have reached the exchange: their line says the txid or its absence
+_SENT = frozenset({ActionState.SUBMITTING, ActionState.SUBMITTED, ActionState.COMPLETED, ActionState.UNKNOWN})
+
+
+def requests_block(requests: Sequence[Action], tz: ZoneInfo) -> str:
+    """The withdrawals requested through the bot, newest first: state, the exchange's id, the txid."""
+    lines = [f"<b>{html.escape(_('Requested through the bot'))}</b>"]
+    for action in requests:
+        params = action.params
+        when = moment(datetime.fromtimestamp(action.created_at, UTC), tz)
+        parts = [
+            f"<i>{when}</i> {amount(Decimal(params['amount']))} <b>{html.escape(params['asset'])}</b>",
+            html.escape(action.account),
+            html.escape(request_state_title(action.state)),
+        ]
+        if action.exchange_id:
+            parts.append(html.escape(_("id {id}").format(id=action.exchange_id)))
+        txid = action.result.get("txid")
+        if txid:
+            parts.append(_("txid {txid}").format(txid=f"<code>{html.escape(txid)}</code>"))
+        elif action.state in _SENT:
+            parts.append("<i>{}</i>".format(html.escape(_("no txid yet"))))
+        lines.append(" · ".join(parts))
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from services.alerts.prices import PriceBook, Quote
 from services.alerts.store import AlertStore, Fired
@@ -19,12 +20,39 @@ STALE_INTERVALS = 3
 Deliver = Callable[[Fired], Awaitable[None]]
 
 
+class FeedObserver(Protocol):
+    """What the feed and the engine report as they work (the bot counts it in its metrics)."""
+
+    def evaluated(self, fired: int) -> None:
+        """One market's fresh price was evaluated against its alerts; ``fired`` of them fired."""
+
+    def polled(self, exchange: str, seconds: float) -> None:
+        """One all-tickers request of the feed took ``seconds`` (answered or failed)."""
+
+
+class Unobserved:
+    def evaluated(self, fired: int) -> None:
+        pass
+
+    def polled(self, exchange: str, seconds: float) -> None:
+        pass
+
+
 class AlertEngine:
-    def __init__(self, store: AlertStore, prices: PriceBook, deliver: Deliver, *, interval_s: float) -> None:
+    def __init__(
+        self,
+        store: AlertStore,
+        prices: PriceBook,
+        deliver: Deliver,
+        *,
+        interval_s: float,
+        observer: FeedObserver | None = None,
+    ) -> None:
         self.store = store
         self.prices = prices
         self._deliver = deliver
         self.stale_after_s = STALE_INTERVALS * interval_s
+        self.observer = observer or Unobserved()
 
     async def on_quote(self, account: str, symbol: str, quote: Quote, now: float) -> list[Fired]:
         if now - quote.at > self.stale_after_s or quote.price <= 0:
@@ -32,6 +60,7 @@ class AlertEngine:
         periods = await self.store.periods(account, symbol)
         moves = await self.prices.moves(account, symbol, quote, periods)
         fired = await self.store.tick(account, symbol, quote.price, now, moves)
+        self.observer.evaluated(len(fired))
         for alert in fired:
             try:
                 await self._deliver(alert)

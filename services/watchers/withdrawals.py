@@ -95,6 +95,8 @@ class WithdrawalTracker:
                 await self._settle(action, found)
 
     async def _settle(self, action: Action, found: Found) -> None:
+        if found.txid and action.result.get("txid") != found.txid:
+            await self._store.add_result(action.id, {"txid": found.txid})  # /withdrawals shows it
         new_txid = bool(found.txid) and await self._txids.record(action.id, found.txid or "") == ""
         final = _FINAL.get(found.status)
         moved = final is not None and await self._store.move(

@@ -156,6 +156,14 @@ class WithdrawalPolicy:
         if not entry.usable(time.time()):
             raise PolicyRefused(PolicyProblem.ADDRESS_NOT_YET, usable_from=entry.usable_from)
 
+    async def usable_addresses(self, account: str, asset: str) -> list[tuple[str, str]]:
+        """(address, label) that pass the allowlist now: the pinned ones, then the matured entries."""
+        rule = self.rule(account, asset)
+        pinned = sorted(rule.addresses) if rule is not None else []
+        now = time.time()
+        listed = [(e.address, e.label) for e in await self.book.listed(account, asset) if e.usable(now)]
+        return [(address, "") for address in pinned] + [a for a in sorted(listed) if a[0] not in pinned]
+
     async def used(self, account: str, asset: str) -> Decimal:
         """What the last 24 hours hold: requests awaiting approval, sent, or of unknown outcome."""
         return await self._sum(self._amounts_key(account, asset), await self._window(account, asset))

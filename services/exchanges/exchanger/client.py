@@ -22,6 +22,7 @@ from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
 from services.exchanges.callbacks import CallbackEndpoint, RefuseAll
 from services.exchanges.capabilities import Capability
+from services.exchanges.jsonwire import decimal_text
 from services.exchanges.models import AccountInfo, Market, Ticker
 from services.exchanges.transport import Request
 
@@ -54,7 +55,7 @@ def _wire(value: str | int | Decimal | datetime) -> str:
     if isinstance(value, datetime):
         return str(int(value.timestamp()))
     if isinstance(value, Decimal):
-        return format(value, "f")  # positional: "0.0000001", never "1E-7"
+        return decimal_text(value)
     return str(value)
 
 

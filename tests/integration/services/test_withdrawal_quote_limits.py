@@ -28,6 +28,7 @@ from services.withdrawals.allowlist import AddressBook
 from services.withdrawals.desk import WithdrawalDesk
 from services.withdrawals.policy import PolicyProblem, PolicyRefused, Rule, WithdrawalPolicy
 from services.withdrawals.request import WithdrawalRequest
+from services.withdrawals.requests import WithdrawalRequests
 
 pytestmark = pytest.mark.integration
 
@@ -112,6 +113,7 @@ async def test_the_desk_refuses_it_before_a_preview_exists_or_anyone_is_asked(
         audit,
         policy_of(redis, keys, portfolio, Rule(ACCOUNT, "BTC", max_per_tx_quote=worth / 2)),
         team,
+        WithdrawalRequests(redis, keys, store),
         approvals_required=1,
         approval_timeout_s=60,
         confirm_ttl_s=60,
