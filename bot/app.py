@@ -49,15 +49,15 @@ from services.alerts.desk import AlertDesk
 from services.alerts.prices import FreshPrices, PriceBook
 from services.alerts.store import AlertStore
 from services.audit import AuditLog
-from services.bids import BID, BID_CANCEL, BidDesk
+from services.bids import BID, BID_CANCEL, BidDesk, BidLookup
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.leader import LeaderLease
 from services.market_data import MarketDataService
 from services.monitoring import Monitoring
 from services.notify_settings import NotificationSettings
-from services.orders.desk import OrderDesk
-from services.orders.lookup import OrderLookup
+from services.orders.desk import CANCEL, OrderDesk
+from services.orders.lookup import CancelLookup, OrderLookup
 from services.orders.reconcile import LoggedAlerts, Reconciler, UnknownAlerts
 from services.outbox.limits import SendLimits
 from services.outbox.queue import Outbox
@@ -72,9 +72,10 @@ from services.user_settings import UserSettings
 from services.withdrawals.allowlist import AddressBook
 from services.withdrawals.allowlist_desk import AllowlistDesk
 from services.withdrawals.callbacks import WithdrawalCallbackGuard
-from services.withdrawals.desk import ApprovalGate, NoStepUp, WithdrawalDesk
+from services.withdrawals.desk import WITHDRAWAL, ApprovalGate, NoStepUp, WithdrawalDesk
+from services.withdrawals.lookup import WithdrawalLookup
 from services.withdrawals.messages import PushedMessages
-from services.withdrawals.policy import Rule, WithdrawalPolicy
+from services.withdrawals.policy import Rule, Valuer, WithdrawalPolicy
 from services.withdrawals.requests import WithdrawalRequests
 from services.withdrawals.stepup import StepUpGate
 
@@ -160,8 +161,10 @@ def build_services(
     engine = ActionEngine(actions)
     team = team_from_config(config)
     twofactor = TwoFactor(redis, keys, config.security.encryption_key.get_secret_value())
-    withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys, twofactor)
     monitoring = build_monitoring(config, accounts, redis, keys)
+    withdrawals = build_withdrawals(
+        config, accounts, actions, engine, audit, team, redis, keys, twofactor, monitoring.portfolio.value
+    )
     bids = BidDesk(
         monitoring.exchanger,
         actions,
@@ -170,7 +173,9 @@ def build_services(
         callback_url=lambda account: config.web.callback_url("exchanger", account),
     )
     # a "no such order" is believed once the request cannot still be on its way
-    lookup = OrderLookup(accounts, actions, not_found_after_s=config.exchanges.request_timeout_s)
+    not_found_after_s = config.exchanges.request_timeout_s
+    lookup = OrderLookup(accounts, actions, not_found_after_s=not_found_after_s)
+    bid_lookup = BidLookup(monitoring.exchanger, not_found_after_s=not_found_after_s)
     reconciler = Reconciler(
         actions,
         engine,
@@ -178,6 +183,13 @@ def build_services(
         audit,
         alerts or LoggedAlerts(),
         interval_s=config.actions.reconcile_interval_s,
+        finders={
+            CANCEL: CancelLookup(accounts, not_found_after_s=not_found_after_s),
+            BID: bid_lookup,
+            BID_CANCEL: bid_lookup,
+            WITHDRAWAL: WithdrawalLookup(accounts, actions),
+        },
+        on_failed={WITHDRAWAL: withdrawals.release},
     )
     return Services(
         config=config,
@@ -226,18 +238,29 @@ def build_withdrawals(
     redis: Redis,
     keys: Keys,
     twofactor: TwoFactor,
+    value: Valuer,
 ) -> WithdrawalDesk:
+    """``value`` prices a request in the portfolio's quote for the limits set in it."""
     settings = config.withdrawals
     book = AddressBook(redis, keys, delay_s=settings.new_address_delay_h * 3600)
     rules = [
-        Rule(r.account, r.asset, r.max_per_tx, r.max_per_day, frozenset(r.addresses)) for r in settings.policy
+        Rule(
+            r.account,
+            r.asset,
+            r.max_per_tx,
+            r.max_per_day,
+            frozenset(r.addresses),
+            max_per_tx_quote=r.max_per_tx_quote,
+            max_per_day_quote=r.max_per_day_quote,
+        )
+        for r in settings.policy
     ]
     return WithdrawalDesk(
         accounts,
         actions,
         engine,
         audit,
-        WithdrawalPolicy(redis, keys, rules, book),
+        WithdrawalPolicy(redis, keys, rules, book, quote=config.portfolio.quote, value=value),
         team,
         WithdrawalRequests(redis, keys, actions),
         approvals_required=settings.approvals_required,
@@ -397,6 +420,7 @@ class BotApp:
             services.keys,
             config.watchers,
             ActionStore(redis, services.keys, inflight_lease_s=config.actions.inflight_lease_s),
+            release=services.withdrawals.release,
         )
         return cls(
             config=config,

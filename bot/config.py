@@ -272,6 +272,9 @@ class WithdrawalPolicyConfig(Section):
     asset: AssetCode
     max_per_tx: PositiveAmount | None = None
     max_per_day: PositiveAmount | None = None  # rolling 24 hours, requests awaiting approval included
+    # the same limits valued in [portfolio] quote (a request nothing can price is then refused)
+    max_per_tx_quote: PositiveAmount | None = None
+    max_per_day_quote: PositiveAmount | None = None
     addresses: list[Annotated[str, Field(min_length=1, max_length=128)]] = []  # empty: any address
 
     @field_validator("asset", mode="after")
@@ -279,7 +282,7 @@ class WithdrawalPolicyConfig(Section):
     def _upper(cls, value: str) -> str:
         return value.upper()
 
-    @field_validator("max_per_tx", "max_per_day", mode="before")
+    @field_validator("max_per_tx", "max_per_day", "max_per_tx_quote", "max_per_day_quote", mode="before")
     @classmethod
     def _exact(cls, value: Any) -> Any:
         return Decimal(str(value)) if isinstance(value, float) else value

@@ -24,7 +24,7 @@ from services.watchers.bids import HINT_TICK_S, BidNews, BidTracker, follows_bid
 from services.watchers.fills import FillNews, FillWatcher, follows_fills
 from services.watchers.transfers import TransferNews, TransferWatcher, watches_deposits, watches_withdrawals
 from services.watchers.user_stream import UserStream
-from services.watchers.withdrawals import BotWithdrawals, WithdrawalNews, WithdrawalTracker
+from services.watchers.withdrawals import BotWithdrawals, Release, WithdrawalNews, WithdrawalTracker
 from services.withdrawals.desk import WithdrawalDesk
 
 
@@ -81,7 +81,9 @@ def schedule_watchers(
     keys: Keys,
     settings: WatchersConfig,
     actions: ActionStore,
+    release: Release | None = None,
 ) -> None:
+    """``release`` frees a failed withdrawal's share of the day's limit (WithdrawalDesk.release)."""
     catch_up_s = settings.catch_up_h * 3600
     ours = BotWithdrawals(actions, catch_up_s=catch_up_s)
     for account in accounts:
@@ -96,7 +98,7 @@ def schedule_watchers(
             )
             scheduler.every(f"withdrawals-outside:{account.name}", interval, outside.poll)
             tracker = WithdrawalTracker(
-                account, actions, redis, keys, pushes.withdrawal, catch_up_s=catch_up_s
+                account, actions, redis, keys, pushes.withdrawal, catch_up_s=catch_up_s, release=release
             )
             scheduler.every(f"withdrawals:{account.name}", interval, tracker.poll)
         if follows_fills(account):

@@ -43,6 +43,7 @@ from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import Decision, Vote
 from services.exchanges import errors
+from services.orders.reconcile import Reconciler
 from services.team import Role, TeamMember
 from services.withdrawals.desk import GateAnswer, Voted, WithdrawalDesk
 from services.withdrawals.policy import PolicyRefused
@@ -160,6 +161,7 @@ async def on_vote(
     withdrawal_notices: WithdrawalNotices,
     bot: Bot,
     fsm_storage: BaseStorage,
+    reconciler: Reconciler,
 ) -> None:
     message = query.message
     if callback_data.approve:
@@ -185,17 +187,21 @@ async def on_vote(
         await query.answer(vote_refusal(voted.vote), show_alert=True)
         return
     await query.answer(vote_answer(Vote(voted.vote)))
-    await _voted(voted, withdrawal_notices)
+    await _voted(voted, withdrawal_notices, reconciler)
 
 
 def _counted(voted: Voted) -> bool:
     return voted.vote in (Vote.COUNTED, Vote.APPROVED, Vote.REJECTED)
 
 
-async def _voted(voted: Voted, withdrawal_notices: WithdrawalNotices) -> None:
+async def _voted(voted: Voted, withdrawal_notices: WithdrawalNotices, reconciler: Reconciler) -> None:
     if voted.action is not None:
         await withdrawal_notices.update(voted.action)
         await withdrawal_notices.tell_requester(voted.action)
+        outcome = voted.outcome
+        if outcome is not None and outcome.executed_here and voted.action.state is ActionState.UNKNOWN:
+            # the admins were told just now; looked up at once, the settlement is told to all concerned
+            await reconciler.check(voted.action)
 
 
 async def _ask_code(bot: Bot, storage: BaseStorage, member: TeamMember, action: Action) -> None:
@@ -213,6 +219,7 @@ async def on_code(
     member: TeamMember,
     withdrawals: WithdrawalDesk,
     withdrawal_notices: WithdrawalNotices,
+    reconciler: Reconciler,
 ) -> None:
     action_id = str((await state.get_data()).get("approve", ""))
     voted = await withdrawals.approve(action_id, member, message.text or "")
@@ -228,7 +235,7 @@ async def on_code(
         await message.answer(html.escape(vote_refusal(voted.vote)), parse_mode=ParseMode.HTML)
         return
     await message.answer(html.escape(vote_answer(Vote(voted.vote))), parse_mode=ParseMode.HTML)
-    await _voted(voted, withdrawal_notices)
+    await _voted(voted, withdrawal_notices, reconciler)
 
 
 async def on_cancel(

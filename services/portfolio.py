@@ -225,6 +225,21 @@ class PortfolioService:
             },
         )
 
+    async def value(self, account: str, asset: str, amount: Decimal) -> Decimal | None:
+        """``amount`` of ``asset`` in the portfolio's quote, priced as the portfolio prices it (the most
+        trusted route, the account's exchange preferred, cross-checked); None when no route prices it or
+        the routes disagree."""
+        asset = asset.upper()
+        if asset == self.quote:
+            return amount
+        graph = PriceGraph()
+        for exchange, got in (await self._all_tickers()).items():
+            for ticker in got.tickers.values():
+                graph.add(ticker, exchange)
+        prefer = self.accounts.get(account).exchange
+        price = graph.price(asset, self.quote, tolerance=self.price_tolerance, prefer=prefer)
+        return _worth(amount, None if price is None else price.value)
+
     def _dust_in(self, quote: str, graph: PriceGraph) -> Decimal:
         """The dust threshold (set in the configured quote) in ``quote``: 1 USDT is not 1 BTC. Where no
         route converts it, nothing is dust: better shown than hidden."""

@@ -78,8 +78,11 @@ def preview_text(preview: OrderPreview) -> str:
                 ),
             )
         )
+    total = f"{amount(preview.total)} {html.escape(market.quote)}"
+    if preview.quoted:
+        total += " · " + html.escape(_("priced by the exchange"))
     rows += [
-        (_("Estimated total"), f"{amount(preview.total)} {html.escape(market.quote)}"),
+        (_("Estimated total"), total),
         (_("Estimated fee"), f"{amount(preview.fee)} {html.escape(market.quote)}"),
     ]
     after = ", ".join(

@@ -36,7 +36,8 @@ from services.exchanges.iqfinex.client import IqfinexClient
 from services.exchanges.models import Order, OrderSide, OrderStatus, OrderType
 from services.exchanges.narkasa.client import NarkasaClient
 from services.exchanges.narkasa.stream import closed_by_trades
-from services.orders.desk import ORDER, order_facts
+from services.orders.desk import ORDER
+from services.orders.lookup import order_facts
 from services.redis_client import Keys
 from services.watchers.orders import ENDED, KnownOrders
 from services.watchers.transfers import OVERLAP_S

@@ -286,7 +286,7 @@ class WithdrawalDesk:
         await self._audit.record(presser_id, "withdrawal.cancel", {"action": action_id, "done": str(moved)})
         if not moved:
             return None
-        await self._release(action)
+        await self.release(action)
         return await self._store.get(action_id)
 
     async def _may_count(self, action: Action, approver: TeamMember) -> bool:
@@ -309,16 +309,17 @@ class WithdrawalDesk:
 
     async def _settled(self, action: Action, vote: Vote) -> None:
         if vote in (Vote.REJECTED, Vote.EXPIRED):
-            await self._release(action)
+            await self.release(action)
 
-    async def _release(self, action: Action) -> None:
+    async def release(self, action: Action) -> None:
+        """The request stops counting against its 24-hour limit (it ended without leaving)."""
         await self.policy.release(action.id, action.account, action.params["asset"])
 
     async def expire_overdue(self) -> list[Action]:
         """Requests not approved in time expire (never to be sent); their usage is released."""
         expired = await self._store.expire_overdue(ActionState.AWAITING_APPROVAL)
         for action in expired:
-            await self._release(action)
+            await self.release(action)
             await self._audit.record(action.member_id, "withdrawal.expired", {"action": action.id})
         return [a for a in expired if a.kind == WITHDRAWAL]
 
@@ -331,7 +332,7 @@ class WithdrawalDesk:
                 continue
             if action.expires_at <= time.time():
                 if await self._store.move(action.id, ActionState.EXPIRED, only_from=[ActionState.APPROVED]):
-                    await self._release(action)
+                    await self.release(action)
                     await self._audit.record(action.member_id, "withdrawal.expired", {"action": action.id})
                     moved.append(await self._store.get(action.id))
                 continue
@@ -347,7 +348,7 @@ class WithdrawalDesk:
         if outcome.executed_here and outcome.action is not None:
             done = outcome.action
             if done.state in _RELEASED:
-                await self._release(done)
+                await self.release(done)
             details = {
                 "action": done.id,
                 "state": done.state.value,

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 import pytest_asyncio
 
+from sandbox.exchanges.common import Fault
 from sandbox.telegram.client import EmulatorError, SentMessage
 from tests.e2e.monitoring_stack import Stack, running_stack
 
@@ -304,3 +305,28 @@ async def test_an_added_address_needs_another_admin_and_waits_out_the_delay(stac
     refused = await stack.ask(CAROL, f"/allowlist remove {ACCOUNT} ETH {cold}", has_text("admin role"))
     assert refused.buttons == []
     await stack.ask(ALICE, f"/allowlist remove {ACCOUNT} ETH {cold}", has_text("Removed"))
+
+
+async def test_a_withdrawal_whose_answer_is_lost_is_found_at_the_exchange_and_never_sent_again(
+    stack: Stack,
+) -> None:
+    sim = stack.state(EXCHANGE)
+    before, sent = withdrawals_at_exchange(stack), sim.requests.count("withdrawCoin", write=True)
+    shown = await stack.ask(
+        CAROL, f"/withdraw {ACCOUNT} btc 0.0137 {ADDRESS}", has_text("Withdrawal preview")
+    )
+    await stack.client.press(CAROL, CAROL, shown.message_id, text="Confirm")
+    asked = await stack.client.wait_for(BOB, has_text("Withdrawal request from carol", "0.0137"))
+    # the exchange takes it, and a proxy's bad gateway is all the bot hears
+    sim.faults.add("withdrawCoin", Fault("status", status=502, after=True, times=1))
+    seq = stack.client.last_seq
+
+    await stack.client.press(BOB, BOB, asked.message_id, text="Approve")
+
+    await stack.client.wait_for(ALICE, has_text("no definite answer"), since=seq, timeout=30)
+    settled = await stack.client.wait_for(
+        CAROL, has_text("Checked: the exchange took it"), since=seq, timeout=30
+    )
+    assert "withdrawal" in (settled.text or "") and "0.0137" in (settled.text or "")
+    assert withdrawals_at_exchange(stack) == before + 1
+    assert sim.requests.count("withdrawCoin", write=True) == sent + 1  # sent once, never again
