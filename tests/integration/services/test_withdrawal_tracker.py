@@ -62,7 +62,7 @@ async def test_the_txid_and_the_final_state_are_told_once(
 
     tracker = WithdrawalTracker(account, store, redis, keys, tell, catch_up_s=86_400)
     await tracker.poll()
-    assert told == []
+    assert told == [], [n.transfer.id for n in told]
     state.transfers.complete_all()
     await tracker.poll()
     await WithdrawalTracker(account, store, redis, keys, tell, catch_up_s=86_400).poll()  # a restart
@@ -101,3 +101,40 @@ async def test_a_withdrawal_made_outside_the_bot_is_told_like_a_deposit_and_the_
     assert [(n.outgoing, n.first_seen) for n in told] == [(True, True)]
     (news,) = told  # some exchanges list the amount net of the fee
     assert Decimal("0.02") in (news.transfer.amount, news.transfer.amount + (news.transfer.fee or 0))
+
+
+async def test_the_bots_own_withdrawal_of_unknown_outcome_is_not_told_as_made_outside(
+    registry: tuple[AccountRegistry, SimExchangeState], redis: Redis, keys: Keys
+) -> None:
+    accounts, state = registry
+    (account,) = list(accounts)
+    store = ActionStore(redis, keys)
+    told: list[TransferNews] = []
+
+    async def tell(news: TransferNews) -> None:
+        told.append(news)
+
+    watcher = TransferWatcher(
+        account, redis, keys, tell, catch_up_s=86_400, ours=BotWithdrawals(store, catch_up_s=86_400).made
+    )
+    await watcher.poll()
+    fee = state.withdrawal_fee("BTC")
+    # the request as the desk records it: the amount asked, the exchange's fee, what arrives
+    params = {"asset": "BTC", "amount": "0.01", "fee": str(fee), "receive": str(Decimal("0.01") - fee)}
+    action, _token = await store.create(
+        kind=WITHDRAWAL,
+        member_id=1003,
+        chat_id=1003,
+        account=account.name,
+        params={**params, "address": ADDRESS},
+        ttl_s=60,
+    )
+    await store.move(action.id, ActionState.CONFIRMED)
+    await store.move(action.id, ActionState.SUBMITTING)
+    await account.client.withdraw("BTC", Decimal("0.01"), ADDRESS)
+    # its answer lost: no exchange id to know it by, only what was asked
+    await store.move(action.id, ActionState.UNKNOWN, {"error": "lost"})
+    state.transfers.complete_all()
+    await watcher.poll()
+    await watcher.poll()
+    assert told == [], [n.transfer.id for n in told]
