@@ -117,8 +117,8 @@ def alive(pid: int) -> bool:
     return True
 
 
-async def actions_of(prefix: str) -> list[Action]:
-    redis = create_redis(REDIS_URL)
+async def actions_of(prefix: str, redis_url: str = REDIS_URL) -> list[Action]:
+    redis = create_redis(redis_url)
     try:
         found = []
         async for key in redis.scan_iter(match=f"{prefix}:action:*", count=500):

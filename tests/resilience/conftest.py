@@ -17,6 +17,7 @@ from tests.e2e.bot_process import ROOT
 
 CHURN_MODULE = "tests.resilience.leader_churn"
 CHURN_TEST = "test_leader_churn.py"
+CHURN_COLLECTED = pytest.StashKey[bool]()
 
 
 @dataclass
@@ -30,7 +31,12 @@ class Churn:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def leader_churn(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Churn]:
+def leader_churn(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Churn | None]:
+    if not request.config.stash.get(CHURN_COLLECTED, False):  # its test is not in this run
+        yield None
+        return
     directory = tmp_path_factory.mktemp("leader-churn")
     log = directory / "output.log"
     with log.open("wb") as out:
@@ -46,9 +52,10 @@ def leader_churn(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         process.wait()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The churn's test goes after the other resilience tests, so they run while it churns."""
     churn = [item for item in items if item.path.name == CHURN_TEST]
+    config.stash[CHURN_COLLECTED] = bool(churn)
     if not churn:
         return
     rest = [item for item in items if item.path.name != CHURN_TEST]

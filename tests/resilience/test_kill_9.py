@@ -43,7 +43,7 @@ SEED = 20261129
 # the exchange takes a while to answer a write; kills land before it is sent, while the exchange is
 # working on it (it acts after the bot died), and after the answer
 EXCHANGE_LATENCY_S = 0.3
-MAX_DELAY_S = 2.5
+MAX_DELAY_S = 4.0
 CAROL, BOB, ALICE = 1003, 1002, 1001
 ADDRESS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 MARKETS = (("indodax", "BTC/IDR", Decimal(1)), ("iqfinex", "BTC/USDT", Decimal("0.01")))

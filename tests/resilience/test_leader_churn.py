@@ -17,8 +17,9 @@ VERDICT_TIMEOUT_S = DURATION_S + 300
 
 
 def test_every_alert_and_deposit_is_pushed_once_while_the_leader_is_killed_every_30_s(
-    leader_churn: Churn,
+    leader_churn: Churn | None,
 ) -> None:
+    assert leader_churn is not None
     try:
         code = leader_churn.process.wait(timeout=VERDICT_TIMEOUT_S)
     except subprocess.TimeoutExpired:
