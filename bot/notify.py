@@ -103,15 +103,22 @@ class Notifier:
         )
         return sent.message_id
 
-    async def notify(self, to: TeamMember | int, message: Render, kind: Kind | str = Kind.SYSTEM) -> None:
+    async def notify(
+        self,
+        to: TeamMember | int,
+        message: Render,
+        kind: Kind | str = Kind.SYSTEM,
+        *,
+        once: str | None = None,
+    ) -> None:
         """Queues the push for `to` as the member chose for this kind, and for the team group if it
-        takes this kind."""
+        takes this kind. With ``once`` (a key naming the event), a second notify of it queues nothing."""
         kind = Kind(kind)
         mode = Mode.ON
         if isinstance(to, TeamMember):
             mode = await self._choices.mode(to.telegram_id, kind)
         if mode is not Mode.OFF and not await self._outbox.is_blocked(self._chat_of(to)):
-            await self._queue(await self.recipient(to), message, kind, silent=mode is Mode.SILENT)
+            await self._queue(await self.recipient(to), message, kind, silent=mode is Mode.SILENT, once=once)
         group = self._group
         if group is not None and kind in group.kinds and self._chat_of(to) != group.chat_id:
             recipient = await self.recipient(group.chat_id)
@@ -122,9 +129,12 @@ class Notifier:
             ):
                 await self._outbox.enqueue(Push(group.chat_id, tuple(split_html(text)), kind))
 
-    async def _queue(self, recipient: Recipient, message: Render, kind: Kind, *, silent: bool) -> None:
+    async def _queue(
+        self, recipient: Recipient, message: Render, kind: Kind, *, silent: bool, once: str | None = None
+    ) -> None:
         text = self.render(recipient, message)
-        await self._outbox.enqueue(Push(recipient.chat_id, tuple(split_html(text)), kind, silent))
+        push = Push(recipient.chat_id, tuple(split_html(text)), kind, silent)
+        await self._outbox.enqueue(push, None if once is None else f"{once}:{recipient.chat_id}")
 
     @staticmethod
     def _chat_of(to: TeamMember | int) -> int:

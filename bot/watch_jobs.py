@@ -48,7 +48,9 @@ class WatcherPushes:
         kind = Kind.WITHDRAWALS if news.outgoing else Kind.DEPOSITS
         for member in self._team:
             if member.role >= Role.ADMIN:
-                await self._notifier.notify(member, lambda _recipient: transfer_text(news), kind)
+                await self._notifier.notify(
+                    member, lambda _recipient: transfer_text(news), kind, once=news.key
+                )
 
 
 def schedule_watchers(

@@ -26,6 +26,13 @@ GROUP = "senders"
 # an entry released on a clean stop looks idle for this long: past any claim_after_s
 _RELEASED_IDLE_MS = 10**9
 SENT_MARKER_TTL_S = 7 * 24 * 3600
+# a push queued "once" under a key: the key and the entry are written together, so a copy that dies
+# between deciding to tell and marking it told can tell again without a second message.
+# KEYS: stream, once key. ARGV: ttl s, then field, value pairs.
+_ENQUEUE_ONCE = """
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return false end
+return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +64,21 @@ class Outbox:
         self._redis = redis
         self._keys = keys
         self.stream = keys("outbox")
+        self._enqueue_once = redis.register_script(_ENQUEUE_ONCE)
 
-    async def enqueue(self, push: Push) -> str:
+    async def enqueue(self, push: Push, once: str | None = None) -> str:
+        """Queues ``push``; with ``once``, only if nothing was queued under that key (then returns "")."""
         fields = {
             "chat": str(push.chat_id),
             "parts": json.dumps(list(push.parts), ensure_ascii=False),
             "kind": push.kind,
             "silent": "1" if push.silent else "0",
         }
+        if once is not None:
+            flat = [item for pair in fields.items() for item in pair]
+            keys = [self.stream, self._keys("outbox", "once", once)]
+            queued = await self._enqueue_once(keys=keys, args=[SENT_MARKER_TTL_S, *flat])
+            return str(queued or "")
         entry_id: str = await self._redis.xadd(self.stream, fields)  # type: ignore[arg-type]
         return entry_id
 

@@ -39,6 +39,10 @@ class SeenTransfers:
     async def advance(self, began: float) -> None:
         await self._redis.set(self._cursor, repr(began), ex=KEEP_S)
 
+    async def status(self, transfer_id: str) -> str:
+        """The status told last ('' if the transfer is new)."""
+        return str(await self._redis.hget(self._statuses, transfer_id) or "")  # type: ignore[misc]
+
     async def record(self, transfer_id: str, status: str) -> str | None:
         """The status told before ('' if the transfer is new), or None if ``status`` was already told."""
         old = await self._record(keys=[self._statuses], args=[transfer_id, status])

@@ -36,6 +36,11 @@ class TransferNews:
     first_seen: bool  # False: a transfer told before whose status changed
     outgoing: bool = False  # a withdrawal (made outside the bot), not a deposit
 
+    @property
+    def key(self) -> str:
+        """Names this news: told again (a copy died before recording it), it is still pushed once."""
+        return f"transfer:{self.account}:{self.transfer.id}:{self.transfer.status.value}"
+
 
 Tell = Callable[[TransferNews], Awaitable[None]]
 # whether a withdrawal is one the bot made (it is followed and told by the withdrawal tracker)
@@ -94,8 +99,8 @@ class TransferWatcher:
         for transfer in found:
             if self._ours is not None and await self._ours(self.account, transfer):
                 continue
-            told = await self._seen.record(transfer.id, transfer.status.value)
-            if told is None:
+            told = await self._seen.status(transfer.id)
+            if told == transfer.status.value:
                 continue
             at = transfer.timestamp.timestamp() if transfer.timestamp is not None else began
             await self._seen.set_pending(transfer.id, at, transfer.status is TransferStatus.PENDING)
@@ -103,5 +108,8 @@ class TransferWatcher:
                 news = TransferNews(
                     self.account.name, transfer, first_seen=told == "", outgoing=bool(self._ours)
                 )
+                # told before it is recorded: a copy killed in between tells it again, and the outbox
+                # queues it once (the news's key)
                 await self._tell(news)
+            await self._seen.record(transfer.id, transfer.status.value)
         await self._seen.advance(began)

@@ -154,3 +154,25 @@ async def test_a_deposit_pending_for_hours_is_still_told_when_credited(
             (TransferStatus.PENDING, True),
             (TransferStatus.OK, False),
         ]
+
+
+@pytest.mark.parametrize("name", ["indodax"])
+async def test_a_deposit_whose_telling_a_dying_copy_never_finished_is_told_by_the_next(
+    name: str, redis: Redis, keys: Keys
+) -> None:
+    async with rig(name, redis, keys) as r:
+        await r.watcher().poll()
+        r.deposit("7.5", "told-by-a-dying-copy")
+
+        async def dies(_news: TransferNews) -> None:
+            raise ConnectionError("killed while telling")
+
+        dying = TransferWatcher(r.account, redis, keys, dies, catch_up_s=CATCH_UP_S, clock=lambda: r.now)
+        with pytest.raises(ConnectionError):
+            await dying.poll()
+        watcher = r.watcher()
+        await watcher.poll()
+        await watcher.poll()
+        assert r.told_of("told-by-a-dying-copy") == [(TransferStatus.OK, True)]
+        (news,) = r.told
+        assert news.key == f"transfer:{name}-main:{news.transfer.id}:ok"
