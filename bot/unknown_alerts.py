@@ -9,9 +9,11 @@ from aiogram.exceptions import TelegramAPIError
 
 from bot.notify import Buttons, Notifier, Render
 from handlers.views.reconcile import settle_keyboard, settled_text, undecided_text, unknown_text
+from handlers.views.withdrawals import unknown_admins_text
 from services.actions.records import Action
 from services.notify_settings import Kind
 from services.team import Role, TeamDirectory, TeamMember
+from services.withdrawals.desk import WITHDRAWAL
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,12 @@ class AdminAlerts:
 
     async def unknown(self, action: Action) -> None:
         member = self._name(action.member_id)
+        if action.kind == WITHDRAWAL:  # no lookup for these: the admins check at the exchange
+            render: Render = lambda _r: unknown_admins_text(action)  # noqa: E731
+        else:
+            render = lambda _r: unknown_text(action, member)  # noqa: E731
         for admin in self._admins():
-            await self._send(admin, lambda _r: unknown_text(action, member))
+            await self._send(admin, render)
 
     async def undecided(self, action: Action) -> None:
         for admin in self._admins():

@@ -168,10 +168,11 @@ class WithdrawalNotices:
             await self._edit(action.chat_id, message_id, text, markup)
         else:
             await self._send(recipient, text)
-        if action.state is ActionState.UNKNOWN:
+        if action.state is ActionState.UNKNOWN and not action.told:
             for admin in self._team:
                 if admin.can(Role.ADMIN):
                     await self._notifier.notify(admin, lambda _r: unknown_admins_text(action), Kind.SYSTEM)
+            await self._desk.admins_told(action.id)
         if not waiting and self._team_chat_id is not None:
             # the team group sees each decision and outcome (not the requests: approvers get those)
             with contextlib.suppress(TelegramAPIError):

@@ -44,6 +44,11 @@ class Action:
     # an unknown action's possible matches at the exchange, for an admin to choose from; None until
     # a lookup left it to an admin
     candidates: tuple[Mapping[str, str], ...] | None = None
+    # the admins have been told it is unknown; a copy that died before telling them leaves it False,
+    # and the reconciler tells them then
+    told: bool = False
+    # the candidates (their digest) the admins were last asked to settle from
+    asked: str = ""
 
     @property
     def params_hash(self) -> str:
@@ -67,6 +72,8 @@ class Action:
             "error": self.error,
             "result": json.dumps(dict(self.result), ensure_ascii=False),
             "candidates": "" if self.candidates is None else candidates_text(self.candidates),
+            "told": "1" if self.told else "",
+            "asked": self.asked,
         }
 
     @classmethod
@@ -87,6 +94,8 @@ class Action:
             error=raw.get("error", ""),
             result=dict(json.loads(raw.get("result") or "{}")),
             candidates=_candidates(raw.get("candidates", "")),
+            told=raw.get("told") == "1",
+            asked=raw.get("asked", ""),
         )
 
 
@@ -96,3 +105,7 @@ def _candidates(text: str) -> tuple[Mapping[str, str], ...] | None:
 
 def candidates_text(candidates: Sequence[Mapping[str, str]]) -> str:
     return json.dumps([dict(c) for c in candidates], ensure_ascii=False)
+
+
+def candidates_digest(candidates: Sequence[Mapping[str, str]]) -> str:
+    return hashlib.sha256(candidates_text(candidates).encode()).hexdigest()[:16]

@@ -2,12 +2,13 @@
 
 An action becomes ``unknown`` when the exchange gave no definite answer (OutcomeUnknown) or when the copy
 sending it died (found in ``submitting`` without an in-flight lease). Admins are told at once, with the
-parameters. It is then looked up by the finder of its kind (orders and cancels: services.orders.lookup;
-bids: services.bids; withdrawals: services.withdrawals.lookup): found -> ``submitted`` (``completed``
-for a write final once taken, a cancel), proven not taken -> ``failed``, otherwise it stays ``unknown``
-and admins get the candidates with Settle buttons. Each
-settlement is one atomic move out of ``unknown`` (so a lookup and an admin's press never both settle it),
-audited, and told to the member.
+parameters, and the action marked told; one a copy died before telling is told by the next round (at
+least once: a death between the telling and the mark tells twice, never none). It is then looked up by
+the finder of its kind (orders and cancels: services.orders.lookup; bids: services.bids; withdrawals:
+services.withdrawals.lookup): found -> ``submitted`` (``completed`` for a write final once taken, a
+cancel), proven not taken -> ``failed``, otherwise it stays ``unknown`` and admins get the candidates
+with Settle buttons. Each settlement is one atomic move out of ``unknown`` (so a lookup and an admin's
+press never both settle it), audited, and told to the member.
 
 Runs at start-up and every ``interval_s`` in the copy that leads (a LeaderJob), and at once in the copy
 whose member got the unclear answer.
@@ -19,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,7 +28,7 @@ from typing import Protocol
 
 from services.actions.engine import ActionEngine
 from services.actions.lookup import DONE, Finder, Lookup, Verdict
-from services.actions.records import Action, candidates_text
+from services.actions.records import Action, candidates_digest, candidates_text
 from services.actions.states import ActionState
 from services.actions.store import ActionStore
 from services.audit import AuditLog
@@ -133,14 +135,18 @@ class Reconciler:
         expire, and every unknown order is looked up. Returns those still unknown."""
         for action in await self._engine.orphans():
             await self._audit.record(BOT_ACTOR, f"{action.kind}.unknown", _details(action))
-            await self._alerts.unknown(action)
+            await self.tell(action)
         for action in await self._engine.abandoned():
             await self._audit.record(BOT_ACTOR, f"{action.kind}.result", _details(action))
             await self._failed(action)
             await self._alerts.settled(action, None)
         await self._store.expire_overdue()
         left = []
+        # the copy that got the unclear answer tells the admins itself; a lease later it is taken as dead
+        untold_before = time.time() - self._store.inflight_lease_s
         for action in await self._store.in_state(ActionState.UNKNOWN):
+            if not action.told and action.updated_at < untold_before:
+                await self.tell(action)
             checked = await self.check(action)
             if checked is not None and checked.state is ActionState.UNKNOWN:
                 left.append(checked)
@@ -150,8 +156,13 @@ class Reconciler:
 
     async def outcome_unknown(self, action: Action) -> Action | None:
         """The member's own send got no definite answer: admins told, and a lookup at once."""
-        await self._alerts.unknown(action)
+        await self.tell(action)
         return await self.check(action)
+
+    async def tell(self, action: Action) -> None:
+        """The admins hear that ``action`` is unknown; marked told once they have."""
+        await self._alerts.unknown(action)
+        await self._store.note(action.id, ActionState.UNKNOWN, {"told": "1"})
 
     async def check(self, action: Action) -> Action | None:
         finder = self._finders.get(action.kind)
@@ -174,14 +185,18 @@ class Reconciler:
             return await self._settle(action, ActionState.FAILED, fields, None)
         if found.verdict is Verdict.UNSURE:
             merged = _merge(action.candidates, found.candidates)
-            # admins are asked once, and again only when the candidates change
-            if merged != action.candidates and await self._store.note(
-                action.id, ActionState.UNKNOWN, {"candidates": candidates_text(merged)}
-            ):
-                noted = await self._store.get(action.id)
-                if noted is not None:
-                    await self._alerts.undecided(noted)
-                return noted
+            # admins are asked once, and again only when the candidates change; asked again too when
+            # the copy that noted them died before asking
+            if merged == action.candidates and action.asked == candidates_digest(merged):
+                return action
+            fields = {"candidates": candidates_text(merged)}
+            if not await self._store.note(action.id, ActionState.UNKNOWN, fields):
+                return action
+            noted = await self._store.get(action.id)
+            if noted is not None:
+                await self._alerts.undecided(noted)
+                await self._store.note(action.id, ActionState.UNKNOWN, {"asked": candidates_digest(merged)})
+            return noted
         return action
 
     async def _settle(

@@ -107,6 +107,8 @@ class TransferWatcher:
                 news = TransferNews(
                     self.account.name, transfer, first_seen=told is None, outgoing=bool(self._ours)
                 )
+                # told before it is recorded: a copy killed in between tells it again, and the outbox
+                # queues it once (the news's key)
                 await self._tell(news)
             # recorded after it is told: a crash in between tells it again, and the outbox queues it once
             await self._seen.record(transfer.id, transfer.status.value)

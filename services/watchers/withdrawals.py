@@ -173,5 +173,6 @@ def _same(action: Action, transfer: Transfer) -> bool:
         p.get("asset", "").upper() == transfer.asset
         # some exchanges list the amount net of the fee
         and Decimal(p.get("amount", "0")) in (transfer.amount, transfer.amount + (transfer.fee or 0))
-        and p.get("address") == transfer.address
+        # some (Indodax) list no address
+        and transfer.address in (None, p.get("address"))
     )

@@ -315,6 +315,10 @@ class WithdrawalDesk:
         """The request stops counting against its 24-hour limit (it ended without leaving)."""
         await self.policy.release(action.id, action.account, action.params["asset"])
 
+    async def admins_told(self, action_id: str) -> None:
+        """The admins have heard that this request's outcome is unknown (else the reconciler tells them)."""
+        await self._store.note(action_id, ActionState.UNKNOWN, {"told": "1"})
+
     async def expire_overdue(self) -> list[Action]:
         """Requests not approved in time expire (never to be sent); their usage is released."""
         expired = await self._store.expire_overdue(ActionState.AWAITING_APPROVAL)

@@ -94,12 +94,14 @@ class Stack:
         web_url: str = "",
         process: BotProcess | None = None,
         redis_prefix: str = "",
+        secrets: BotSecrets | None = None,
     ) -> None:
         self.client = client
         self.exchanges = exchanges
         self.web_url = web_url  # the bot's web app: health, metrics, exchange callbacks
         self.process = process  # to restart the bot within a test
         self.redis_prefix = redis_prefix
+        self.secrets = secrets or BotSecrets()  # the bot's token is one of them
 
     async def ask(
         self,
@@ -120,9 +122,10 @@ async def running_stack(
     directory: Path,
     extra: Mapping[str, Mapping[str, Any]] | None = None,
     before_start: Callable[[dict[str, RunningExchange]], Awaitable[None]] | None = None,
+    redis_url: str = REDIS_URL,
 ) -> AsyncIterator[Stack]:
     """Starts everything; ``extra`` adds config sections; ``before_start`` acts on the simulators before the
-    bot starts. At exit, stops the bot and removes its keys."""
+    bot starts; ``redis_url``: a Redis of the test's own. At exit, stops the bot and removes its keys."""
     secrets = BotSecrets()
     prefix = f"test-e2e-stack-{secrets.env_var.lower()}"
     port = free_port()
@@ -130,7 +133,7 @@ async def running_stack(
         config = write_monitoring_config(
             directory,
             api_url=api_url,
-            redis_url=REDIS_URL,
+            redis_url=redis_url,
             redis_prefix=prefix,
             web_port=port,
             exchanges=exchanges,
@@ -144,10 +147,20 @@ async def running_stack(
         await process.start()
         try:
             async with EmulatorClient(api_url) as client:
-                yield Stack(client, by_name, f"http://127.0.0.1:{port}", process, prefix)
+                yield Stack(client, by_name, f"http://127.0.0.1:{port}", process, prefix, secrets)
         finally:
             await process.stop()
-            redis = create_redis(REDIS_URL)
+            redis = create_redis(redis_url)
             async for key in redis.scan_iter(match=f"{prefix}:*", count=500):
                 await redis.delete(key)
             await redis.aclose()
+
+
+def has_text(*needles: str) -> Callable[[SentMessage], bool]:
+    """Matches a message whose text holds every needle."""
+    return lambda m: m.text is not None and all(n in m.text for n in needles)
+
+
+def edited(message: SentMessage, *needles: str) -> Callable[[SentMessage], bool]:
+    """Matches ``message`` once edited to hold every needle."""
+    return lambda m: m.message_id == message.message_id and m.edited and has_text(*needles)(m)

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
-import aiohttp
 import pytest
-from aiohttp import web
 
 from demo.exchanges import running_exchanges
 from sandbox.exchanges.common import STATE_KEY, running
@@ -21,48 +18,13 @@ from sandbox.telegram.client import EmulatorClient, EmulatorError, running_emula
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
 from tests.e2e.bot_process import BotProcess, BotSecrets
-from tests.e2e.monitoring_stack import write_monitoring_config
+from tests.e2e.copies import WEBHOOK_PATH, RoundRobin, webhook_config
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 CAROL = 1003
 EXCHANGE, ACCOUNT = "iqfinex", "iqfinex-main"
 PRESSES = 50
-WEBHOOK_PATH = "/tg/webhook"
-HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection"}
-
-
-class RoundRobin:
-    """A small HTTP proxy: each request goes to the next copy in turn, its answer comes back as it is."""
-
-    def __init__(self, backends: list[str]) -> None:
-        self.backends = backends
-        self.forwarded = dict.fromkeys(backends, 0)
-        self._next = itertools.cycle(backends)
-        self._http: aiohttp.ClientSession | None = None
-
-    def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_route("*", "/{path:.*}", self.forward)
-        app.on_cleanup.append(self._close)
-        return app
-
-    async def forward(self, request: web.Request) -> web.Response:
-        if self._http is None:
-            self._http = aiohttp.ClientSession()
-        backend = next(self._next)
-        self.forwarded[backend] += 1
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
-        async with self._http.request(
-            request.method, backend + request.path_qs, headers=headers, data=await request.read()
-        ) as answer:
-            body = await answer.read()
-            kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_HEADERS}
-            return web.Response(status=answer.status, body=body, headers=kept)
-
-    async def _close(self, _app: web.Application) -> None:
-        if self._http is not None:
-            await self._http.close()
 
 
 @pytest.fixture
@@ -84,27 +46,22 @@ async def test_fifty_presses_at_once_on_two_copies_place_one_order(tmp_path: Pat
         running_exchanges() as exchanges,
         running(proxy.app()) as proxy_url,
     ):
-        copies = []
-        for name, port in zip(("a", "b"), ports, strict=True):
-            (tmp_path / name).mkdir()
-            telegram = {
-                "token": secrets.token,
-                "api_url": api_url,
-                "mode": "webhook",
-                "webhook_url": proxy_url + WEBHOOK_PATH,
-                "webhook_secret": secrets.webhook_secret,
-            }
-            config = write_monitoring_config(
-                tmp_path / name,
-                api_url=api_url,
-                redis_url=REDIS_URL,
-                redis_prefix=prefix,
-                web_port=port,
-                exchanges=exchanges,
-                token=secrets.token,
-                extra={"telegram": telegram},
+        copies = [
+            BotProcess(
+                webhook_config(
+                    tmp_path / name,
+                    port,
+                    api_url=api_url,
+                    webhook_url=proxy_url + WEBHOOK_PATH,
+                    prefix=prefix,
+                    secrets=secrets,
+                    exchanges=exchanges,
+                ),
+                port,
+                {},
             )
-            copies.append(BotProcess(config, port, {}))
+            for name, port in zip(("a", "b"), ports, strict=True)
+        ]
         sim = next(e.app[STATE_KEY] for e in exchanges if e.name == EXCHANGE)
         try:
             await asyncio.gather(*(copy.start() for copy in copies))

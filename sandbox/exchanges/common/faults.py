@@ -3,7 +3,8 @@
 Kinds: latency (delay, then answer normally), status (an error status and body), timeout (hang far longer
 than any client waits; released on shutdown), malformed (truncated JSON or an HTML error page),
 rate_limit (429 with Retry-After), drop (close the connection without an answer). A fault with
-``after=True`` lets the handler run first (the write happened) and spoils only the answer.
+``after=True`` lets the handler run first (the write happened) and spoils only the answer. A fault with
+``chance`` below 1 hits that share of the matching requests (the plan's ``rng`` draws; seed it to replay).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fnmatch
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -34,7 +36,8 @@ TRUNCATED_JSON = '{"success":1,"return":{"balance":{"btc":"0.0'
 class Fault:
     """``seconds``: latency delay, timeout hang (default 60) or Retry-After (default 1).
     ``times``: how many requests it hits before clearing itself; None = until cleared.
-    ``status``/``body``: override what is answered (default per kind)."""
+    ``status``/``body``: override what is answered (default per kind).
+    ``chance``: the share of matching requests it hits; a request it spares goes on to the next fault."""
 
     kind: FaultKind
     seconds: float | None = None
@@ -44,23 +47,27 @@ class Fault:
     style: Literal["truncated", "html"] = "truncated"
     times: int | None = None
     after: bool = False
+    chance: float = 1.0
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; one of {', '.join(KINDS)}")
+        if not 0 < self.chance <= 1:
+            raise ValueError("chance must be above 0 and at most 1")
         if self.times is not None and self.times < 1:
             raise ValueError("times must be at least 1")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Fault:
         """From a control-route body: {"kind": ..., "seconds"?, "status"?, "body"?, "style"?, "times"?}."""
-        allowed = {"kind", "seconds", "status", "body", "content_type", "style", "times", "after"}
+        allowed = {"kind", "seconds", "status", "body", "content_type", "style", "times", "after", "chance"}
         unknown = set(data) - allowed
         if unknown:
             raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
         fields = dict(data)
-        if fields.get("seconds") is not None:
-            fields["seconds"] = float(fields["seconds"])
+        for name in ("seconds", "chance"):
+            if fields.get(name) is not None:
+                fields[name] = float(fields[name])
         for name in ("status", "times"):
             if fields.get(name) is not None:
                 fields[name] = int(fields[name])
@@ -72,8 +79,9 @@ class Fault:
 class FaultPlan:
     """Faults by endpoint pattern (exact name or glob like ``trade*``); the first one added wins."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int | None = None) -> None:
         self._faults: list[tuple[str, Fault]] = []
+        self.rng = random.Random(seed)
         self.injected: dict[str, int] = {}
         self._shutdown: asyncio.Event | None = None
 
@@ -90,6 +98,8 @@ class FaultPlan:
         """The fault for this request, if any, counting one use of it."""
         for index, (pattern, fault) in enumerate(self._faults):
             if pattern == endpoint or fnmatch.fnmatchcase(endpoint, pattern):
+                if fault.chance < 1 and self.rng.random() >= fault.chance:
+                    continue
                 if fault.times is not None:
                     fault.times -= 1
                     if fault.times <= 0:

@@ -10,9 +10,17 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Message
+from aiogram.types import Chat, Message, User
 
 
 class RecordingSession(BaseSession):
@@ -45,6 +53,16 @@ class RecordingSession(BaseSession):
                 text=method.text,
             )
             return message.as_(bot)  # type: ignore[return-value]
+        if isinstance(method, GetMe):
+            return User(id=42, is_bot=True, first_name="bot", username="chatops_test_bot")  # type: ignore[return-value]
+        if isinstance(method, SendPhoto | SendDocument):  # a chart, an export: a message with a caption
+            sent = Message(
+                message_id=next(self._ids),
+                date=datetime.now(UTC),
+                chat=Chat(id=int(method.chat_id or 0), type="private"),
+                caption=method.caption,
+            )
+            return sent.as_(bot)  # type: ignore[return-value]
         return True  # type: ignore[return-value]
 
     async def stream_content(

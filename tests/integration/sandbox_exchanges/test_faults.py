@@ -171,3 +171,34 @@ async def test_faulted_requests_are_still_counted_as_seen(site: Site) -> None:
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError):
         Fault.from_dict({"kind": "explode"})
+
+
+async def test_a_fault_with_a_chance_hits_that_share_and_the_seed_replays_it(site: Site) -> None:
+    def run() -> tuple[int, list[bool]]:
+        site.plan.clear()
+        site.plan.rng.seed(7)
+        site.plan.add("getInfo", Fault("status", status=503, chance=0.2))
+        return [site.plan.take("getInfo") is not None for _ in range(1000)].count(True), [
+            site.plan.take("getInfo") is not None for _ in range(20)
+        ]
+
+    hits, first = run()
+    assert 150 <= hits <= 250
+    assert run() == (hits, first)  # the same seed, the same requests hit
+    spared = [(await site.call("getInfo")).status for _ in range(20)]
+    assert set(spared) <= {200, 503} and 200 in spared
+
+
+async def test_a_spared_request_goes_on_to_the_next_fault(site: Site) -> None:
+    site.plan.rng.seed(1)
+    site.plan.add("trade", Fault("status", status=503, chance=0.5))
+    site.plan.add("trade", Fault("rate_limit"))
+    statuses = {(await site.call("trade")).status for _ in range(20)}
+    assert statuses == {503, 429}
+
+
+def test_a_chance_outside_zero_to_one_is_refused() -> None:
+    for chance in (0, 1.5, -0.1):
+        with pytest.raises(ValueError, match="chance"):
+            Fault("status", chance=chance)
+    assert Fault.from_dict({"kind": "drop", "chance": "0.25"}).chance == 0.25

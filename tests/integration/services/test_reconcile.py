@@ -261,3 +261,44 @@ async def test_a_confirm_whose_copy_died_before_sending_fails_and_is_never_sent(
     outcome = await iqfinex.desk.execute(token, CAROL)  # a late execute finds nothing to send
     assert not outcome.executed_here
     assert iqfinex.orders_at_exchange() == before
+
+
+async def test_an_unknown_action_whose_copy_died_before_telling_the_admins_is_told_once(
+    iqfinex: Bench,
+) -> None:
+    action_id, _token = await iqfinex.confirmed()
+    assert await iqfinex.store.begin_submit(action_id, "a copy killed while sending")
+    await asyncio.sleep(LEASE_S * 2)
+    # a copy moved it to unknown and died before telling anyone
+    assert await iqfinex.store.orphan(action_id, "the bot stopped while sending")
+    await asyncio.sleep(LEASE_S * 2)
+
+    await iqfinex.reconciler.run_once()
+    await iqfinex.reconciler.run_once()
+
+    assert iqfinex.told.unknown == [action_id]
+    action = await iqfinex.store.get(action_id)
+    assert action is not None and action.told
+
+
+async def test_candidates_noted_by_a_copy_that_died_before_asking_are_asked_again(
+    iqfinex: Bench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    price = iqfinex.price()
+    iqfinex.sim.place_order("alice", PAIR, "buy", "limit", Decimal("0.01"), price)  # by hand: a candidate
+    action = await iqfinex.lost(price=price)
+
+    async def dies(_alerts: Alerts, _action: Action) -> None:
+        raise ConnectionError("the copy died while asking the admins")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Alerts, "undecided", dies)
+        with pytest.raises(ConnectionError):
+            await iqfinex.reconciler.outcome_unknown(action)
+    noted = await iqfinex.store.get(action.id)
+    assert noted is not None and noted.candidates
+
+    await iqfinex.reconciler.run_once()
+    await iqfinex.reconciler.run_once()
+
+    assert [a.id for a in iqfinex.told.undecided] == [action.id]

@@ -143,3 +143,40 @@ async def test_a_withdrawal_the_exchange_fails_releases_its_share_of_the_days_li
     assert [n.status for n in told] == [TransferStatus.FAILED]
     assert await policy.used(account.name, "BTC") == 0
     await policy.check(account.name, "BTC", Decimal("0.01"), ADDRESS)  # room again
+
+
+async def test_the_bots_own_withdrawal_of_unknown_outcome_is_not_told_as_made_outside(
+    registry: tuple[AccountRegistry, SimExchangeState], redis: Redis, keys: Keys
+) -> None:
+    accounts, state = registry
+    (account,) = list(accounts)
+    store = ActionStore(redis, keys)
+    told: list[TransferNews] = []
+
+    async def tell(news: TransferNews) -> None:
+        told.append(news)
+
+    watcher = TransferWatcher(
+        account, redis, keys, tell, catch_up_s=86_400, ours=BotWithdrawals(store, catch_up_s=86_400).made
+    )
+    await watcher.poll()
+    fee = state.withdrawal_fee("BTC")
+    # the request as the desk records it: the amount asked, the exchange's fee, what arrives
+    params = {"asset": "BTC", "amount": "0.01", "fee": str(fee), "receive": str(Decimal("0.01") - fee)}
+    action, _token = await store.create(
+        kind=WITHDRAWAL,
+        member_id=1003,
+        chat_id=1003,
+        account=account.name,
+        params={**params, "address": ADDRESS},
+        ttl_s=60,
+    )
+    await store.move(action.id, ActionState.CONFIRMED)
+    await store.move(action.id, ActionState.SUBMITTING)
+    await account.client.withdraw("BTC", Decimal("0.01"), ADDRESS)
+    # its answer lost: no exchange id to know it by, only what was asked
+    await store.move(action.id, ActionState.UNKNOWN, {"error": "lost"})
+    state.transfers.complete_all()
+    await watcher.poll()
+    await watcher.poll()
+    assert told == [], [n.transfer.id for n in told]
