@@ -22,17 +22,13 @@ from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulato
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
 from tests.e2e.bot_process import BotProcess, BotSecrets
-from tests.e2e.monitoring_stack import write_monitoring_config
+from tests.e2e.monitoring_stack import has_text, write_monitoring_config
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 DAVE = 1005  # viewer
 EXCHANGE, ACCOUNT, PAIR = "iqfinex", "iqfinex-main", "BTC/USDT"
 LEASE_S = 2.0
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
 
 
 def copy(

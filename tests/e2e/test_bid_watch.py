@@ -6,15 +6,14 @@ once to the member who created the bid, and a forged callback is refused."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 import pytest_asyncio
 
 from sandbox.exchanges.exchanger import SITE_KEY, ExchangerSite
-from sandbox.telegram.client import SentMessage
-from tests.e2e.monitoring_stack import Stack, running_stack
+from tests.e2e.monitoring_stack import Stack, has_text, running_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -32,10 +31,6 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
 
 def site(stack: Stack) -> ExchangerSite:
     return stack.exchanges["exchanger"].app[SITE_KEY]
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
 
 
 async def advance(stack: Stack, bid_id: str) -> None:

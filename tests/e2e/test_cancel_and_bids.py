@@ -12,8 +12,8 @@ import pytest_asyncio
 
 from sandbox.exchanges.exchanger import SITE_KEY, ExchangerSite
 from sandbox.telegram.client import Button, SentMessage
-from tests.e2e.monitoring_stack import Stack, running_stack
-from tests.e2e.test_orders import ACCOUNT, CAROL, DAVE, EXCHANGE, edited, has_text, near_market, preview
+from tests.e2e.monitoring_stack import Stack, edited, has_text, running_stack
+from tests.e2e.test_orders import ACCOUNT, CAROL, DAVE, EXCHANGE, near_market, preview
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -16,7 +16,7 @@ from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulato
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
 from tests.e2e.bot_process import BotProcess, BotSecrets
-from tests.e2e.monitoring_stack import write_monitoring_config
+from tests.e2e.monitoring_stack import has_text, write_monitoring_config
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -72,10 +72,6 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
             async for key in redis.scan_iter(match=f"{prefix}:*", count=500):
                 await redis.delete(key)
             await redis.aclose()
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
 
 
 def photo_captioned(*needles: str) -> Callable[[SentMessage], bool]:

@@ -9,8 +9,8 @@ import pytest
 import pytest_asyncio
 
 from sandbox.telegram.client import SentMessage
-from tests.e2e.monitoring_stack import Stack, running_stack
-from tests.e2e.test_orders import ACCOUNT, CAROL, DAVE, edited, has_text, near_market, orders_at_exchange
+from tests.e2e.monitoring_stack import Stack, edited, has_text, running_stack
+from tests.e2e.test_orders import ACCOUNT, CAROL, DAVE, near_market, orders_at_exchange
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

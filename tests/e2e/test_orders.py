@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
 import pytest_asyncio
 
 from sandbox.telegram.client import EmulatorError, SentMessage
-from tests.e2e.monitoring_stack import Stack, running_stack
+from tests.e2e.monitoring_stack import Stack, edited, has_text, running_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -23,14 +23,6 @@ EXCHANGE, ACCOUNT = "iqfinex", "iqfinex-main"
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     async with running_stack(tmp_path_factory.mktemp("orders")) as running:
         yield running
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
-
-
-def edited(message: SentMessage, *needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.message_id == message.message_id and m.edited and has_text(*needles)(m)
 
 
 def near_market(stack: Stack, factor: str = "0.97") -> str:

@@ -9,7 +9,7 @@ the order's state) and an exchanger bid (found by its api_id).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
@@ -17,8 +17,7 @@ import pytest_asyncio
 
 from sandbox.exchanges.common import Fault
 from sandbox.exchanges.exchanger import SITE_KEY
-from sandbox.telegram.client import SentMessage
-from tests.e2e.monitoring_stack import Stack, running_stack
+from tests.e2e.monitoring_stack import Stack, has_text, running_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -31,10 +30,6 @@ EXCHANGE, ACCOUNT, GATEWAY_STATUS = "iqfinex", "iqfinex-main", 502
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     async with running_stack(tmp_path_factory.mktemp("reconcile")) as running:
         yield running
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
 
 
 async def test_a_gateway_error_after_the_exchange_took_the_order_leaves_one_order_and_is_settled(

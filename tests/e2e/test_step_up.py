@@ -5,7 +5,7 @@ approvals and tell the admins."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlparse
 
 import pyotp
@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 
 from sandbox.telegram.client import SentMessage
-from tests.e2e.monitoring_stack import Stack, running_stack
+from tests.e2e.monitoring_stack import Stack, has_text, running_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -31,10 +31,6 @@ CONFIG = {
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     async with running_stack(tmp_path_factory.mktemp("stepup"), CONFIG) as running:
         yield running
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
 
 
 def withdrawals_at_exchange(stack: Stack) -> int:

@@ -25,7 +25,7 @@ from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulato
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
 from tests.e2e.bot_process import BotProcess, BotSecrets
-from tests.e2e.monitoring_stack import write_monitoring_config
+from tests.e2e.monitoring_stack import has_text, write_monitoring_config
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -37,10 +37,6 @@ PAIR, SITE = "BTC/IDR", "exchanger-main"
 # each deposit (and outside withdrawal) has its own amount, so its pushes are found by it
 AT_START, BEFORE, AT_KILL, AFTER = "11.25", "22.5", "33.75", "44.125"
 OUTSIDE_BEFORE, OUTSIDE_AFTER = "5.5", "6.75"
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
 
 
 def deposit(name: str, amount: str) -> Callable[[SentMessage], bool]:

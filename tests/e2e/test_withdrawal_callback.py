@@ -4,15 +4,14 @@ or replayed callback is refused, and each is in the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
 import pytest_asyncio
 
-from sandbox.telegram.client import SentMessage
-from tests.e2e.monitoring_stack import Stack, running_stack
+from tests.e2e.monitoring_stack import Stack, has_text, running_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -40,10 +39,6 @@ async def post_json(url: str, body: dict[str, Any]) -> None:
 async def post_form(url: str, form: dict[str, str]) -> str:
     async with aiohttp.ClientSession() as session, session.post(url, data=form) as reply:
         return await reply.text()
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
 
 
 def withdrawals_at_exchange(stack: Stack) -> int:

@@ -4,13 +4,12 @@ for the presser's own role, and the message shows the outcome without its button
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 
-from sandbox.telegram.client import SentMessage
-from tests.e2e.monitoring_stack import Stack, running_stack
+from tests.e2e.monitoring_stack import Stack, has_text, running_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -26,10 +25,6 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
     config = {"notifications": {"approvals_chat_id": GROUP, "chat_id": TEAM}}
     async with running_stack(tmp_path_factory.mktemp("withdrawal-group"), config) as running:
         yield running
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
 
 
 async def test_the_group_gets_the_request_and_each_press_counts_for_its_presser(stack: Stack) -> None:

@@ -14,7 +14,7 @@ import pytest_asyncio
 from sandbox.telegram.client import SentMessage
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
-from tests.e2e.monitoring_stack import Stack, running_stack
+from tests.e2e.monitoring_stack import Stack, has_text, running_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -29,10 +29,6 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
     extra = {"watchers": {"incorex_interval_s": 20}}
     async with running_stack(tmp_path_factory.mktemp("withdrawal-txids"), extra) as running:
         yield running
-
-
-def has_text(*needles: str) -> Callable[[SentMessage], bool]:
-    return lambda m: m.text is not None and all(n in m.text for n in needles)
 
 
 async def test_the_txid_reaches_the_requester_and_the_approver_once_it_appears(stack: Stack) -> None:
