@@ -400,6 +400,7 @@ class BotApp:
         )
         # the withdrawal handlers push to other members (approval requests) through these
         dispatcher.workflow_data["withdrawal_notices"] = notices
+        alerts.follow(notices.update)
         expiry = WithdrawalExpiry(services.withdrawals, notices)
         scheduler = Scheduler()
         schedule_alerts(

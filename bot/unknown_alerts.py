@@ -1,27 +1,40 @@
-"""Who hears about orders with an unknown outcome: the admins at once and with Settle buttons, the member
-when it is settled. Rendered per recipient (language, zone) by the Notifier."""
+"""Who hears about actions (orders, cancels, bids, withdrawals) with an unknown outcome: the admins at
+once and with Settle buttons, the member when it is settled. Rendered per recipient (language, zone) by
+the Notifier."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram.exceptions import TelegramAPIError
 
 from bot.notify import Buttons, Notifier, Render
 from handlers.views.reconcile import settle_keyboard, settled_text, undecided_text, unknown_text
-from handlers.views.withdrawals import unknown_admins_text
 from services.actions.records import Action
 from services.notify_settings import Kind
 from services.team import Role, TeamDirectory, TeamMember
-from services.withdrawals.desk import WITHDRAWAL
 
 log = logging.getLogger(__name__)
+
+
+Followed = Callable[[Action], Awaitable[None]]
 
 
 class AdminAlerts:
     def __init__(self, notifier: Notifier, team: TeamDirectory) -> None:
         self._notifier = notifier
         self._team = team
+        self._followers: list[Followed] = []
+
+    def follow(self, changed: Followed) -> None:
+        """Also called with each action that became unknown or was settled (built later than this: the
+        withdrawal notices re-edit approval messages a killed copy left waiting with live buttons)."""
+        self._followers.append(changed)
+
+    async def _changed(self, action: Action) -> None:
+        for changed in self._followers:
+            await changed(action)
 
     def _admins(self) -> list[TeamMember]:
         return [member for member in self._team if member.role is Role.ADMIN]
@@ -42,12 +55,9 @@ class AdminAlerts:
 
     async def unknown(self, action: Action) -> None:
         member = self._name(action.member_id)
-        if action.kind == WITHDRAWAL:  # no lookup for these: the admins check at the exchange
-            render: Render = lambda _r: unknown_admins_text(action)  # noqa: E731
-        else:
-            render = lambda _r: unknown_text(action, member)  # noqa: E731
         for admin in self._admins():
-            await self._send(admin, render)
+            await self._send(admin, lambda _r: unknown_text(action, member))
+        await self._changed(action)
 
     async def undecided(self, action: Action) -> None:
         for admin in self._admins():
@@ -60,3 +70,4 @@ class AdminAlerts:
             if recipient is not None and recipient.telegram_id not in told:
                 told.add(recipient.telegram_id)
                 await self._send(recipient, lambda _r: settled_text(action, by))
+        await self._changed(action)

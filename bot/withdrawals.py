@@ -15,11 +15,11 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.notify import Buttons, Notifier, Recipient, Render
 from handlers.views.allowlist import entry_keyboard, entry_text
+from handlers.views.reconcile import unknown_text
 from handlers.views.twofactor import locked_admins_text
 from handlers.views.withdrawals import (
     cancel_request_keyboard,
     request_text,
-    unknown_admins_text,
     vote_keyboard,
 )
 from services.actions.records import Action
@@ -27,7 +27,7 @@ from services.actions.states import ActionState
 from services.notify_settings import Kind
 from services.team import Role, TeamDirectory, TeamMember
 from services.withdrawals.allowlist import Entry
-from services.withdrawals.desk import WithdrawalDesk
+from services.withdrawals.desk import WITHDRAWAL, WithdrawalDesk
 from services.withdrawals.messages import PushedMessages
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,8 @@ class WithdrawalNotices:
 
     async def update(self, action: Action) -> None:
         """Every approval message shows the request's state; buttons stay only while it awaits."""
+        if action.kind != WITHDRAWAL:
+            return
         name, approved = await self._text(action)
         required = self._desk.approvals_required
         waiting = action.state is ActionState.AWAITING_APPROVAL
@@ -171,7 +173,7 @@ class WithdrawalNotices:
         if action.state is ActionState.UNKNOWN and not action.told:
             for admin in self._team:
                 if admin.can(Role.ADMIN):
-                    await self._notifier.notify(admin, lambda _r: unknown_admins_text(action), Kind.SYSTEM)
+                    await self._notifier.notify(admin, lambda _r: unknown_text(action, name), Kind.SYSTEM)
             await self._desk.admins_told(action.id)
         if not waiting and self._team_chat_id is not None:
             # the team group sees each decision and outcome (not the requests: approvers get those)

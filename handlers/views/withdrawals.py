@@ -185,8 +185,8 @@ def state_text(action: Action, approved_by: Sequence[TeamMember], required: int)
     if state is ActionState.UNKNOWN:
         return "⚠️ " + html.escape(
             _(
-                "No definite answer from the exchange. The withdrawal is not sent again; "
-                "an admin must check it at the exchange."
+                "No definite answer from the exchange. The withdrawal is not sent again; the bot looks "
+                "it up in the exchange's history, and an admin settles it if the bot cannot tell."
             )
         )
     if state is ActionState.REJECTED:
@@ -305,12 +305,6 @@ def usage_text() -> str:
 
 def cancel_refusal() -> str:
     return _("Only the requester can cancel, and only while it awaits approval.")
-
-
-def unknown_admins_text(action: Action) -> str:
-    return "⚠️ " + _(
-        "Withdrawal {id} on {account}: no definite answer from the exchange. Check it there."
-    ).format(id=html.escape(action.id), account=html.escape(action.account))
 
 
 def request_state_title(state: ActionState) -> str:

@@ -320,5 +320,7 @@ async def test_a_withdrawal_whose_answer_is_lost_is_found_at_the_exchange_and_ne
         CAROL, has_text("Checked: the exchange took it"), since=seq, timeout=30
     )
     assert "withdrawal" in (settled.text or "") and "0.0137" in (settled.text or "")
+    # the approval message, left at "no definite answer", shows the settled state
+    await stack.client.wait_for(BOB, edited(asked, "Sent: withdrawal"), since=seq)
     assert withdrawals_at_exchange(stack) == before + 1
     assert sim.requests.count("withdrawCoin", write=True) == sent + 1  # sent once, never again
