@@ -1,13 +1,16 @@
-"""One market's new price in, the alerts it fires out: the feed calls `on_quote` for every tick.
+"""A feed round's prices in, the alerts they fire out: the feed calls `on_quotes` with every market of an
+account that has alerts.
 
-A tick is fresh or ignored: a price older than three feed intervals never fires anything. What fires is
-claimed inside one Redis script (store.tick), so it is delivered by the copy that claimed it, once.
+A quote is fresh or ignored: a price older than three feed intervals never fires anything. A round
+costs a few Redis round trips whatever the number of markets and alerts: the move periods in use (one
+pipeline), the move windows (one script), then the round itself (store.tick, one script), which claims
+what fires, so it is delivered by the copy that claimed it, once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from services.alerts.prices import PriceBook, Quote
 from services.alerts.store import AlertStore, Fired
@@ -26,12 +29,13 @@ class AlertEngine:
         self._deliver = deliver
         self.stale_after_s = STALE_INTERVALS * interval_s
 
-    async def on_quote(self, account: str, symbol: str, quote: Quote, now: float) -> list[Fired]:
-        if now - quote.at > self.stale_after_s or quote.price <= 0:
+    async def on_quotes(self, account: str, quotes: Mapping[str, Quote], now: float) -> list[Fired]:
+        fresh = {s: q for s, q in quotes.items() if now - q.at <= self.stale_after_s and q.price > 0}
+        if not fresh:
             return []
-        periods = await self.store.periods(account, symbol)
-        moves = await self.prices.moves(account, symbol, quote, periods)
-        fired = await self.store.tick(account, symbol, quote.price, now, moves)
+        periods = await self.store.periods(account, fresh)
+        moves = await self.prices.moves(account, fresh, periods)
+        fired = await self.store.tick(account, {s: q.price for s, q in fresh.items()}, now, moves)
         for alert in fired:
             try:
                 await self._deliver(alert)

@@ -125,8 +125,8 @@ class PriceFeed:
         quotes = {t.symbol: Quote(p, seen) for t in tickers if (p := ticker_price(t)) is not None}
         for account in source.names:
             await self._prices.put_latest(account, quotes)
-            for symbol in (await self._store.markets(account)).intersection(quotes):
-                await self._engine.on_quote(account, symbol, quotes[symbol], self._clock())
+            watched = (await self._store.markets(account)).intersection(quotes)
+            await self._engine.on_quotes(account, {s: quotes[s] for s in watched}, self._clock())
 
     async def _ensure_stream(self, source: Source, client: NarkasaClient) -> None:
         if source.stream is None:

@@ -1,9 +1,10 @@
-"""Alerts in Redis: create, list, pause, resume, delete, and evaluate one market's tick (scripts.py)."""
+"""Alerts in Redis: create, list, pause, resume, delete, and evaluate a feed round (scripts.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -93,6 +94,7 @@ class AlertStore:
         self.hysteresis = hysteresis
         self.max_per_member = max_per_member
         self._create = redis.register_script(scripts.CREATE)
+        self._read = redis.register_script(scripts.READ)
         self._delete = redis.register_script(scripts.DELETE)
         self._pause = redis.register_script(scripts.PAUSE)
         self._resume = redis.register_script(scripts.RESUME)
@@ -106,29 +108,29 @@ class AlertStore:
         self, member: int, account: str, symbol: str, condition: Condition, price: Decimal | None, now: float
     ) -> Alert:
         """Stores and arms the alert; ``price`` (the market's price now) decides a crossing's way."""
-        fields: dict[str, str] = {
-            "account": account,
-            "symbol": symbol,
-            "kind": condition.kind.value,
-            "again": "1" if condition.repeat else "0",
-            "cooldown": str(condition.cooldown_s),
-            "note": condition.note,
-            "fired": "0",
-        }
         if condition.price is not None:
-            fields["price"] = str(condition.price)
-            fields["side"] = _side(condition.kind, condition.price, price)
-            # a repeating threshold re-arms once the price is back past this band
-            fields["rearm_down"] = str(condition.price * (1 - self.hysteresis))
-            fields["rearm_up"] = str(condition.price * (1 + self.hysteresis))
+            target, period = str(condition.price), ""
+            side = _side(condition.kind, condition.price, price)
         else:
-            fields["percent"] = str(condition.percent)
-            fields["period"] = str(condition.period_s)
-            fields["side"] = "move"
-        expires = "" if condition.expires_s is None else repr(now + condition.expires_s)
-        args: list[str] = [self._root, str(member), str(self.max_per_member), repr(now), expires]
-        for name, value in fields.items():
-            args += [name, value]
+            target, period, side = str(condition.percent), str(condition.period_s), "move"
+        # whole seconds keep the stored alert short (scripts.py); an expiry rounds up, never early
+        expires = "" if condition.expires_s is None else str(math.ceil(now + condition.expires_s))
+        args = [
+            self._root,
+            str(member),
+            str(self.max_per_member),
+            str(int(now)),
+            expires,
+            account,
+            symbol,
+            condition.kind.value,
+            "1" if condition.repeat else "0",
+            str(condition.cooldown_s),
+            target,
+            period,
+            side,
+            condition.note,
+        ]
         created = int(await self._create(args=args))
         if created == 0:
             raise LimitReached(self.max_per_member)
@@ -137,17 +139,15 @@ class AlertStore:
         return alert
 
     async def get(self, alert_id: int) -> Alert | None:
-        data = await self._redis.hgetall(self._key("a", alert_id))  # type: ignore[misc]
-        return _alert(data) if data else None
+        found = await self._read(args=[self._root, str(alert_id)])
+        return _alert(json.loads(found[0])) if found else None
 
     async def of_member(self, member: int) -> list[Alert]:
-        ids = await self._redis.zrange(self._key("of", member), 0, -1)
-        found = []
-        for alert_id in ids:
-            data = await self._redis.hgetall(self._key("a", alert_id))  # type: ignore[misc]
-            if data:
-                found.append(_alert(data))
-        return found
+        """Oldest first (ids grow with time)."""
+        ids = sorted(int(i) for i in await self._redis.smembers(self._key("of", member)))  # type: ignore[misc]
+        if not ids:
+            return []
+        return [_alert(json.loads(item)) for item in await self._read(args=[self._root, *map(str, ids)])]
 
     async def delete(self, member: int, alert_id: int) -> bool:
         return bool(await self._delete(args=[self._root, str(alert_id), str(member)]))
@@ -175,15 +175,25 @@ class AlertStore:
     async def members_on(self, account: str) -> set[int]:
         return {int(m) for m in await self._redis.hkeys(self._key("who", account))}  # type: ignore[misc]
 
-    async def periods(self, account: str, symbol: str) -> list[int]:
-        return sorted(int(p) for p in await self._redis.hkeys(self._key("m", account, symbol, "periods")))  # type: ignore[misc]
+    async def periods(self, account: str, symbols: Iterable[str]) -> dict[str, list[int]]:
+        """The move periods in use per market (markets without moves left out): one round trip."""
+        symbols = list(symbols)
+        pipe = self._redis.pipeline(transaction=False)
+        for symbol in symbols:
+            pipe.hkeys(self._key("m", account, symbol, "periods"))
+        found = zip(symbols, await pipe.execute(), strict=True)
+        return {symbol: sorted(int(p) for p in periods) for symbol, periods in found if periods}
 
     async def tick(
-        self, account: str, symbol: str, price: Decimal, now: float, moves: Sequence[Move] = ()
+        self, account: str, prices: Mapping[str, Decimal], now: float, moves: Mapping[str, Sequence[Move]]
     ) -> list[Fired]:
-        args = [self._root, account, symbol, str(price), repr(now)]
-        for move in moves:
-            args += [str(move.period_s), str(move.rise), str(move.fall)]
+        """One feed round of the account's markets, in one script: what the prices re-arm and fire."""
+        args = [self._root, account, repr(now), str(self.hysteresis)]
+        for symbol, price in prices.items():
+            market_moves = moves.get(symbol, ())
+            args += [symbol, str(price), str(len(market_moves))]
+            for move in market_moves:
+                args += [str(move.period_s), str(move.rise), str(move.fall)]
         raw = await self._tick(args=args)
         return [self._fired(json.loads(item)) for item in raw]
 
