@@ -25,7 +25,7 @@ from redis.asyncio import Redis
 from bench.figures import Figure, resident_mb, throwaway_redis
 from services.alerts.conditions import Condition, Kind
 from services.alerts.engine import AlertEngine
-from services.alerts.prices import PriceBook, Quote
+from services.alerts.prices import Quote
 from services.alerts.store import AlertStore, Fired
 from services.redis_client import Keys
 
@@ -112,12 +112,11 @@ async def redis_bytes(redis: Redis, pattern: str) -> int:
 async def measure(count: int) -> list[Figure]:
     async with throwaway_redis() as (redis, keys):
         store = AlertStore(redis, keys, hysteresis=Decimal("0.01"), max_per_member=PER_MEMBER)
-        prices = PriceBook(redis, keys)
 
         async def deliver(_fired: Fired) -> None:
             return None
 
-        engine = AlertEngine(store, prices, deliver, interval_s=60)
+        engine = AlertEngine(store, deliver, interval_s=60)
         now = time.time()
         rss_before = resident_mb()
         await fill(store, count, now)

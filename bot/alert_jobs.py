@@ -59,7 +59,7 @@ def schedule_alerts(
     *,
     interval_s: float,
 ) -> PriceFeed:
-    engine = AlertEngine(desk.store, desk.prices, pushes.fired, interval_s=interval_s)
+    engine = AlertEngine(desk.store, pushes.fired, interval_s=interval_s)
     feed = PriceFeed(
         accounts, desk.store, desk.prices, engine, redis, keys, interval_s=interval_s, on_outage=pushes.outage
     )

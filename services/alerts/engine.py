@@ -2,9 +2,9 @@
 account that has alerts.
 
 A quote is fresh or ignored: a price older than three feed intervals never fires anything. A round
-costs a few Redis round trips whatever the number of markets and alerts: the move periods in use (one
-pipeline), the move windows (one script), then the round itself (store.tick, one script), which claims
-what fires, so it is delivered by the copy that claimed it, once.
+costs two Redis round trips whatever the number of markets and alerts: the move windows (store.moves,
+one script), then the round itself (store.tick, one script), which claims what fires, so it is
+delivered by the copy that claimed it, once.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
-from services.alerts.prices import PriceBook, Quote
+from services.alerts.prices import Quote
 from services.alerts.store import AlertStore, Fired
 
 log = logging.getLogger(__name__)
@@ -23,9 +23,8 @@ Deliver = Callable[[Fired], Awaitable[None]]
 
 
 class AlertEngine:
-    def __init__(self, store: AlertStore, prices: PriceBook, deliver: Deliver, *, interval_s: float) -> None:
+    def __init__(self, store: AlertStore, deliver: Deliver, *, interval_s: float) -> None:
         self.store = store
-        self.prices = prices
         self._deliver = deliver
         self.stale_after_s = STALE_INTERVALS * interval_s
 
@@ -33,8 +32,7 @@ class AlertEngine:
         fresh = {s: q for s, q in quotes.items() if now - q.at <= self.stale_after_s and q.price > 0}
         if not fresh:
             return []
-        periods = await self.store.periods(account, fresh)
-        moves = await self.prices.moves(account, fresh, periods)
+        moves = await self.store.moves(account, fresh, now)
         fired = await self.store.tick(account, {s: q.price for s, q in fresh.items()}, now, moves)
         for alert in fired:
             try:

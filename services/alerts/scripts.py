@@ -16,6 +16,7 @@ Keys, under the root R (``<prefix>:alerts:``):
   come back past the hysteresis band, ``:rise:<period>`` / ``:fall:<period>`` armed moves scored by their
   percent, ``:wait`` fired repeating moves scored by when they re-arm, ``:periods`` the move periods in
   use;
+- ``trig:<account>`` a summary per market of what its sets hold at their edges (see flush());
 - counts of active alerts per account: ``mk:<account>`` (by symbol), ``who:<account>`` (by member) and
   ``accounts``.
 """
@@ -54,11 +55,37 @@ local function save(a)
     redis.call('HSET', R .. 'a:' .. b, f, table.concat(values, '|'))
 end
 local function market(a) return R .. 'm:' .. a.account .. ':' .. a.symbol end
+-- The summary of a market (``trig:<account>``, field symbol) lets a round skip, without a call, every
+-- market that nothing can touch: the lowest armed ``up``, the highest ``down``, the lowest ``reup``, the
+-- highest ``redown``, the earliest ``wait``, then per period in use ``period:lowest rise:lowest fall``,
+-- joined by ``|`` ('' where a set is empty). A script that changes a market's sets marks it; flush()
+-- writes the summaries of the marked markets before the script returns.
+local dirty = {}
+local function mark(account, symbol) dirty[account .. '\\n' .. symbol] = {account, symbol} end
+local function edge(key, highest)
+    local at = highest and -1 or 0
+    return redis.call('ZRANGE', key, at, at, 'WITHSCORES')[2] or ''
+end
+local function flush()
+    for _, place in pairs(dirty) do
+        local m = R .. 'm:' .. place[1] .. ':' .. place[2]
+        local parts = {edge(m .. ':up'), edge(m .. ':down', true), edge(m .. ':reup'),
+                       edge(m .. ':redown', true), edge(m .. ':wait')}
+        for _, p in ipairs(redis.call('HKEYS', m .. ':periods')) do
+            table.insert(parts, p .. ':' .. edge(m .. ':rise:' .. p) .. ':' .. edge(m .. ':fall:' .. p))
+        end
+        local text = table.concat(parts, '|')
+        if text == '||||' then redis.call('HDEL', R .. 'trig:' .. place[1], place[2])
+        else redis.call('HSET', R .. 'trig:' .. place[1], place[2], text) end
+    end
+    dirty = {}
+end
 local function bump(key, field, n)
     if redis.call('HINCRBY', key, field, n) <= 0 then redis.call('HDEL', key, field) end
 end
 -- an alert starts or stops counting as active: the feed watches markets that have active ones
 local function count(a, n)
+    mark(a.account, a.symbol)
     bump(R .. 'mk:' .. a.account, a.symbol, n)
     bump(R .. 'who:' .. a.account, a.member, n)
     bump(R .. 'accounts', a.account, n)
@@ -66,6 +93,7 @@ local function count(a, n)
 end
 local function arm(a)
     local m = market(a)
+    mark(a.account, a.symbol)
     if a.kind == '+' then redis.call('ZADD', m .. ':rise:' .. a.period, a.percent, a.id)
     elseif a.kind == '-' then redis.call('ZADD', m .. ':fall:' .. a.period, a.percent, a.id)
     else redis.call('ZADD', m .. ':' .. a.side, a.price, a.id) end
@@ -74,6 +102,7 @@ local function arm(a)
 end
 local function unplace(a)
     local m = market(a)
+    mark(a.account, a.symbol)
     for _, suffix in ipairs({':up', ':down', ':reup', ':redown', ':wait'}) do
         redis.call('ZREM', m .. suffix, a.id)
     end
@@ -122,6 +151,7 @@ count(a, 1)
 arm(a)
 redis.call('SADD', R .. 'of:' .. member, a.id)
 if a.expires ~= '' then redis.call('ZADD', R .. 'expiry', a.expires, a.id) end
+flush()
 return tonumber(a.id)
 """
 )
@@ -146,6 +176,7 @@ DELETE = (
 local a = load(ARGV[2])
 if a == nil or a.member ~= ARGV[3] then return 0 end
 remove(a)
+flush()
 return 1
 """
 )
@@ -160,6 +191,7 @@ unplace(a)
 count(a, -1)
 a.state = 'paused'
 save(a)
+flush()
 return 1
 """
 )
@@ -173,20 +205,90 @@ if a == nil or a.member ~= ARGV[3] or a.state ~= 'paused' then return 0 end
 if not is_move(a) then a.side = ARGV[4] end
 count(a, 1)
 arm(a)
+flush()
 return 1
 """
 )
 
+# ARGV: R, W (the move windows' key prefix, ``<prefix>:window:<account>:``), account, keep (seconds of
+# prices kept), now, then (symbol, price, seen) triples. Adds each price to its market's window (members
+# the prices, scored by when each was last seen: a steady price is one member, and the lowest price
+# within a period is the lowest member seen since) and returns, for the periods whose move may reach an
+# armed move alert or one that re-arms in this round, {symbol, period, lowest, highest, period, ...}:
+# the prices as written, so the percent that decides is computed in Decimal. The estimate here is a
+# float one with a margin far above its rounding error, so it can only let through a period that then
+# does not fire.
+WINDOWS = """
+local R, W, account, keep, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local trig = {}
+local flat = redis.call('HGETALL', R .. 'trig:' .. account)
+for j = 1, #flat, 2 do trig[flat[j]] = flat[j + 1] end
+local MARGIN = 1 - 1e-9
+local out = {}
+for i = 6, #ARGV, 3 do
+    local symbol, price, seen = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+    local summary = trig[symbol] or ''
+    local wait = string.match(summary, '^[^|]*|[^|]*|[^|]*|[^|]*|([^|]*)')
+    local waking = wait ~= nil and wait ~= '' and now >= tonumber(wait)
+    local key = W .. symbol
+    -- prices older than the longest period are trimmed when a new one comes (they are never read)
+    if redis.call('ZADD', key, 'GT', seen, ARGV[i + 1]) == 1 then
+        redis.call('ZREMRANGEBYSCORE', key, '-inf', seen - keep)
+    end
+    local periods = {}
+    for period, rise, fall in string.gmatch(summary, '|(%d+):([^:|]*):([^:|]*)') do
+        if waking or rise ~= '' or fall ~= '' then table.insert(periods, {tonumber(period), rise, fall}) end
+    end
+    if #periods > 0 then
+        local longest = 0
+        for _, p in ipairs(periods) do longest = math.max(longest, p[1]) end
+        local window = redis.call('ZRANGEBYSCORE', key, seen - longest, '+inf', 'WITHSCORES')
+        local row = {symbol}
+        for _, p in ipairs(periods) do
+            local low, high
+            for k = 1, #window, 2 do
+                if tonumber(window[k + 1]) >= seen - p[1] then
+                    local value = tonumber(window[k])
+                    if low == nil or value < low[1] then low = {value, window[k]} end
+                    if high == nil or value > high[1] then high = {value, window[k]} end
+                end
+            end
+            local rise = low[1] > 0 and (price / low[1] - 1) * 100 or 0
+            local fall = high[1] > 0 and (1 - price / high[1]) * 100 or 0
+            if waking or (p[2] ~= '' and rise >= tonumber(p[2]) * MARGIN)
+                or (p[3] ~= '' and fall >= tonumber(p[3]) * MARGIN) then
+                table.insert(row, tostring(p[1]))
+                table.insert(row, low[2])
+                table.insert(row, high[2])
+            end
+        end
+        if #row > 1 then table.insert(out, row) end
+    end
+end
+return out
+"""
+
 # One feed round of one account, every market at once. ARGV: R, account, now, hysteresis, then per
-# market: symbol, price, the number of moves, and that many (period, rise %, fall %) triples. Per
-# market it re-arms what the price and the cooldown allow, then claims and fires what the price
-# reaches: each set is read with ZRANGEBYSCORE, so a market costs O(log n + touched). Returns the fired
-# alerts as JSON objects (as they were, with ``at``, the price that fired them).
+# market: symbol, price, the number of moves, and that many (period, rise %, fall %) triples. A market
+# whose summary says nothing is due, and that has no move, costs no call. Otherwise it re-arms what the
+# price and the cooldown allow, then claims and fires what the price reaches: each set is read with
+# ZRANGEBYSCORE, so a market costs O(log n + touched). Returns the fired alerts as JSON objects (as they
+# were, with ``at``, the price that fired them).
 TICK = (
     _PRELUDE
     + """
 local account, now, band = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local fired = {}
+local trig = {}
+local flat = redis.call('HGETALL', R .. 'trig:' .. account)
+for j = 1, #flat, 2 do trig[flat[j]] = flat[j + 1] end
+
+local function due(summary, price)
+    local up, down, reup, redown, wait = string.match(summary, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)')
+    return (up ~= '' and price >= tonumber(up)) or (down ~= '' and price <= tonumber(down))
+        or (reup ~= '' and price >= tonumber(reup)) or (redown ~= '' and price <= tonumber(redown))
+        or (wait ~= '' and now >= tonumber(wait))
+end
 
 local function rearm(key, lo, hi)
     for _, id in ipairs(redis.call('ZRANGEBYSCORE', key, lo, hi)) do
@@ -232,23 +334,28 @@ end
 
 local i = 5
 while i <= #ARGV do
-    local price, moves = ARGV[i + 1], tonumber(ARGV[i + 2])
-    local m = R .. 'm:' .. account .. ':' .. ARGV[i]
-    rearm(m .. ':reup', '-inf', price)
-    rearm(m .. ':redown', price, '+inf')
-    for _, id in ipairs(redis.call('ZRANGEBYSCORE', m .. ':wait', '-inf', now)) do
-        redis.call('ZREM', m .. ':wait', id)
-        local a = load(id)
-        if a ~= nil then arm(a) end
-    end
-    fire(m, price, m .. ':up', '-inf', price)
-    fire(m, price, m .. ':down', price, '+inf')
-    for j = i + 3, i + 2 + 3 * moves, 3 do
-        fire(m, price, m .. ':rise:' .. ARGV[j], '-inf', ARGV[j + 1])
-        fire(m, price, m .. ':fall:' .. ARGV[j], '-inf', ARGV[j + 2])
+    local symbol, price, moves = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+    local summary = trig[symbol]
+    if summary ~= nil and (moves > 0 or due(summary, tonumber(price))) then
+        local m = R .. 'm:' .. account .. ':' .. symbol
+        mark(account, symbol)
+        rearm(m .. ':reup', '-inf', price)
+        rearm(m .. ':redown', price, '+inf')
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', m .. ':wait', '-inf', now)) do
+            redis.call('ZREM', m .. ':wait', id)
+            local a = load(id)
+            if a ~= nil then arm(a) end
+        end
+        fire(m, price, m .. ':up', '-inf', price)
+        fire(m, price, m .. ':down', price, '+inf')
+        for j = i + 3, i + 2 + 3 * moves, 3 do
+            fire(m, price, m .. ':rise:' .. ARGV[j], '-inf', ARGV[j + 1])
+            fire(m, price, m .. ':fall:' .. ARGV[j], '-inf', ARGV[j + 2])
+        end
     end
     i = i + 3 + 3 * moves
 end
+flush()
 return fired
 """
 )
@@ -266,6 +373,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', R .. 'expiry', '-inf', ARGV[2]))
         remove(a)
     end
 end
+flush()
 return gone
 """
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,8 +12,11 @@ from typing import Any
 from redis.asyncio import Redis
 
 from services.alerts import scripts
-from services.alerts.conditions import Condition, Kind
+from services.alerts.conditions import MOVE_PERIOD_S, Condition, Kind
+from services.alerts.prices import Quote
 from services.redis_client import Keys
+
+HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,12 @@ class Move:
     period_s: int
     rise: Decimal
     fall: Decimal
+
+
+def _move(period: int, price: Decimal, low: Decimal, high: Decimal) -> Move:
+    rise = (price / low - 1) * HUNDRED if low > 0 else Decimal(0)
+    fall = (1 - price / high) * HUNDRED if high > 0 else Decimal(0)
+    return Move(period, max(rise, Decimal(0)), max(fall, Decimal(0)))
 
 
 class LimitReached(Exception):
@@ -90,6 +99,7 @@ def _alert(data: dict[str, Any]) -> Alert:
 class AlertStore:
     def __init__(self, redis: Redis, keys: Keys, *, hysteresis: Decimal, max_per_member: int) -> None:
         self._redis = redis
+        self._keys = keys
         self._root = keys("alerts") + Keys.SEPARATOR
         self.hysteresis = hysteresis
         self.max_per_member = max_per_member
@@ -98,6 +108,7 @@ class AlertStore:
         self._delete = redis.register_script(scripts.DELETE)
         self._pause = redis.register_script(scripts.PAUSE)
         self._resume = redis.register_script(scripts.RESUME)
+        self._windows = redis.register_script(scripts.WINDOWS)
         self._tick = redis.register_script(scripts.TICK)
         self._expire = redis.register_script(scripts.EXPIRE_DUE)
 
@@ -175,14 +186,20 @@ class AlertStore:
     async def members_on(self, account: str) -> set[int]:
         return {int(m) for m in await self._redis.hkeys(self._key("who", account))}  # type: ignore[misc]
 
-    async def periods(self, account: str, symbols: Iterable[str]) -> dict[str, list[int]]:
-        """The move periods in use per market (markets without moves left out): one round trip."""
-        symbols = list(symbols)
-        pipe = self._redis.pipeline(transaction=False)
-        for symbol in symbols:
-            pipe.hkeys(self._key("m", account, symbol, "periods"))
-        found = zip(symbols, await pipe.execute(), strict=True)
-        return {symbol: sorted(int(p) for p in periods) for symbol, periods in found if periods}
+    async def moves(self, account: str, quotes: Mapping[str, Quote], now: float) -> dict[str, list[Move]]:
+        """Adds each market's quote to its move window; returns the moves that may reach an armed move
+        alert (the rise from the lowest price within the period, the fall from the highest): one script."""
+        args = [self._root, self._keys("window", account, ""), account, str(MOVE_PERIOD_S[1]), repr(now)]
+        for symbol, quote in quotes.items():
+            args += [symbol, str(quote.price), repr(quote.at)]
+        moves: dict[str, list[Move]] = {}
+        for symbol, *extremes in await self._windows(args=args):
+            price = quotes[symbol].price
+            moves[symbol] = [
+                _move(int(extremes[i]), price, Decimal(extremes[i + 1]), Decimal(extremes[i + 2]))
+                for i in range(0, len(extremes), 3)
+            ]
+        return moves
 
     async def tick(
         self, account: str, prices: Mapping[str, Decimal], now: float, moves: Mapping[str, Sequence[Move]]

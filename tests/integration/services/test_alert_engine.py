@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from services.alerts.conditions import parse_condition
 from services.alerts.engine import AlertEngine
-from services.alerts.prices import PriceBook, Quote
+from services.alerts.prices import Quote
 from services.alerts.store import AlertStore, Fired, LimitReached
 from services.redis_client import Keys
 
@@ -29,7 +29,7 @@ def build(redis: Redis, keys: Keys, told: list[Fired], *, limit: int = 100) -> A
     async def deliver(fired: Fired) -> None:
         told.append(fired)
 
-    return AlertEngine(store, PriceBook(redis, keys), deliver, interval_s=10)
+    return AlertEngine(store, deliver, interval_s=10)
 
 
 async def add(engine: AlertEngine, text: str, price: str | None = "100", member: int = ALICE) -> int:
@@ -194,3 +194,14 @@ async def test_an_alert_reads_back_as_it_was_set(redis: Redis, keys: Keys) -> No
     assert [(a.id, a.state, a.condition) for a in await engine.store.of_member(ALICE)] == [
         (alert.id, "paused", alert.condition)
     ]
+
+
+async def test_a_repeating_move_re_arms_after_its_period_and_fires_in_that_round(
+    redis: Redis, keys: Keys
+) -> None:
+    engine = build(redis, keys, [])
+    alert = await add(engine, "+5% 15m repeat", price=None)
+    assert await tick(engine, "100", T0) == []
+    assert await tick(engine, "105", T0 + 60) == [alert]
+    assert await tick(engine, "111", T0 + 120) == []  # waiting out its period
+    assert await tick(engine, "117", T0 + 961) == [alert]  # 111 -> 117 within 15 minutes, re-armed now
