@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bench import alerts, balance_fanout, feed_budget, push
+from bench import alerts, balance_fanout, feed_budget, latency, push
 from bench.figures import Figure, machine, table, write_json
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -27,6 +27,7 @@ def benches(args: argparse.Namespace) -> dict[str, Callable[[], Coroutine[Any, A
         "push": lambda: push.run(args.pushes, args.chats),
         "fanout": lambda: balance_fanout.run(args.latency, args.rounds),
         "budget": lambda: feed_budget.run(args.feed_rounds, many=args.budget_alerts),
+        "latency": lambda: latency.run(args.samples),
     }
 
 
@@ -47,6 +48,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--feed-rounds", type=int, default=3, help="price feed rounds counted per run")
     parser.add_argument(
         "--budget-alerts", type=int, default=10_000, help="alerts of the request budget's second run"
+    )
+    parser.add_argument(
+        "--samples", type=int, default=30, help="price moves timed per exchange (latency), orders (confirm)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes")
     args = parser.parse_args(argv)
