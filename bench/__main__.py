@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bench import alerts, balance_fanout, feed_budget, latency, push
+from bench import alerts, balance_fanout, feed_budget, latency, push, updates
 from bench.figures import Figure, machine, table, write_json
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -28,6 +28,7 @@ def benches(args: argparse.Namespace) -> dict[str, Callable[[], Coroutine[Any, A
         "fanout": lambda: balance_fanout.run(args.latency, args.rounds),
         "budget": lambda: feed_budget.run(args.feed_rounds, many=args.budget_alerts),
         "latency": lambda: latency.run(args.samples),
+        "updates": lambda: updates.run(args.updates),
     }
 
 
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--samples", type=int, default=30, help="price moves timed per exchange (latency), orders (confirm)"
     )
+    parser.add_argument("--updates", type=int, default=600, help="updates queued for the throughput bench")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes")
     args = parser.parse_args(argv)
     available = benches(args)

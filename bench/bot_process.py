@@ -16,7 +16,7 @@ import signal
 import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,10 +83,14 @@ async def running_bot(
 
 @contextlib.asynccontextmanager
 async def running_stack(
-    extra: Mapping[str, Mapping[str, Any]] | None = None, *, flood: bool = True
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    flood: bool = True,
+    before_start: Callable[[EmulatorClient], Awaitable[None]] | None = None,
 ) -> AsyncIterator[Stack]:
     """The five simulators and the emulator in this process, the bot in a child; ``extra`` replaces
-    config sections. At exit the bot is stopped and its keys removed."""
+    config sections; ``before_start`` acts on the emulator before the bot starts. At exit the bot is
+    stopped and its keys removed."""
     prefix = f"bench-{uuid.uuid4().hex[:12]}"
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="bench-bot-") as workdir:
@@ -104,6 +108,8 @@ async def running_stack(
                 log_level="WARNING",
             )
             data.update({section: dict(values) for section, values in (extra or {}).items()})
+            if before_start is not None:
+                await before_start(client)
             try:
                 health = f"http://127.0.0.1:{port}/healthz"
                 async with running_bot(data, Path(workdir), health) as child:
