@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -126,11 +126,12 @@ class AlertStore:
             target, period, side = str(condition.percent), str(condition.period_s), "move"
         # whole seconds keep the stored alert short (scripts.py); an expiry rounds up, never early
         expires = "" if condition.expires_s is None else str(math.ceil(now + condition.expires_s))
+        created = int(now)
         args = [
             self._root,
             str(member),
             str(self.max_per_member),
-            str(int(now)),
+            str(created),
             expires,
             account,
             symbol,
@@ -142,12 +143,14 @@ class AlertStore:
             side,
             condition.note,
         ]
-        created = int(await self._create(args=args))
-        if created == 0:
+        alert_id = int(await self._create(args=args))
+        if alert_id == 0:
             raise LimitReached(self.max_per_member)
-        alert = await self.get(created)
-        assert alert is not None
-        return alert
+        # as get() would read it back (the expiry is kept as a time, not in the condition)
+        stored = replace(condition, expires_s=None)
+        return Alert(
+            alert_id, member, account, symbol, stored, "armed", created, float(expires) if expires else None
+        )
 
     async def get(self, alert_id: int) -> Alert | None:
         found = await self._read(args=[self._root, str(alert_id)])
