@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bench import alerts, balance_fanout, feed_budget, latency, push, updates
+from bench import alerts, balance_fanout, confirm, feed_budget, latency, push, updates
 from bench.figures import Figure, machine, table, write_json
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -29,6 +29,7 @@ def benches(args: argparse.Namespace) -> dict[str, Callable[[], Coroutine[Any, A
         "budget": lambda: feed_budget.run(args.feed_rounds, many=args.budget_alerts),
         "latency": lambda: latency.run(args.samples),
         "updates": lambda: updates.run(args.updates),
+        "confirm": lambda: confirm.run(args.samples),
     }
 
 
