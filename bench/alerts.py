@@ -9,7 +9,7 @@ Every member holds 100 alerts, the default `[alerts] max_per_member`. The naive 
 (from the same compact store, a pipeline of its bucket hashes) and compares it with its market's price
 in Python, which is what a bot without indexed alerts does.
 
-    python -m bench alerts [--alerts 1000,10000,100000]
+    python -m bench alerts [--alerts 1000,10000,100000,1000000]
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ ROUNDS = 3
 CREATE_AT_ONCE = 500
 READ_AT_ONCE = 1000
 PER_MEMBER = 100
-DEFAULT_SIZES = (1_000, 10_000, 100_000)
+DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
 
 def market(i: int) -> str:
