@@ -2,9 +2,9 @@
 account that has alerts.
 
 A quote is fresh or ignored: a price older than three feed intervals never fires anything. A round
-costs two Redis round trips whatever the number of markets and alerts: the move windows (store.moves,
-one script), then the round itself (store.tick, one script), which claims what fires, so it is
-delivered by the copy that claimed it, once.
+costs one Redis round trip whatever the number of markets and alerts (store.tick: one script, and a
+second one when a percent move may fire), which claims what fires, so it is delivered by the copy that
+claimed it, once.
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ class AlertEngine:
         fresh = {s: q for s, q in quotes.items() if now - q.at <= self.stale_after_s and q.price > 0}
         if not fresh:
             return []
-        moves = await self.store.moves(account, fresh, now)
-        fired = await self.store.tick(account, {s: q.price for s, q in fresh.items()}, now, moves)
+        fired = await self.store.tick(account, fresh, now)
         for alert in fired:
             try:
                 await self._deliver(alert)

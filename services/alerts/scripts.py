@@ -210,84 +210,16 @@ return 1
 """
 )
 
-# ARGV: R, W (the move windows' key prefix, ``<prefix>:window:<account>:``), account, keep (seconds of
-# prices kept), now, then (symbol, price, seen) triples. Adds each price to its market's window (members
-# the prices, scored by when each was last seen: a steady price is one member, and the lowest price
-# within a period is the lowest member seen since) and returns, for the periods whose move may reach an
-# armed move alert or one that re-arms in this round, {symbol, period, lowest, highest, period, ...}:
-# the prices as written, so the percent that decides is computed in Decimal. The estimate here is a
-# float one with a margin far above its rounding error, so it can only let through a period that then
-# does not fire.
-WINDOWS = """
-local R, W, account, keep, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-local trig = {}
-local flat = redis.call('HGETALL', R .. 'trig:' .. account)
-for j = 1, #flat, 2 do trig[flat[j]] = flat[j + 1] end
-local MARGIN = 1 - 1e-9
-local out = {}
-for i = 6, #ARGV, 3 do
-    local symbol, price, seen = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
-    local summary = trig[symbol] or ''
-    local wait = string.match(summary, '^[^|]*|[^|]*|[^|]*|[^|]*|([^|]*)')
-    local waking = wait ~= nil and wait ~= '' and now >= tonumber(wait)
-    local key = W .. symbol
-    -- prices older than the longest period are trimmed when a new one comes (they are never read)
-    if redis.call('ZADD', key, 'GT', seen, ARGV[i + 1]) == 1 then
-        redis.call('ZREMRANGEBYSCORE', key, '-inf', seen - keep)
-    end
-    local periods = {}
-    for period, rise, fall in string.gmatch(summary, '|(%d+):([^:|]*):([^:|]*)') do
-        if waking or rise ~= '' or fall ~= '' then table.insert(periods, {tonumber(period), rise, fall}) end
-    end
-    if #periods > 0 then
-        local longest = 0
-        for _, p in ipairs(periods) do longest = math.max(longest, p[1]) end
-        local window = redis.call('ZRANGEBYSCORE', key, seen - longest, '+inf', 'WITHSCORES')
-        local row = {symbol}
-        for _, p in ipairs(periods) do
-            local low, high
-            for k = 1, #window, 2 do
-                if tonumber(window[k + 1]) >= seen - p[1] then
-                    local value = tonumber(window[k])
-                    if low == nil or value < low[1] then low = {value, window[k]} end
-                    if high == nil or value > high[1] then high = {value, window[k]} end
-                end
-            end
-            local rise = low[1] > 0 and (price / low[1] - 1) * 100 or 0
-            local fall = high[1] > 0 and (1 - price / high[1]) * 100 or 0
-            if waking or (p[2] ~= '' and rise >= tonumber(p[2]) * MARGIN)
-                or (p[3] ~= '' and fall >= tonumber(p[3]) * MARGIN) then
-                table.insert(row, tostring(p[1]))
-                table.insert(row, low[2])
-                table.insert(row, high[2])
-            end
-        end
-        if #row > 1 then table.insert(out, row) end
-    end
-end
-return out
-"""
-
-# One feed round of one account, every market at once. ARGV: R, account, now, hysteresis, then per
-# market: symbol, price, the number of moves, and that many (period, rise %, fall %) triples. A market
-# whose summary says nothing is due, and that has no move, costs no call. Otherwise it re-arms what the
-# price and the cooldown allow, then claims and fires what the price reaches: each set is read with
-# ZRANGEBYSCORE, so a market costs O(log n + touched). Returns the fired alerts as JSON objects (as they
-# were, with ``at``, the price that fired them).
-TICK = (
-    _PRELUDE
-    + """
-local account, now, band = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+# What a round does to one market, shared by ROUND and MOVES (with the prelude). ``now`` and ``band``
+# (the hysteresis) are set by the script; fired alerts go to ``fired`` as JSON objects (as they were,
+# with ``at``, the price that fired them). Every set is read with ZRANGEBYSCORE, so a market costs
+# O(log n + touched).
+_MARKET = """
 local fired = {}
-local trig = {}
-local flat = redis.call('HGETALL', R .. 'trig:' .. account)
-for j = 1, #flat, 2 do trig[flat[j]] = flat[j + 1] end
+local now, band
 
-local function due(summary, price)
-    local up, down, reup, redown, wait = string.match(summary, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)')
-    return (up ~= '' and price >= tonumber(up)) or (down ~= '' and price <= tonumber(down))
-        or (reup ~= '' and price >= tonumber(reup)) or (redown ~= '' and price <= tonumber(redown))
-        or (wait ~= '' and now >= tonumber(wait))
+local function edges(summary)
+    return string.match(summary, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)')
 end
 
 local function rearm(key, lo, hi)
@@ -332,26 +264,117 @@ local function fire(m, price, key, lo, hi)
     end
 end
 
+-- re-arms what the price and the cooldown allow, then fires the thresholds the price reaches
+local function thresholds(account, symbol, price)
+    local m = R .. 'm:' .. account .. ':' .. symbol
+    mark(account, symbol)
+    rearm(m .. ':reup', '-inf', price)
+    rearm(m .. ':redown', price, '+inf')
+    for _, id in ipairs(redis.call('ZRANGEBYSCORE', m .. ':wait', '-inf', now)) do
+        redis.call('ZREM', m .. ':wait', id)
+        local a = load(id)
+        if a ~= nil then arm(a) end
+    end
+    fire(m, price, m .. ':up', '-inf', price)
+    fire(m, price, m .. ':down', price, '+inf')
+    return m
+end
+"""
+
+# One feed round of one account, every market at once. ARGV: R, W (the move windows' key prefix,
+# ``<prefix>:window:<account>:``), account, now, hysteresis, keep (seconds of prices kept), then
+# (symbol, price, seen) triples. Adds each price to its market's move window (members the prices, scored
+# by when each was last seen: a steady price is one member, and the lowest price within a period is the
+# lowest member seen since). A market whose summary says no threshold is due costs no call beyond that;
+# the others re-arm and fire (thresholds()). Returns {fired, candidates}: candidates are, for the
+# periods whose move may reach an armed move alert (or one re-armed now), {symbol, period, lowest,
+# highest, period, ...} with the prices as written, so that the percent that decides is computed in
+# Decimal and fired by MOVES. The estimate here is a float one with a margin far above its rounding
+# error, so it can only let through a period that then does not fire.
+ROUND = (
+    _PRELUDE
+    + _MARKET
+    + """
+local W, account, keep = ARGV[2], ARGV[3], tonumber(ARGV[6])
+now, band = tonumber(ARGV[4]), tonumber(ARGV[5])
+local MARGIN = 1 - 1e-9
+local trig = {}
+local flat = redis.call('HGETALL', R .. 'trig:' .. account)
+for j = 1, #flat, 2 do trig[flat[j]] = flat[j + 1] end
+local candidates = {}
+
+local function due(up, down, reup, redown, price)
+    return (up ~= '' and price >= tonumber(up)) or (down ~= '' and price <= tonumber(down))
+        or (reup ~= '' and price >= tonumber(reup)) or (redown ~= '' and price <= tonumber(redown))
+end
+
+for i = 7, #ARGV, 3 do
+    local symbol, text, seen = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+    local price = tonumber(text)
+    local key = W .. symbol
+    -- prices older than the longest period are trimmed when a new one comes (they are never read)
+    if redis.call('ZADD', key, 'GT', seen, text) == 1 then
+        redis.call('ZREMRANGEBYSCORE', key, '-inf', seen - keep)
+    end
+    local summary = trig[symbol]
+    if summary ~= nil then
+        local up, down, reup, redown, wait = edges(summary)
+        local waking = wait ~= '' and now >= tonumber(wait)
+        if waking or due(up, down, reup, redown, price) then thresholds(account, symbol, text) end
+        local periods, longest = {}, 0
+        for period, rise, fall in string.gmatch(summary, '|(%d+):([^:|]*):([^:|]*)') do
+            if waking or rise ~= '' or fall ~= '' then
+                table.insert(periods, {tonumber(period), rise, fall})
+                longest = math.max(longest, tonumber(period))
+            end
+        end
+        if #periods > 0 then
+            local window = redis.call('ZRANGEBYSCORE', key, seen - longest, '+inf', 'WITHSCORES')
+            local row = {symbol}
+            for _, p in ipairs(periods) do
+                local low, high
+                for k = 1, #window, 2 do
+                    if tonumber(window[k + 1]) >= seen - p[1] then
+                        local value = tonumber(window[k])
+                        if low == nil or value < low[1] then low = {value, window[k]} end
+                        if high == nil or value > high[1] then high = {value, window[k]} end
+                    end
+                end
+                local rise = low[1] > 0 and (price / low[1] - 1) * 100 or 0
+                local fall = high[1] > 0 and (1 - price / high[1]) * 100 or 0
+                if waking or (p[2] ~= '' and rise >= tonumber(p[2]) * MARGIN)
+                    or (p[3] ~= '' and fall >= tonumber(p[3]) * MARGIN) then
+                    table.insert(row, tostring(p[1]))
+                    table.insert(row, low[2])
+                    table.insert(row, high[2])
+                end
+            end
+            if #row > 1 then table.insert(candidates, row) end
+        end
+    end
+end
+flush()
+return {fired, candidates}
+"""
+)
+
+# The moves of a round that may fire, measured in Decimal. ARGV: R, account, now, hysteresis, then per
+# market: symbol, price, the number of moves, and that many (period, rise %, fall %) triples. Re-arms and
+# fires as ROUND does (nothing, unless a copy's round came in between), then fires the move alerts the
+# moves reach. Returns the fired alerts as JSON objects.
+MOVES = (
+    _PRELUDE
+    + _MARKET
+    + """
+local account = ARGV[2]
+now, band = tonumber(ARGV[3]), tonumber(ARGV[4])
 local i = 5
 while i <= #ARGV do
     local symbol, price, moves = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-    local summary = trig[symbol]
-    if summary ~= nil and (moves > 0 or due(summary, tonumber(price))) then
-        local m = R .. 'm:' .. account .. ':' .. symbol
-        mark(account, symbol)
-        rearm(m .. ':reup', '-inf', price)
-        rearm(m .. ':redown', price, '+inf')
-        for _, id in ipairs(redis.call('ZRANGEBYSCORE', m .. ':wait', '-inf', now)) do
-            redis.call('ZREM', m .. ':wait', id)
-            local a = load(id)
-            if a ~= nil then arm(a) end
-        end
-        fire(m, price, m .. ':up', '-inf', price)
-        fire(m, price, m .. ':down', price, '+inf')
-        for j = i + 3, i + 2 + 3 * moves, 3 do
-            fire(m, price, m .. ':rise:' .. ARGV[j], '-inf', ARGV[j + 1])
-            fire(m, price, m .. ':fall:' .. ARGV[j], '-inf', ARGV[j + 2])
-        end
+    local m = thresholds(account, symbol, price)
+    for j = i + 3, i + 2 + 3 * moves, 3 do
+        fire(m, price, m .. ':rise:' .. ARGV[j], '-inf', ARGV[j + 1])
+        fire(m, price, m .. ':fall:' .. ARGV[j], '-inf', ARGV[j + 2])
     end
     i = i + 3 + 3 * moves
 end

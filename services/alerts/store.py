@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -108,8 +108,8 @@ class AlertStore:
         self._delete = redis.register_script(scripts.DELETE)
         self._pause = redis.register_script(scripts.PAUSE)
         self._resume = redis.register_script(scripts.RESUME)
-        self._windows = redis.register_script(scripts.WINDOWS)
-        self._tick = redis.register_script(scripts.TICK)
+        self._round = redis.register_script(scripts.ROUND)
+        self._moves = redis.register_script(scripts.MOVES)
         self._expire = redis.register_script(scripts.EXPIRE_DUE)
 
     def _key(self, *parts: str | int) -> str:
@@ -189,32 +189,25 @@ class AlertStore:
     async def members_on(self, account: str) -> set[int]:
         return {int(m) for m in await self._redis.hkeys(self._key("who", account))}  # type: ignore[misc]
 
-    async def moves(self, account: str, quotes: Mapping[str, Quote], now: float) -> dict[str, list[Move]]:
-        """Adds each market's quote to its move window; returns the moves that may reach an armed move
-        alert (the rise from the lowest price within the period, the fall from the highest): one script."""
-        args = [self._root, self._keys("window", account, ""), account, str(MOVE_PERIOD_S[1]), repr(now)]
+    async def tick(self, account: str, quotes: Mapping[str, Quote], now: float) -> list[Fired]:
+        """One feed round of the account's markets: one script (scripts.ROUND) re-arms and fires what
+        the prices reach and hands back the moves that may fire; those, measured in Decimal (the rise
+        from the lowest price within the period, the fall from the highest), go to a second one only
+        when there are any (scripts.MOVES)."""
+        args = [self._root, self._keys("window", account, ""), account, repr(now), str(self.hysteresis)]
+        args.append(str(MOVE_PERIOD_S[1]))
         for symbol, quote in quotes.items():
             args += [symbol, str(quote.price), repr(quote.at)]
-        moves: dict[str, list[Move]] = {}
-        for symbol, *extremes in await self._windows(args=args):
-            price = quotes[symbol].price
-            moves[symbol] = [
-                _move(int(extremes[i]), price, Decimal(extremes[i + 1]), Decimal(extremes[i + 2]))
-                for i in range(0, len(extremes), 3)
-            ]
-        return moves
-
-    async def tick(
-        self, account: str, prices: Mapping[str, Decimal], now: float, moves: Mapping[str, Sequence[Move]]
-    ) -> list[Fired]:
-        """One feed round of the account's markets, in one script: what the prices re-arm and fire."""
-        args = [self._root, account, repr(now), str(self.hysteresis)]
-        for symbol, price in prices.items():
-            market_moves = moves.get(symbol, ())
-            args += [symbol, str(price), str(len(market_moves))]
-            for move in market_moves:
-                args += [str(move.period_s), str(move.rise), str(move.fall)]
-        raw = await self._tick(args=args)
+        raw, candidates = await self._round(args=args)
+        if candidates:
+            args = [self._root, account, repr(now), str(self.hysteresis)]
+            for symbol, *extremes in candidates:
+                price = quotes[symbol].price
+                args += [symbol, str(price), str(len(extremes) // 3)]
+                for i in range(0, len(extremes), 3):
+                    move = _move(int(extremes[i]), price, Decimal(extremes[i + 1]), Decimal(extremes[i + 2]))
+                    args += [str(move.period_s), str(move.rise), str(move.fall)]
+            raw += await self._moves(args=args)
         return [self._fired(json.loads(item)) for item in raw]
 
     async def expire_due(self, now: float) -> list[Alert]:
