@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import sys
 import time
+import traceback
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -62,15 +63,23 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(available)}")
     figures: list[Figure] = []
+    failed = []
     started = time.perf_counter()
     for name in args.names or list(available):
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        figures += asyncio.run(available[name]())
+        try:
+            figures += asyncio.run(available[name]())
+        except Exception:
+            # one bench that fails (a shared machine, a timeout) does not lose the others' figures
+            traceback.print_exc()
+            failed.append(name)
     facts = machine()
     print(f"{facts['nproc']} cores, {facts['cpu']}, Python {facts['python']}")
     print(table(figures))
     print(f"({time.perf_counter() - started:.0f} s)")
     write_json(args.out, figures)
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

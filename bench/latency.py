@@ -70,6 +70,10 @@ async def samples_of(stack: Stack, exchange: str, samples: int) -> list[float]:
     account = f"{exchange}-main"
     base = stack.exchanges[exchange].app[STATE_KEY].book(PAIR).reference_price()
     assert base is not None
+    async with aiohttp.ClientSession() as http:
+        # under the alert when it is set, so the crossing waits for the price to go up through it
+        await set_price(http, stack, exchange, base * (1 - MOVE))
+    await asyncio.sleep(3 * POLL_INTERVAL_S)
     await stack.client.send(DAVE, f"/alert {account} {PAIR} x {base} repeat")
     reply = await stack.client.wait_for(DAVE, lambda m: "Alert set" in (m.text or ""), timeout=60)
     found = re.search(r"#(\d+)", reply.text or "")
