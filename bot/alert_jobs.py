@@ -1,6 +1,6 @@
 """Alerts as background work: the price feed and the expiry sweep on the scheduler, pushes to members.
 
-Pushes go through Notifier.notify (the outbox will sit behind it); a member who has left the team is
+Pushes go through Notifier.notify (the outbox); a member who has left the team is
 not pushed to.
 """
 
@@ -11,6 +11,7 @@ import time
 
 from redis.asyncio import Redis
 
+from bot.metrics import BotMetrics
 from bot.notify import Notifier
 from bot.scheduler import Scheduler
 from handlers.views.alerts import feed_back_text, feed_down_text, fired_text
@@ -49,6 +50,20 @@ class AlertPushes:
                 await self._notifier.notify(member, lambda _recipient: render(accounts))
 
 
+class FeedMetrics:
+    """The feed's and the engine's work, counted for /metrics."""
+
+    def __init__(self, metrics: BotMetrics) -> None:
+        self._metrics = metrics
+
+    def evaluated(self, markets: int, fired: int) -> None:
+        self._metrics.alert_evaluations.inc(markets)
+        self._metrics.alerts_fired.inc(fired)
+
+    def polled(self, exchange: str, seconds: float) -> None:
+        self._metrics.feed_latency.labels(exchange).observe(seconds)
+
+
 def schedule_alerts(
     scheduler: Scheduler,
     desk: AlertDesk,
@@ -56,10 +71,11 @@ def schedule_alerts(
     pushes: AlertPushes,
     redis: Redis,
     keys: Keys,
+    metrics: BotMetrics,
     *,
     interval_s: float,
 ) -> PriceFeed:
-    engine = AlertEngine(desk.store, pushes.fired, interval_s=interval_s)
+    engine = AlertEngine(desk.store, pushes.fired, interval_s=interval_s, observer=FeedMetrics(metrics))
     feed = PriceFeed(
         accounts, desk.store, desk.prices, engine, redis, keys, interval_s=interval_s, on_outage=pushes.outage
     )

@@ -34,6 +34,7 @@ from bot.middlewares.tracking import UpdateTracker
 from bot.middlewares.unblock import UnblockOnContact
 from bot.notify import Notifier
 from bot.outbox import OutboxSender
+from bot.retry_after import RetryAfterMiddleware
 from bot.scheduler import Scheduler
 from bot.unknown_alerts import AdminAlerts
 from bot.watch_jobs import WatcherPushes, schedule_watchers
@@ -45,22 +46,22 @@ from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine
 from services.actions.store import ActionStore
 from services.alerts.desk import AlertDesk
-from services.alerts.prices import PriceBook
+from services.alerts.prices import FreshPrices, PriceBook
 from services.alerts.store import AlertStore
 from services.audit import AuditLog
-from services.bids import BID, BID_CANCEL, BidDesk
+from services.bids import BID, BID_CANCEL, BidDesk, BidLookup
 from services.exchanger_desk import ExchangerDesk
 from services.history import HistoryService
 from services.leader import LeaderLease
 from services.market_data import MarketDataService
 from services.monitoring import Monitoring
 from services.notify_settings import NotificationSettings
-from services.orders.desk import OrderDesk
-from services.orders.lookup import OrderLookup
+from services.orders.desk import CANCEL, OrderDesk
+from services.orders.lookup import CancelLookup, OrderLookup
 from services.orders.reconcile import LoggedAlerts, Reconciler, UnknownAlerts
 from services.outbox.limits import SendLimits
 from services.outbox.queue import Outbox
-from services.portfolio import PortfolioService
+from services.portfolio import PortfolioService, TickerCache
 from services.read_cache import SharedReads
 from services.redis_client import Keys, create_redis
 from services.screen_pages import ScreenPages
@@ -71,9 +72,11 @@ from services.user_settings import UserSettings
 from services.withdrawals.allowlist import AddressBook
 from services.withdrawals.allowlist_desk import AllowlistDesk
 from services.withdrawals.callbacks import WithdrawalCallbackGuard
-from services.withdrawals.desk import ApprovalGate, NoStepUp, WithdrawalDesk
+from services.withdrawals.desk import WITHDRAWAL, ApprovalGate, NoStepUp, WithdrawalDesk
+from services.withdrawals.lookup import WithdrawalLookup
 from services.withdrawals.messages import PushedMessages
-from services.withdrawals.policy import Rule, WithdrawalPolicy
+from services.withdrawals.policy import Rule, Valuer, WithdrawalPolicy
+from services.withdrawals.requests import WithdrawalRequests
 from services.withdrawals.stepup import StepUpGate
 
 # How often anyone gets a reply during a Redis outage, and a group the "write to me privately" line.
@@ -121,6 +124,8 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
     budget = config.exchanges.budget
     exchanger = ExchangerDesk(accounts, redis, keys, budget=budget)
     reads = SharedReads(redis, keys, max_age_s=config.exchanges.read_cache_s)
+    # the feed's prices stand in for a tickers request while younger than its interval
+    fresh = FreshPrices(PriceBook(redis, keys), max_age_s=config.alerts.poll_interval_s)
     return Monitoring(
         accounts=accounts,
         portfolio=PortfolioService(
@@ -130,13 +135,15 @@ def build_monitoring(config: Config, accounts: AccountRegistry, redis: Redis, ke
             dust_threshold=config.portfolio.dust_threshold,
             budget=budget,
             price_tolerance=config.portfolio.price_tolerance,
+            tickers=TickerCache(fresh=fresh),
         ),
         history=HistoryService(
             accounts, reads=reads, budget=budget, lookback_days=config.exchanges.history_days
         ),
-        market_data=MarketDataService(accounts, exchanger),
+        market_data=MarketDataService(accounts, exchanger, fresh),
         exchanger=exchanger,
         pages=ScreenPages(redis, keys),
+        withdrawal_requests=WithdrawalRequests(redis, keys, ActionStore(redis, keys)),
     )
 
 
@@ -154,11 +161,21 @@ def build_services(
     engine = ActionEngine(actions)
     team = team_from_config(config)
     twofactor = TwoFactor(redis, keys, config.security.encryption_key.get_secret_value())
-    withdrawals = build_withdrawals(config, accounts, actions, engine, audit, team, redis, keys, twofactor)
     monitoring = build_monitoring(config, accounts, redis, keys)
-    bids = BidDesk(monitoring.exchanger, actions, audit, confirm_ttl_s=config.orders.confirm_ttl_s)
+    withdrawals = build_withdrawals(
+        config, accounts, actions, engine, audit, team, redis, keys, twofactor, monitoring.portfolio.value
+    )
+    bids = BidDesk(
+        monitoring.exchanger,
+        actions,
+        audit,
+        confirm_ttl_s=config.orders.confirm_ttl_s,
+        callback_url=lambda account: config.web.callback_url("exchanger", account),
+    )
     # a "no such order" is believed once the request cannot still be on its way
-    lookup = OrderLookup(accounts, actions, not_found_after_s=config.exchanges.request_timeout_s)
+    not_found_after_s = config.exchanges.request_timeout_s
+    lookup = OrderLookup(accounts, actions, not_found_after_s=not_found_after_s)
+    bid_lookup = BidLookup(monitoring.exchanger, not_found_after_s=not_found_after_s)
     reconciler = Reconciler(
         actions,
         engine,
@@ -166,6 +183,13 @@ def build_services(
         audit,
         alerts or LoggedAlerts(),
         interval_s=config.actions.reconcile_interval_s,
+        finders={
+            CANCEL: CancelLookup(accounts, not_found_after_s=not_found_after_s),
+            BID: bid_lookup,
+            BID_CANCEL: bid_lookup,
+            WITHDRAWAL: WithdrawalLookup(accounts, actions),
+        },
+        on_failed={WITHDRAWAL: withdrawals.release},
     )
     return Services(
         config=config,
@@ -214,19 +238,31 @@ def build_withdrawals(
     redis: Redis,
     keys: Keys,
     twofactor: TwoFactor,
+    value: Valuer,
 ) -> WithdrawalDesk:
+    """``value`` prices a request in the portfolio's quote for the limits set in it."""
     settings = config.withdrawals
     book = AddressBook(redis, keys, delay_s=settings.new_address_delay_h * 3600)
     rules = [
-        Rule(r.account, r.asset, r.max_per_tx, r.max_per_day, frozenset(r.addresses)) for r in settings.policy
+        Rule(
+            r.account,
+            r.asset,
+            r.max_per_tx,
+            r.max_per_day,
+            frozenset(r.addresses),
+            max_per_tx_quote=r.max_per_tx_quote,
+            max_per_day_quote=r.max_per_day_quote,
+        )
+        for r in settings.policy
     ]
     return WithdrawalDesk(
         accounts,
         actions,
         engine,
         audit,
-        WithdrawalPolicy(redis, keys, rules, book),
+        WithdrawalPolicy(redis, keys, rules, book, quote=config.portfolio.quote, value=value),
         team,
+        WithdrawalRequests(redis, keys, actions),
         approvals_required=settings.approvals_required,
         approval_timeout_s=settings.approval_timeout_s,
         confirm_ttl_s=settings.confirm_ttl_s,
@@ -286,6 +322,7 @@ def build_dispatcher(
 
 def build_bot(config: Config) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(config.telegram.api_url))
+    session.middleware(RetryAfterMiddleware())
     return Bot(token=config.telegram.token.get_secret_value(), session=session)
 
 
@@ -372,6 +409,7 @@ class BotApp:
             AlertPushes(notifier, services.team),
             redis,
             services.keys,
+            metrics,
             interval_s=config.alerts.poll_interval_s,
         )
         schedule_watchers(
@@ -382,6 +420,7 @@ class BotApp:
             services.keys,
             config.watchers,
             ActionStore(redis, services.keys, inflight_lease_s=config.actions.inflight_lease_s),
+            release=services.withdrawals.release,
         )
         return cls(
             config=config,

@@ -85,6 +85,17 @@ def _format_host_port(address: tuple[str, int]) -> str:
 
 HostPort = Annotated[tuple[str, int], BeforeValidator(_parse_host_port), PlainSerializer(_format_host_port)]
 HttpUrl = Annotated[str, _url_checker("http", "https")]
+
+
+def _empty_or_url(value: Any) -> Any:
+    if value == "":
+        return value
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be empty or a URL starting with http:// or https://")
+    return value.rstrip("/")
+
+
 WsUrl = Annotated[str, _url_checker("ws", "wss")]
 
 
@@ -183,6 +194,12 @@ class RedisConfig(Section):
 class WebConfig(Section):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    # the bot's public base URL (behind a TLS proxy): exchanges that are told where to call back (an
+    # exchanger site, per bid) get it plus /callbacks/<exchange>/<account>; empty: they are polled only
+    public_url: Annotated[str, BeforeValidator(_empty_or_url)] = ""
+
+    def callback_url(self, exchange: str, account: str) -> str | None:
+        return f"{self.public_url}/callbacks/{exchange}/{account}" if self.public_url else None
 
 
 class TeamMemberConfig(Section):
@@ -255,6 +272,9 @@ class WithdrawalPolicyConfig(Section):
     asset: AssetCode
     max_per_tx: PositiveAmount | None = None
     max_per_day: PositiveAmount | None = None  # rolling 24 hours, requests awaiting approval included
+    # the same limits valued in [portfolio] quote (a request nothing can price is then refused)
+    max_per_tx_quote: PositiveAmount | None = None
+    max_per_day_quote: PositiveAmount | None = None
     addresses: list[Annotated[str, Field(min_length=1, max_length=128)]] = []  # empty: any address
 
     @field_validator("asset", mode="after")
@@ -262,7 +282,7 @@ class WithdrawalPolicyConfig(Section):
     def _upper(cls, value: str) -> str:
         return value.upper()
 
-    @field_validator("max_per_tx", "max_per_day", mode="before")
+    @field_validator("max_per_tx", "max_per_day", "max_per_tx_quote", "max_per_day_quote", mode="before")
     @classmethod
     def _exact(cls, value: Any) -> Any:
         return Decimal(str(value)) if isinstance(value, float) else value
@@ -387,8 +407,16 @@ class WatchersConfig(Section):
     # withdrawals are polled (2 requests, 4 near midnight): every 60 s keeps them under half of it, with
     # room for members' /deposits; more often than every 12 s would fill the limit on its own
     incorex_interval_s: Annotated[float, Field(ge=12, le=3600)] = 60.0
+    # the others' order and history endpoints allow several requests a second: a poll (one or two
+    # requests, one more per order that ended) every 15 s is far under half of it
     indodax_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
+    iqfinex_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
     narkasa_interval_s: Annotated[float, Field(ge=1, le=3600)] = 15.0
+    # exchanger sites: each open bid made through the bot is looked up (bid_info) at most once per
+    # interval, at most 10 a poll: 20 a minute, under half of the 90 a minute we allow ourselves
+    exchanger_interval_s: Annotated[float, Field(ge=1, le=3600)] = 30.0
+    # fills of every order of the account, not only of those placed through the bot
+    all_orders: bool = True
     # after a time with no copy running, deposits up to this many hours old are still told (IncoreX
     # serves at most 9 days back)
     catch_up_h: Annotated[float, Field(ge=1, le=192)] = 48.0

@@ -103,15 +103,22 @@ class Notifier:
         )
         return sent.message_id
 
-    async def notify(self, to: TeamMember | int, message: Render, kind: Kind | str = Kind.SYSTEM) -> None:
+    async def notify(
+        self,
+        to: TeamMember | int,
+        message: Render,
+        kind: Kind | str = Kind.SYSTEM,
+        *,
+        once: str | None = None,
+    ) -> None:
         """Queues the push for `to` as the member chose for this kind, and for the team group if it
-        takes this kind."""
+        takes this kind. ``once`` names the event: telling it again queues nothing (per recipient)."""
         kind = Kind(kind)
         mode = Mode.ON
         if isinstance(to, TeamMember):
             mode = await self._choices.mode(to.telegram_id, kind)
         if mode is not Mode.OFF and not await self._outbox.is_blocked(self._chat_of(to)):
-            await self._queue(await self.recipient(to), message, kind, silent=mode is Mode.SILENT)
+            await self._queue(await self.recipient(to), message, kind, silent=mode is Mode.SILENT, once=once)
         group = self._group
         if group is not None and kind in group.kinds and self._chat_of(to) != group.chat_id:
             recipient = await self.recipient(group.chat_id)
@@ -120,12 +127,22 @@ class Notifier:
             if await self._redis.set(
                 self._keys("outbox", "group-copy", digest), "1", nx=True, ex=GROUP_COPY_WINDOW_S
             ):
-                await self._outbox.enqueue(Push(group.chat_id, tuple(split_html(text)), kind))
+                await self._outbox.enqueue(
+                    Push(group.chat_id, tuple(split_html(text)), kind), _per_chat(once, group.chat_id)
+                )
 
-    async def _queue(self, recipient: Recipient, message: Render, kind: Kind, *, silent: bool) -> None:
+    async def _queue(
+        self, recipient: Recipient, message: Render, kind: Kind, *, silent: bool, once: str | None
+    ) -> None:
         text = self.render(recipient, message)
-        await self._outbox.enqueue(Push(recipient.chat_id, tuple(split_html(text)), kind, silent))
+        await self._outbox.enqueue(
+            Push(recipient.chat_id, tuple(split_html(text)), kind, silent), _per_chat(once, recipient.chat_id)
+        )
 
     @staticmethod
     def _chat_of(to: TeamMember | int) -> int:
         return to.telegram_id if isinstance(to, TeamMember) else to
+
+
+def _per_chat(once: str | None, chat_id: int) -> str | None:
+    return None if once is None else f"{once}:{chat_id}"

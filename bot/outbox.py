@@ -31,6 +31,7 @@ from aiogram.exceptions import (
 )
 
 from bot.metrics import BotMetrics
+from bot.retry_after import own_retries
 from services.outbox.limits import SendLimits
 from services.outbox.queue import Outbox, Queued
 from services.redis_client import REDIS_UNAVAILABLE_ERRORS, is_redis_unavailable
@@ -197,12 +198,13 @@ class OutboxSender:
             if not reserved:
                 continue
             try:
-                await self._bot.send_message(
-                    push.chat_id,
-                    push.parts[sent],
-                    parse_mode=ParseMode.HTML,
-                    disable_notification=push.silent,
-                )
+                with own_retries():
+                    await self._bot.send_message(
+                        push.chat_id,
+                        push.parts[sent],
+                        parse_mode=ParseMode.HTML,
+                        disable_notification=push.silent,
+                    )
             except TelegramRetryAfter as exc:
                 self._metrics.throttled.inc()
                 log.info("outbox: chat %s: retry after %ss", push.chat_id, exc.retry_after)

@@ -4,7 +4,8 @@ It is a LeaderJob of bot.workers: started when this copy becomes leader, shut do
 leader, so with several copies on one Redis each job runs in one of them. The job store is in memory
 and rebuilt on every start from what is registered here; the jobs keep their own state in Redis (the
 feed reads which exchanges have alerts on every run), so a new leader carries on where the last one
-stopped. A feature adds its periodic work with `every` and its cleanup with `on_stop`.
+stopped. A feature adds its periodic work with `every` and its cleanup with `on_stop`. Jobs' exchange
+requests are background requests: they yield to members' commands (services.exchanges.ratelimit).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+
+from services.exchanges.ratelimit import background_requests
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +88,9 @@ class Scheduler:
             assert task is not None
             self._running.add(task)
             try:
-                await job.work()
+                # a job's requests yield to members' commands on every exchange's rate limit
+                with background_requests():
+                    await job.work()
             except asyncio.CancelledError:
                 # stopped with the scheduler (this copy no longer leads, or the bot stops): not a failure
                 log.info("job %s stopped mid-run", job.name)

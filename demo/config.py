@@ -76,7 +76,8 @@ def demo_config_data(
     return {
         "telegram": {"token": DEMO_TOKEN, "api_url": api_url, "mode": "polling"},
         "redis": {"url": redis_url, "prefix": redis_prefix},
-        "web": {"host": "127.0.0.1", "port": web_port},
+        # the exchanger simulator posts each bid's status changes here, as a site calls a public URL
+        "web": {"host": "127.0.0.1", "port": web_port, "public_url": f"http://127.0.0.1:{web_port}"},
         "team": [{"telegram_id": m.telegram_id, "name": m.name, "role": m.role} for m in TEAM],
         "accounts": [account_entry(exchange) for exchange in exchanges],
         # Short so the two-step flows can be tried in a few minutes.
@@ -87,6 +88,13 @@ def demo_config_data(
         },
         "security": {"encryption_key": DEMO_ENCRYPTION_KEY},
         "alerts": {"poll_interval_s": 5},
+        # pushes within seconds of a control route's deposit or fill (IncoreX: its default, for its
+        # wallet limit of 10 requests a minute)
+        "watchers": {
+            "indodax_interval_s": 5,
+            "narkasa_interval_s": 5,
+            "exchanger_interval_s": 5,
+        },
         "logging": {"level": log_level},
     }
 

@@ -29,6 +29,7 @@ from handlers import (
     start,
     timezone,
     twofactor,
+    withdraw_guide,
     withdrawals,
 )
 
@@ -53,6 +54,7 @@ def get_routers() -> list[Router]:
         settle.build_router(),
         cancel.build_router(),
         bids.build_router(),
+        withdraw_guide.build_router(),  # before withdrawals: /withdraw alone starts it
         withdrawals.build_router(),
         twofactor.build_router(),
         allowlist.build_router(),

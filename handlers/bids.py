@@ -15,8 +15,9 @@ from handlers.orders import BadOrderText, number
 from handlers.screens import unknown_account_text
 from handlers.views.bids import bid_preview_text, bid_problem_text, bid_usage_text, unknown_direction_text
 from handlers.views.cancel import CancelBidCb, bid_cancel_preview_text
+from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
-from handlers.views.orders import decision_keyboard, echo
+from handlers.views.orders import decision_keyboard
 from services.accounts import UnknownAccount
 from services.bids import BidDesk, BidRejected, BidRequest
 from services.exchanges import errors

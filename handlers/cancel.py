@@ -14,8 +14,9 @@ from aiogram.utils.i18n import gettext as _
 from handlers.arguments import BadArgument, words
 from handlers.screens import unknown_account_text
 from handlers.views.cancel import CancelOrderCb, cancel_preview_text, cancel_usage_text, order_not_open_text
+from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
-from handlers.views.orders import decision_keyboard, echo
+from handlers.views.orders import decision_keyboard
 from services.accounts import UnknownAccount
 from services.exchanges import errors
 from services.orders.desk import OrderDesk, OrderNotOpen

@@ -19,7 +19,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.orders import BadOrderText, answer_preview, number
+from handlers.orders import answer_preview
+from handlers.pickers import PICKER, close_picker, drop_buttons, open_picker, typed_number
+from handlers.views.common import echo
 from handlers.views.exchange_errors import reason_text
 from handlers.views.order_guide import (
     GuideCb,
@@ -32,13 +34,12 @@ from handlers.views.order_guide import (
     no_accounts_text,
     old_picker_text,
     pair_values,
-    picked_text,
     picker,
     try_again_text,
     type_values,
     unknown_pair_text,
 )
-from handlers.views.orders import echo, type_title
+from handlers.views.orders import type_title
 from services.exchanges import errors
 from services.exchanges.models import OrderSide, OrderType
 from services.orders.desk import OrderDesk
@@ -46,7 +47,6 @@ from services.orders.ticket import OrderRequest
 from services.team import Role, TeamMember
 
 TRADER = {"role": Role.TRADER}
-PICKER = "picker"  # the id of the picker message still showing buttons
 
 
 class OrderGuide(StatesGroup):
@@ -80,24 +80,18 @@ async def start(message: Message, command: CommandObject, state: FSMContext, ord
 async def on_pick(
     query: CallbackQuery, callback_data: GuideCb, state: FSMContext, orders: OrderDesk, bot: Bot
 ) -> None:
-    message = query.message
-    data = await state.get_data()
-    current = STEP_STATE.get(callback_data.step)
-    if (
-        not isinstance(message, Message)
-        or current is None
-        or await state.get_state() != current.state
-        or data.get(PICKER) != message.message_id
-    ):
+    message = await open_picker(query, state, STEP_STATE.get(callback_data.step))
+    if message is None:
         await query.answer(old_picker_text(), show_alert=True)
         return
+    data = await state.get_data()
     value = callback_data.value
     if callback_data.step == "account":
         if value not in orders.trading_accounts():
             await query.answer(old_picker_text(), show_alert=True)
             return
         await query.answer()
-        await _close_picker(message, value)
+        await close_picker(message, value)
         await _ask_pair(message, state, orders, value)
     elif callback_data.step == "pair":
         await query.answer()
@@ -109,15 +103,10 @@ async def on_pick(
             await query.answer(old_picker_text(), show_alert=True)
             return
         await query.answer()
-        await _close_picker(message, type_title(chosen))
+        await close_picker(message, type_title(chosen))
         await state.update_data({"type": chosen.value, PICKER: None})
         await state.set_state(OrderGuide.amount)
         await message.answer(ask_amount_text(data["pair"].split("/")[0]), parse_mode=ParseMode.HTML)
-
-
-async def _close_picker(message: Message, label: str) -> None:
-    if message.html_text is not None:
-        await message.edit_text(picked_text(message.html_text, label), parse_mode=ParseMode.HTML)
 
 
 async def _ask_pair(message: Message, state: FSMContext, orders: OrderDesk, account: str) -> None:
@@ -162,11 +151,9 @@ async def _pair_chosen(
         )
         return
     if picked is not None:
-        await _close_picker(picked, pair)
-    elif data.get(PICKER) is not None:  # typed past the picker: its buttons go all the same
-        await bot.edit_message_reply_markup(
-            chat_id=message.chat.id, message_id=data[PICKER], reply_markup=None
-        )
+        await close_picker(picked, pair)
+    else:
+        await drop_buttons(bot, message.chat.id, data.get(PICKER))
     side = OrderSide(data["side"])
     sent = await message.answer(
         ask_type_text(side, pair),
@@ -181,16 +168,8 @@ async def on_pair_typed(message: Message, state: FSMContext, orders: OrderDesk, 
     await _pair_chosen(message, state, orders, bot, (message.text or "").strip())
 
 
-async def _typed_number(message: Message, what: str) -> Decimal | None:
-    try:
-        return number((message.text or "").strip(), what)
-    except BadOrderText as bad:
-        await message.answer(f"{bad.text}\n{try_again_text()}", parse_mode=ParseMode.HTML)
-        return None
-
-
 async def on_amount(message: Message, state: FSMContext, member: TeamMember, orders: OrderDesk) -> None:
-    amount = await _typed_number(message, _("Amount"))
+    amount = await typed_number(message, _("Amount"), try_again_text())
     if amount is None:
         return
     await state.update_data(amount=str(amount))
@@ -206,7 +185,7 @@ async def on_amount(message: Message, state: FSMContext, member: TeamMember, ord
 
 
 async def on_stop(message: Message, state: FSMContext) -> None:
-    stop = await _typed_number(message, _("Stop price"))
+    stop = await typed_number(message, _("Stop price"), try_again_text())
     if stop is None:
         return
     await state.update_data(stop=str(stop))
@@ -215,7 +194,7 @@ async def on_stop(message: Message, state: FSMContext) -> None:
 
 
 async def on_price(message: Message, state: FSMContext, member: TeamMember, orders: OrderDesk) -> None:
-    price = await _typed_number(message, _("Price"))
+    price = await typed_number(message, _("Price"), try_again_text())
     if price is not None:
         await _finish(message, state, member, orders, price=price)
 

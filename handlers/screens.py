@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -24,6 +25,7 @@ from handlers.views.exchanger import bids_blocks, bids_title, directions_text
 from handlers.views.history import history_blocks, kind_title, row_text
 from handlers.views.holdings import balance_blocks, balance_header, portfolio_blocks, portfolio_header
 from handlers.views.paging import RowActions, Screen, View, ViewCb, page_of, split_pages, with_freshness
+from handlers.views.withdrawals import requests_block
 from services.exchanges.models import Order
 from services.history import HistoryKind
 from services.monitoring import Monitoring
@@ -66,7 +68,14 @@ def history_content(kind: HistoryKind) -> ContentBuilder:
     async def build(m: Monitoring, arg: str, tz: ZoneInfo, fresh: bool) -> Content:
         results = await m.history.fetch(kind, arg or None, fresh=fresh)
         header = f"<b>{html.escape(kind_title(kind))}</b>"
-        pages = split_pages(history_blocks(results, tz), header=header)
+        blocks = history_blocks(results, tz)
+        if kind is HistoryKind.WITHDRAWALS:
+            # the bot's own requests first: their state and txid, even before the exchange lists them
+            since = (datetime.now(UTC) - m.history.lookback).timestamp()
+            requests = await m.withdrawal_requests.since(since, arg or None)
+            if requests:
+                blocks.insert(0, requests_block(requests, tz))
+        pages = split_pages(blocks, header=header)
         orders = [(r.account.name, row) for r in results for row in r.value or [] if isinstance(row, Order)]
         # each page's Cancel buttons are for the open orders shown on it
         actions = [

@@ -43,6 +43,7 @@ from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import Decision, Vote
 from services.exchanges import errors
+from services.orders.reconcile import Reconciler
 from services.team import Role, TeamMember
 from services.withdrawals.desk import GateAnswer, Voted, WithdrawalDesk
 from services.withdrawals.policy import PolicyRefused
@@ -83,23 +84,37 @@ async def on_withdraw(
     except BadOrderText as bad:
         await message.answer(bad.text, parse_mode=ParseMode.HTML)
         return
+    await answer_preview(message, member, request, withdrawals, tz)
+
+
+async def answer_preview(
+    message: Message,
+    member: TeamMember,
+    request: WithdrawalRequest,
+    withdrawals: WithdrawalDesk,
+    tz: ZoneInfo,
+) -> bool:
+    """Answers with the withdrawal's preview (True), or with why there is none (False; nothing was
+    created, sent or shown to an approver)."""
     try:
         previewed = await withdrawals.preview(member.telegram_id, message.chat.id, request)
     except WithdrawalRejected as rejected:
-        await message.answer(problem_text(rejected), parse_mode=ParseMode.HTML)
+        text = problem_text(rejected)
     except PolicyRefused as refused:
-        await message.answer(policy_text(refused, request.asset.upper(), tz), parse_mode=ParseMode.HTML)
+        text = policy_text(refused, request.asset.upper(), tz)
     except UnknownAccount as exc:
-        await message.answer(unknown_account_text(exc.name, exc.known), parse_mode=ParseMode.HTML)
+        text = unknown_account_text(exc.name, exc.known)
     except errors.ExchangeError as exc:
         text = f"{echo(request.account)}: {html.escape(reason_text(exc))}"
-        await message.answer(text, parse_mode=ParseMode.HTML)
     else:
         await message.answer(
             preview_text(previewed.preview, withdrawals.approvals_required),
             parse_mode=ParseMode.HTML,
             reply_markup=decide_keyboard(previewed.token),
         )
+        return True
+    await message.answer(text, parse_mode=ParseMode.HTML)
+    return False
 
 
 async def on_decide(
@@ -146,6 +161,7 @@ async def on_vote(
     withdrawal_notices: WithdrawalNotices,
     bot: Bot,
     fsm_storage: BaseStorage,
+    reconciler: Reconciler,
 ) -> None:
     message = query.message
     if callback_data.approve:
@@ -171,17 +187,21 @@ async def on_vote(
         await query.answer(vote_refusal(voted.vote), show_alert=True)
         return
     await query.answer(vote_answer(Vote(voted.vote)))
-    await _voted(voted, withdrawal_notices)
+    await _voted(voted, withdrawal_notices, reconciler)
 
 
 def _counted(voted: Voted) -> bool:
     return voted.vote in (Vote.COUNTED, Vote.APPROVED, Vote.REJECTED)
 
 
-async def _voted(voted: Voted, withdrawal_notices: WithdrawalNotices) -> None:
+async def _voted(voted: Voted, withdrawal_notices: WithdrawalNotices, reconciler: Reconciler) -> None:
     if voted.action is not None:
         await withdrawal_notices.update(voted.action)
         await withdrawal_notices.tell_requester(voted.action)
+        outcome = voted.outcome
+        if outcome is not None and outcome.executed_here and voted.action.state is ActionState.UNKNOWN:
+            # the admins were told just now; looked up at once, the settlement is told to all concerned
+            await reconciler.check(voted.action)
 
 
 async def _ask_code(bot: Bot, storage: BaseStorage, member: TeamMember, action: Action) -> None:
@@ -199,6 +219,7 @@ async def on_code(
     member: TeamMember,
     withdrawals: WithdrawalDesk,
     withdrawal_notices: WithdrawalNotices,
+    reconciler: Reconciler,
 ) -> None:
     action_id = str((await state.get_data()).get("approve", ""))
     voted = await withdrawals.approve(action_id, member, message.text or "")
@@ -214,7 +235,7 @@ async def on_code(
         await message.answer(html.escape(vote_refusal(voted.vote)), parse_mode=ParseMode.HTML)
         return
     await message.answer(html.escape(vote_answer(Vote(voted.vote))), parse_mode=ParseMode.HTML)
-    await _voted(voted, withdrawal_notices)
+    await _voted(voted, withdrawal_notices, reconciler)
 
 
 async def on_cancel(

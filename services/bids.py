@@ -4,22 +4,27 @@
 against its limits, ``get_calc`` asked what the site would pay -> preview with Confirm/Cancel -> the
 action engine sends ``create_bid`` once, with the action's idempotency key as the bid's ``api_id``.
 A bid whose ``api_actions.cancel`` is "api" can be cancelled the same way.
+
+A bid whose outcome is unknown is found by its ``api_id`` (the site lists a bid created with it, or none
+was); a cancel whose outcome is unknown by the bid's status (cancelled, or not).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 from services.actions.engine import Executed
+from services.actions.lookup import Lookup, Verdict, too_early
 from services.actions.records import Action, wire_text
 from services.actions.store import ActionStore
 from services.audit import AuditLog
 from services.exchanger_desk import ExchangerDesk
 from services.exchanges.exchanger.client import ExchangerClient
-from services.exchanges.exchanger.models import Bid, Calc, Direction
+from services.exchanges.exchanger.models import Bid, BidStatus, Calc, Direction
 
 BID = "bid"
 BID_CANCEL = "bid_cancel"
@@ -52,11 +57,34 @@ class BidRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteFee:
+    amount: Decimal
+    code: str
+    text: str = ""  # the site's own words for it (com_give / com_get), e.g. "0.5%"
+
+
+@dataclass(frozen=True, slots=True)
 class BidPreviewed:
     direction: Direction
     calc: Calc
     action_id: str
     token: str
+
+    @property
+    def fees(self) -> list[SiteFee] | None:
+        """The site's commission as its calculator states it: on the give side (sum_give_com over
+        sum_give) and the get side (sum_get over sum_get_com); None when it states neither."""
+        c = self.calc
+        give = (c.sum_give, c.sum_give_com, c.give_code or self.direction.give_code, c.com_give)
+        get = (c.sum_get_com, c.sum_get, c.get_code or self.direction.get_code, c.com_get)
+        stated = [
+            (low, high, code, text)
+            for low, high, code, text in (give, get)
+            if low is not None and high is not None
+        ]
+        if not stated:
+            return None
+        return [SiteFee(high - low, code, text) for low, high, code, text in stated if high > low]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +96,21 @@ class BidCancelPreviewed:
 
 class BidDesk:
     def __init__(
-        self, exchanger: ExchangerDesk, store: ActionStore, audit: AuditLog, *, confirm_ttl_s: float
+        self,
+        exchanger: ExchangerDesk,
+        store: ActionStore,
+        audit: AuditLog,
+        *,
+        confirm_ttl_s: float,
+        callback_url: Callable[[str], str | None] = lambda account: None,
     ) -> None:
+        """``callback_url``: where the site is asked to post an account's bid status changes (None: the
+        bid tracker polls only)."""
         self._exchanger = exchanger
         self._store = store
         self._audit = audit
         self._confirm_ttl_s = confirm_ttl_s
+        self._callback_url = callback_url
 
     def _client(self, account: str) -> ExchangerClient:
         client = self._exchanger.sites(account)[0].client
@@ -145,6 +182,7 @@ class BidDesk:
             Decimal(params["amount"]),
             account_to=params.get("payout") or None,
             api_id=action.idempotency_key,
+            callback_url=self._callback_url(action.account),
         )
         return Executed(
             exchange_id=bid.id, result={"status": bid.status.value, "get": wire_text(bid.amount_get)}
@@ -160,3 +198,39 @@ class BidDesk:
 
 def _described(action: Action) -> dict[str, str]:
     return {"account": action.account, **action.params}
+
+
+#: a bid's statuses once it is cancelled
+_CANCELLED = frozenset({BidStatus.CANCEL, BidStatus.DELETE})
+
+
+class BidLookup:
+    """Finds bids (by api_id) and bid cancels (by the bid's status) whose outcome is unknown."""
+
+    def __init__(self, exchanger: ExchangerDesk, *, not_found_after_s: float) -> None:
+        self._exchanger = exchanger
+        self._not_found_after_s = not_found_after_s
+
+    def _client(self, account: str) -> ExchangerClient:
+        client = self._exchanger.sites(account)[0].client
+        assert isinstance(client, ExchangerClient)
+        return client
+
+    async def find(self, action: Action) -> Lookup:
+        if action.kind == BID_CANCEL:
+            return await self._cancel(action)
+        record = await self._client(action.account).find_bid_by_api_id(action.idempotency_key)
+        if record is None:
+            if too_early(action, self._not_found_after_s):
+                return Lookup(Verdict.WAIT)
+            return Lookup(Verdict.NOT_PLACED, reason="the site has no bid with this api_id")
+        result = {"status": record.status.value, "get": wire_text(record.amount_get)}
+        return Lookup(Verdict.PLACED, exchange_id=record.id, result=result)
+
+    async def _cancel(self, action: Action) -> Lookup:
+        bid = await self._client(action.account).bid_info(bid_id=action.params["bid_id"])
+        if bid.status in _CANCELLED:
+            return Lookup(Verdict.PLACED, exchange_id=bid.id, result={"status": bid.status.value}, done=True)
+        if not bid.is_final and too_early(action, self._not_found_after_s):
+            return Lookup(Verdict.WAIT)
+        return Lookup(Verdict.NOT_PLACED, reason=f"the bid is {bid.status.value}, not cancelled")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services.accounts import AccountRegistry
+from services.alerts.prices import FreshPrices
 from services.exchanger_desk import ExchangerDesk
 from services.exchanges import candles, errors
 from services.exchanges.base import INTERVAL_SECONDS, ExchangeClient
@@ -31,6 +32,7 @@ class PriceView:
     account: str
     market: Market
     ticker: Ticker
+    feed_age_s: float | None = None  # from the price feed, this many seconds old; None: asked just now
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,12 @@ def normalize_interval(text: str | None) -> str:
 
 
 class MarketDataService:
-    def __init__(self, accounts: AccountRegistry, exchanger: ExchangerDesk) -> None:
+    def __init__(
+        self, accounts: AccountRegistry, exchanger: ExchangerDesk, fresh: FreshPrices | None = None
+    ) -> None:
         self.accounts = accounts
         self.exchanger = exchanger
+        self.fresh = fresh
 
     async def price(self, account: str, pair: str) -> PriceView:
         acc = self.accounts.get(account)
@@ -82,6 +87,9 @@ class MarketDataService:
             market, ticker = await self.exchanger.quote(acc.name, pair)
             return PriceView(acc.name, market, ticker)
         market = await acc.client.market(pair)
+        fed = None if self.fresh is None else await self.fresh.ticker(acc.name, market.symbol)
+        if fed is not None:
+            return PriceView(acc.name, market, fed[0], feed_age_s=fed[1])
         return PriceView(acc.name, market, await acc.client.fetch_ticker(market.symbol))
 
     async def order_book(self, account: str, pair: str, depth: int = 10) -> tuple[Market, OrderBook]:

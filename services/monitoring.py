@@ -10,6 +10,7 @@ from services.history import HistoryService
 from services.market_data import MarketDataService
 from services.portfolio import PortfolioService
 from services.screen_pages import ScreenPages
+from services.withdrawals.requests import WithdrawalRequests
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,4 @@ class Monitoring:
     market_data: MarketDataService
     exchanger: ExchangerDesk
     pages: ScreenPages
+    withdrawal_requests: WithdrawalRequests  # /withdrawals shows the bot's own beside the exchange's

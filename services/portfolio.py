@@ -12,6 +12,7 @@ from decimal import Decimal
 from pydantic import TypeAdapter
 
 from services.accounts import Account, AccountRegistry, AccountResult, across, across_fetched
+from services.alerts.prices import FreshPrices
 from services.exchanges import errors
 from services.exchanges.budget import TimeBudget
 from services.exchanges.capabilities import Capability
@@ -61,6 +62,8 @@ class PortfolioReport:
     accounts: list[str] = field(default_factory=list)  # every account asked, in order
     price_tolerance: Decimal = DEFAULT_TOLERANCE  # how far two routes may differ before "uncertain"
     freshness: Freshness | None = None  # of the balances, the oldest
+    # exchanges priced from the price feed instead of a request, with the age of their oldest price (s)
+    feed_ages: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
@@ -107,20 +110,34 @@ class PortfolioReport:
         return totals
 
 
+@dataclass(frozen=True)
+class ExchangeTickers:
+    tickers: dict[str, Ticker]
+    feed_age_s: float | None = None  # from the price feed, this many seconds old; None: fetched
+
+
 class TickerCache:
-    """All tickers of an exchange, fetched in one request and kept for a few seconds.
+    """All tickers of an exchange: the price feed's while fresh, else fetched in one request and kept
+    for a few seconds.
 
     A portfolio over several accounts of one exchange costs one tickers request, not one per account.
     """
 
-    def __init__(self, ttl: float = 15.0) -> None:
+    def __init__(self, ttl: float = 15.0, fresh: FreshPrices | None = None) -> None:
         self._ttl = ttl
+        self._fresh = fresh
         self._entries: dict[str, tuple[float, dict[str, Ticker]]] = {}
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def get(self, account: Account) -> dict[str, Ticker]:
+    async def get(self, account: Account) -> ExchangeTickers:
         if not account.client.has(Capability.FETCH_TICKERS):
-            return {}
+            return ExchangeTickers({})
+        fed = None if self._fresh is None else await self._fresh.tickers(account.name)
+        if fed is not None:
+            return ExchangeTickers(fed.tickers, fed.age_s)
+        return ExchangeTickers(await self._fetch(account))
+
+    async def _fetch(self, account: Account) -> dict[str, Ticker]:
         async with self._locks[account.exchange]:
             cached = self._entries.get(account.exchange)
             if cached is not None and time.monotonic() - cached[0] < self._ttl:
@@ -177,8 +194,8 @@ class PortfolioService:
         )
         places_of = {r.account.name: r.value or {} for r in places}
         graph = PriceGraph()
-        for exchange, by_symbol in tickers.items():
-            for ticker in by_symbol.values():
+        for exchange, got in tickers.items():
+            for ticker in got.tickers.values():
                 graph.add(ticker, exchange)
         holdings: list[Holding] = []
         prices: dict[tuple[str, str], Price | None] = {}  # accounts on one exchange share their routes
@@ -203,7 +220,25 @@ class PortfolioService:
             accounts=[a.name for a in selected],
             price_tolerance=self.price_tolerance,
             freshness=Freshness.oldest(r.freshness for r in balances),
+            feed_ages={
+                exchange: got.feed_age_s for exchange, got in tickers.items() if got.feed_age_s is not None
+            },
         )
+
+    async def value(self, account: str, asset: str, amount: Decimal) -> Decimal | None:
+        """``amount`` of ``asset`` in the portfolio's quote, priced as the portfolio prices it (the most
+        trusted route, the account's exchange preferred, cross-checked); None when no route prices it or
+        the routes disagree."""
+        asset = asset.upper()
+        if asset == self.quote:
+            return amount
+        graph = PriceGraph()
+        for exchange, got in (await self._all_tickers()).items():
+            for ticker in got.tickers.values():
+                graph.add(ticker, exchange)
+        prefer = self.accounts.get(account).exchange
+        price = graph.price(asset, self.quote, tolerance=self.price_tolerance, prefer=prefer)
+        return _worth(amount, None if price is None else price.value)
 
     def _dust_in(self, quote: str, graph: PriceGraph) -> Decimal:
         """The dust threshold (set in the configured quote) in ``quote``: 1 USDT is not 1 BTC. Where no
@@ -218,7 +253,7 @@ class PortfolioService:
             return self.accounts.select(account)
         return [a for a in self.accounts if a.client.has(Capability.FETCH_BALANCE)]
 
-    async def _all_tickers(self) -> dict[str, dict[str, Ticker]]:
+    async def _all_tickers(self) -> dict[str, ExchangeTickers]:
         """Tickers of every exchange (one account each), for prices and cross-exchange conversion."""
         # spot exchanges only: an exchanger site's rates cost one request per direction, and its
         # accounts hold no balances to price

@@ -6,9 +6,9 @@ import html
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.common import echo
 from handlers.views.numbers import amount, quotient
-from handlers.views.orders import echo
-from services.bids import BidPreviewed, BidProblem, BidRejected, BidRequest
+from services.bids import BidPreviewed, BidProblem, BidRejected, BidRequest, SiteFee
 
 
 def bid_preview_text(request: BidRequest, previewed: BidPreviewed) -> str:
@@ -22,12 +22,20 @@ def bid_preview_text(request: BidRequest, previewed: BidPreviewed) -> str:
         (_("You get"), f"{amount(receive)} {get}"),
         (_("Rate"), f"1 {give} = {amount(quotient(calc.course_get, calc.course_give))} {get}"),
     ]
+    fees = previewed.fees
+    if fees is not None:  # the site's own figures, from its calculator
+        rows.append((_("Site's fee"), ", ".join(_fee(f) for f in fees) or html.escape(_("none"))))
     if request.payout:
         rows.append((_("Paid out to"), echo(request.payout)))
     lines = [f"<b>{html.escape(_('Bid preview'))}</b>"]
     lines += [f"{html.escape(label)}: {value}" for label, value in rows]
     lines += ["", html.escape(_("Nothing is sent until you press Confirm."))]
     return "\n".join(lines)
+
+
+def _fee(fee: SiteFee) -> str:
+    text = f"{amount(fee.amount)} {html.escape(fee.code)}"
+    return f"{text} ({html.escape(fee.text)})" if fee.text else text
 
 
 def bid_problem_text(rejected: BidRejected) -> str:

@@ -9,9 +9,9 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.common import echo
 from handlers.views.history import side_text
 from handlers.views.numbers import amount
-from handlers.views.orders import echo
 from services.exchanges.exchanger.models import Bid, BidRecord
 from services.exchanges.models import Order
 

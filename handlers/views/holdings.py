@@ -128,6 +128,12 @@ def portfolio_blocks(report: PortfolioReport) -> list[str]:
             tolerance=amount(report.price_tolerance * 100)
         )
         blocks.append(html.escape(note) + "\n" + "\n".join(lines))
+    if report.feed_ages:
+        ages = ", ".join(
+            _("{exchange} {seconds} s old").format(exchange=exchange, seconds=round(age))
+            for exchange, age in sorted(report.feed_ages.items())
+        )
+        blocks.append("<i>" + html.escape(_("Prices from the price feed: {ages}").format(ages=ages)) + "</i>")
     blocks += [failure_line(r) for r in report.failures]
     return blocks
 

@@ -42,6 +42,9 @@ def price_text(view: PriceView) -> str:
     ]
     lines = [f"<b>{html.escape(view.market.symbol)}</b> · {html.escape(view.account)}"]
     lines += [f"{html.escape(label)}: <code>{value}</code>" for label, value in rows]
+    if view.feed_age_s is not None:
+        note = _("From the price feed, {seconds} s old").format(seconds=round(view.feed_age_s))
+        lines.append(f"<i>{html.escape(note)}</i>")
     return "\n".join(lines)
 
 

@@ -9,8 +9,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from handlers.views.orders import echo, side_title, type_title
+from handlers.views import common
+from handlers.views.common import echo
+from handlers.views.orders import side_title, type_title
 from services.exchanges.models import OrderSide, OrderType
+from services.withdrawals.addresses import MAX_LENGTH as MAX_ADDRESS
 
 #: a pair picker shows at most this many buttons; any other pair can be typed
 MAX_PAIR_BUTTONS = 24
@@ -24,10 +27,12 @@ class GuideCb(CallbackData, prefix="og"):
     value: str
 
 
-def picker(step: str, values: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """Buttons (label, value), a few per row."""
+def picker(
+    step: str, values: Sequence[tuple[str, str]], data: type[GuideCb] = GuideCb
+) -> InlineKeyboardMarkup:
+    """Buttons (label, value), a few per row; ``data`` is the flow's own kind of pick."""
     buttons = [
-        InlineKeyboardButton(text=label, callback_data=GuideCb(step=step, value=value).pack())
+        InlineKeyboardButton(text=label, callback_data=data(step=step, value=value).pack())
         for label, value in values
     ]
     return InlineKeyboardMarkup(
@@ -82,7 +87,8 @@ def ask_price_text() -> str:
 
 def picked_text(picker_html: str, label: str) -> str:
     """The picker once used: what was picked, and no buttons."""
-    return picker_html + "\n→ <b>" + echo(label) + "</b>"
+    # whole: a label is a button's (or a checked, typed) value, and an address must be seen in full
+    return picker_html + "\n→ <b>" + common.echo(label, limit=MAX_ADDRESS) + "</b>"
 
 
 def unknown_pair_text(pair: str) -> str:

@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.common import echo
 from handlers.views.numbers import amount, percent
 from services.actions.records import Action
 from services.actions.states import ActionState
@@ -18,8 +19,6 @@ from services.exchanges.models import OrderSide, OrderType
 from services.orders.amounts import AmountError, AmountProblem
 from services.orders.desk import CANCEL, ORDER
 from services.orders.ticket import OrderPreview, OrderProblem, OrderRejected
-
-ECHO_LIMIT = 40  # echoed input is cut: a reply must stay within Telegram's limits
 
 
 class DecideCb(CallbackData, prefix="od"):
@@ -43,11 +42,6 @@ def decision_keyboard(token: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
-
-
-def echo(text: str) -> str:
-    cut = text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
-    return html.escape(cut)
 
 
 def side_title(side: OrderSide) -> str:
@@ -84,8 +78,11 @@ def preview_text(preview: OrderPreview) -> str:
                 ),
             )
         )
+    total = f"{amount(preview.total)} {html.escape(market.quote)}"
+    if preview.quoted:
+        total += " · " + html.escape(_("priced by the exchange"))
     rows += [
-        (_("Estimated total"), f"{amount(preview.total)} {html.escape(market.quote)}"),
+        (_("Estimated total"), total),
         (_("Estimated fee"), f"{amount(preview.fee)} {html.escape(market.quote)}"),
     ]
     after = ", ".join(

@@ -1,4 +1,5 @@
-"""Orders whose outcome was unknown: what admins and the member are told, and the Settle buttons."""
+"""Actions whose outcome was unknown (orders, cancels, bids, bid cancels, withdrawals): what admins and
+the member are told, and the Settle buttons. An order keeps its own wording; the other kinds are named."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from handlers.views.numbers import amount
 from handlers.views.orders import side_title, type_title
 from services.actions.records import Action
 from services.actions.states import ActionState
+from services.bids import BID, BID_CANCEL
 from services.exchanges.models import OrderSide, OrderType
-from services.orders.desk import ORDER
+from services.orders.desk import CANCEL, ORDER
 from services.orders.reconcile import Settled
+from services.withdrawals.desk import WITHDRAWAL
 
 NOT_PLACED = -1  # SettleCb.pick for "not placed"; else the candidate's number
 
@@ -29,6 +32,18 @@ class SettleCb(CallbackData, prefix="st"):
 
 
 ORDER_PARAMS = ("pair", "side", "type", "amount")
+
+
+def kind_title(kind: str) -> str:
+    """The action's kind as admins read it ("withdrawal"); an unlisted kind as it is named in code."""
+    titles = {
+        ORDER: _("order"),
+        CANCEL: _("order cancel"),
+        BID: _("exchanger bid"),
+        BID_CANCEL: _("bid cancel"),
+        WITHDRAWAL: _("withdrawal"),
+    }
+    return titles.get(kind, kind)
 
 
 def order_line(action: Action) -> str:
@@ -55,22 +70,34 @@ def order_line(action: Action) -> str:
 
 
 def unknown_text(action: Action, member: str) -> str:
-    head = _("⚠️ Outcome unknown: an order by {member} may or may not have been placed.").format(
-        member=html.escape(member)
-    )
+    if action.kind == ORDER:
+        head = _("⚠️ Outcome unknown: an order by {member} may or may not have been placed.").format(
+            member=html.escape(member)
+        )
+    else:
+        head = _(
+            "⚠️ Outcome unknown ({kind}): sent by {member}, it may or may not have reached the exchange."
+        ).format(kind=html.escape(kind_title(action.kind)), member=html.escape(member))
     tail = _("It is not sent again. The bot is looking it up; reference {id}.").format(id=action.id)
     reason = _("Reason: {reason}").format(reason=html.escape(action.error[:200]))
     return "\n".join((f"<b>{head}</b>", order_line(action), reason, tail))
 
 
-def candidate_line(number: int, found: Mapping[str, str]) -> str:
-    facts = [_("order {id}").format(id=html.escape(found["id"]))]
+def candidate_line(number: int, found: Mapping[str, str], kind: str = ORDER) -> str:
+    if kind in (ORDER, CANCEL):
+        facts = [_("order {id}").format(id=html.escape(found["id"]))]
+    else:
+        facts = [f"{html.escape(kind_title(kind))} {html.escape(found['id'])}"]
     if "amount" in found:
         facts.append(_("amount {amount}").format(amount=amount(Decimal(found["amount"]))))
     if "price" in found:
         facts.append(_("price {price}").format(price=amount(Decimal(found["price"]))))
     if "filled" in found:
         facts.append(_("filled {filled}").format(filled=amount(Decimal(found["filled"]))))
+    if "address" in found:
+        facts.append(_("to {address}").format(address=html.escape(found["address"])))
+    if found.get("txid"):
+        facts.append(_("txid {txid}").format(txid=html.escape(found["txid"])))
     facts.append(_("status {status}").format(status=html.escape(found.get("status", ""))))
     if "time" in found:
         facts.append(html.escape(found["time"]))
@@ -79,24 +106,33 @@ def candidate_line(number: int, found: Mapping[str, str]) -> str:
 
 def undecided_text(action: Action) -> str:
     candidates = action.candidates or ()
-    lines = [
-        "<b>" + _("❓ The bot could not settle order {id} by itself.").format(id=action.id) + "</b>",
-        order_line(action),
-    ]
-    if candidates:
-        lines.append(_("Orders at the exchange that could be it:"))
-        lines += [candidate_line(i, c) for i, c in enumerate(candidates)]
+    order = action.kind == ORDER
+    if order:
+        head = _("❓ The bot could not settle order {id} by itself.").format(id=action.id)
     else:
-        lines.append(_("No order at the exchange matches it."))
+        head = _("❓ The bot could not settle this {kind} by itself (reference {id}).").format(
+            kind=html.escape(kind_title(action.kind)), id=action.id
+        )
+    lines = ["<b>" + head + "</b>", order_line(action)]
+    if candidates:
+        lines.append(
+            _("Orders at the exchange that could be it:") if order else _("What the exchange shows:")
+        )
+        lines += [candidate_line(i, c, action.kind) for i, c in enumerate(candidates)]
+    else:
+        lines.append(
+            _("No order at the exchange matches it.") if order else _("Nothing at the exchange matches it.")
+        )
     lines.append(_("Check the exchange, then settle it with a button."))
     return "\n".join(lines)
 
 
 def settle_keyboard(action: Action) -> InlineKeyboardMarkup:
+    placed = _("Settle as placed {id}") if action.kind == ORDER else _("Settle as done: {id}")
     rows = [
         [
             InlineKeyboardButton(
-                text=_("Settle as placed {id}").format(id=c["id"]),
+                text=placed.format(id=c["id"]),
                 callback_data=SettleCb(action=action.id, pick=i).pack(),
             )
         ]
@@ -105,7 +141,7 @@ def settle_keyboard(action: Action) -> InlineKeyboardMarkup:
     rows.append(
         [
             InlineKeyboardButton(
-                text=_("Settle as not placed"),
+                text=_("Settle as not placed") if action.kind == ORDER else _("Settle as not done"),
                 callback_data=SettleCb(action=action.id, pick=NOT_PLACED).pack(),
             )
         ]
@@ -114,19 +150,28 @@ def settle_keyboard(action: Action) -> InlineKeyboardMarkup:
 
 
 def settled_line(action: Action) -> str:
-    if action.state in (ActionState.SUBMITTED, ActionState.COMPLETED):
-        return _("✅ Checked: it was placed, order {order_id}.").format(
-            order_id=html.escape(action.exchange_id)
-        )
-    return _("❌ Checked: it was not placed. Nothing was sent again.")
+    done = action.state in (ActionState.SUBMITTED, ActionState.COMPLETED)
+    if action.kind == ORDER:
+        if done:
+            return _("✅ Checked: it was placed, order {order_id}.").format(
+                order_id=html.escape(action.exchange_id)
+            )
+        return _("❌ Checked: it was not placed. Nothing was sent again.")
+    if done:
+        return _("✅ Checked: the exchange took it ({id}).").format(id=html.escape(action.exchange_id))
+    return _("❌ Checked: the exchange did not take it ({reason}). Nothing was sent again.").format(
+        reason=html.escape(action.error[:200])
+    )
 
 
 def settled_text(action: Action, admin: str | None) -> str:
-    lines = [
-        "<b>" + _("Order {id} with an unknown outcome is settled.").format(id=action.id) + "</b>",
-        order_line(action),
-        settled_line(action),
-    ]
+    if action.kind == ORDER:
+        head = _("Order {id} with an unknown outcome is settled.").format(id=action.id)
+    else:
+        head = _("Settled: the {kind} with an unknown outcome (reference {id}).").format(
+            kind=html.escape(kind_title(action.kind)), id=action.id
+        )
+    lines = ["<b>" + head + "</b>", order_line(action), settled_line(action)]
     if admin is not None:
         lines.append(_("Settled by {admin}.").format(admin=html.escape(admin)))
     return "\n".join(lines)

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.views.exchanger import bid_status_text
 from handlers.views.history import side_text, transfer_status_text
 from handlers.views.numbers import amount
 from services.exchanges.models import TransferStatus
+from services.watchers.bids import BidNews
 from services.watchers.explorers import explorer_url
 from services.watchers.fills import FillNews
 from services.watchers.transfers import TransferNews
@@ -80,21 +82,45 @@ def withdrawal_news_text(news: WithdrawalNews) -> str:
 
 
 def fill_text(news: FillNews) -> str:
-    order, params = news.order, news.action.params
+    order = news.order
+    placed = Decimal(news.action.params["amount"]) if news.action else order.amount
     values = {
         "side": side_text(order.side),
-        "amount": amount(Decimal(params.get("amount", "0"))),
+        "amount": "?" if placed is None else amount(placed),
         "pair": html.escape(order.symbol),
-        "account": html.escape(news.action.account),
+        "account": html.escape(news.account),
         "filled": amount(order.filled),
     }
-    head = (
-        _("✅ Your order filled: {side} {amount} {pair} on {account}")
-        if news.complete
-        else _("◐ Your order partly filled: {side} {filled} of {amount} {pair} on {account}")
-    )
+    if news.action is not None:
+        head = (
+            _("✅ Your order filled: {side} {amount} {pair} on {account}")
+            if news.complete
+            else _("◐ Your order partly filled: {side} {filled} of {amount} {pair} on {account}")
+        )
+    else:
+        head = (
+            _("✅ Order filled on {account}: {side} {amount} {pair}")
+            if news.complete
+            else _("◐ Order partly filled on {account}: {side} {filled} of {amount} {pair}")
+        )
     lines = [head.format(**values)]
     if order.average is not None:
         lines.append(_("Average price: {price}").format(price=amount(order.average)))
     lines.append(_("Id: {id}").format(id=html.escape(order.id)))
     return "\n".join(lines)
+
+
+def bid_news_text(news: BidNews) -> str:
+    bid = news.bid
+    mark = "✅" if bid.status.value == "success" else ("✖️" if bid.is_final else "🔁")
+    head = _("{mark} Bid {bid_id} on {account} is now {status}").format(
+        mark=mark,
+        bid_id=f"#{html.escape(bid.id)}",
+        account=html.escape(news.action.account),
+        status=f"{html.escape(bid_status_text(bid.status))} <code>{html.escape(bid.status.value)}</code>",
+    )
+    rows = [
+        (_("You give"), f"{amount(bid.amount_give)} {html.escape(bid.give_code)}"),
+        (_("You get"), f"{amount(bid.amount_get)} {html.escape(bid.get_code)}"),
+    ]
+    return "\n".join([head, *(f"{html.escape(label)}: {value}" for label, value in rows)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
@@ -258,7 +258,9 @@ def problem_text(rejected: WithdrawalRejected) -> str:
 
 def policy_text(refused: PolicyRefused, asset: str, tz: ZoneInfo) -> str:
     limit = "" if refused.limit is None else amount(refused.limit)
-    used = "" if refused.used is None else amount(refused.used)
+    # a worth in the quote is an estimate from prices: cents are enough
+    used = "" if refused.used is None else amount(_cents(refused.used) if refused.quote else refused.used)
+    value = "" if refused.value is None else amount(_cents(refused.value))
     usable = refused.usable_from
     when = moment(None if usable is None else datetime.fromtimestamp(usable, UTC), tz)
     texts = {
@@ -271,8 +273,30 @@ def policy_text(refused: PolicyRefused, asset: str, tz: ZoneInfo) -> str:
             "Refused by the policy: this address is on the allowlist but waiting for an admin's approval."
         ),
         PolicyProblem.ADDRESS_NOT_YET: _("Refused by the policy: this address is usable from {time}."),
+        PolicyProblem.PER_TX_QUOTE: _(
+            "Refused by the policy: at most {limit} {quote} per withdrawal; "
+            "this one is worth about {value} {quote}."
+        ),
+        PolicyProblem.PER_DAY_QUOTE: _(
+            "Refused by the policy: at most {limit} {quote} in 24 hours; {used} {quote} already requested, "
+            "this one is worth about {value} {quote}."
+        ),
+        PolicyProblem.UNPRICED: _(
+            "Refused by the policy: its limits are set in {quote}, and no price values this withdrawal in "
+            "{quote} now. Try again later."
+        ),
     }
-    return html.escape(texts[refused.problem].format(limit=limit, asset=asset, used=used, time=when))
+    text = texts[refused.problem].format(
+        limit=limit, asset=asset, used=used, time=when, value=value, quote=refused.quote
+    )
+    return html.escape(text)
+
+
+def _cents(value: Decimal) -> Decimal:
+    try:
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # too large to quantize: shown as it is
+        return value
 
 
 def usage_text() -> str:
@@ -287,3 +311,46 @@ def unknown_admins_text(action: Action) -> str:
     return "⚠️ " + _(
         "Withdrawal {id} on {account}: no definite answer from the exchange. Check it there."
     ).format(id=html.escape(action.id), account=html.escape(action.account))
+
+
+def request_state_title(state: ActionState) -> str:
+    """A withdrawal request's state in a word or two, for the list of /withdrawals."""
+    titles = {
+        ActionState.AWAITING_APPROVAL: _("waiting for approval"),
+        ActionState.APPROVED: _("sending"),
+        ActionState.SUBMITTING: _("sending"),
+        ActionState.SUBMITTED: _("sent"),
+        ActionState.COMPLETED: _("done"),
+        ActionState.FAILED: _("failed"),
+        ActionState.UNKNOWN: _("no definite answer: for an admin to check"),
+        ActionState.REJECTED: _("rejected"),
+        ActionState.CANCELLED: _("cancelled"),
+        ActionState.EXPIRED: _("expired"),
+    }
+    return titles.get(state, state.value)
+
+
+# states in which the withdrawal may have reached the exchange: their line says the txid or its absence
+_SENT = frozenset({ActionState.SUBMITTING, ActionState.SUBMITTED, ActionState.COMPLETED, ActionState.UNKNOWN})
+
+
+def requests_block(requests: Sequence[Action], tz: ZoneInfo) -> str:
+    """The withdrawals requested through the bot, newest first: state, the exchange's id, the txid."""
+    lines = [f"<b>{html.escape(_('Requested through the bot'))}</b>"]
+    for action in requests:
+        params = action.params
+        when = moment(datetime.fromtimestamp(action.created_at, UTC), tz)
+        parts = [
+            f"<i>{when}</i> {amount(Decimal(params['amount']))} <b>{html.escape(params['asset'])}</b>",
+            html.escape(action.account),
+            html.escape(request_state_title(action.state)),
+        ]
+        if action.exchange_id:
+            parts.append(html.escape(_("id {id}").format(id=action.exchange_id)))
+        txid = action.result.get("txid")
+        if txid:
+            parts.append(_("txid {txid}").format(txid=f"<code>{html.escape(txid)}</code>"))
+        elif action.state in _SENT:
+            parts.append("<i>{}</i>".format(html.escape(_("no txid yet"))))
+        lines.append(" · ".join(parts))
+    return "\n".join(lines)

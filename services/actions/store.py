@@ -151,6 +151,17 @@ end
 return 1
 """
 
+# Merge facts learnt later (a txid) into the action's result. KEYS: action. ARGV: name, value, ...
+_ADD_RESULT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local raw = redis.call('HGET', KEYS[1], 'result')
+local result = {}
+if raw and raw ~= '' then result = cjson.decode(raw) end
+for i = 1, #ARGV, 2 do result[ARGV[i]] = ARGV[i + 1] end
+redis.call('HSET', KEYS[1], 'result', cjson.encode(result))
+return 1
+"""
+
 # Renew the in-flight lease only while it is ours. KEYS: inflight. ARGV: owner, lease ms.
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -202,6 +213,7 @@ class ActionStore:
         self._approve = redis.register_script(_APPROVE)
         self._reject = redis.register_script(_REJECT)
         self._note = redis.register_script(_NOTE)
+        self._add_result = redis.register_script(_ADD_RESULT)
 
     # -- keys ----------------------------------------------------------------------------------------
 
@@ -373,6 +385,11 @@ class ActionStore:
         """Records ``fields`` on the action if it is (still) in ``state``; no transition."""
         flat = [item for pair in fields.items() for item in pair]
         return bool(await self._note(keys=[self._action_key(action_id)], args=[state.value, *flat]))
+
+    async def add_result(self, action_id: str, facts: Mapping[str, str]) -> bool:
+        """Adds ``facts`` to the action's result, in any state (a txid learnt after it was sent)."""
+        flat = [item for pair in facts.items() for item in pair]
+        return bool(await self._add_result(keys=[self._action_key(action_id)], args=flat))
 
     async def orphan(self, action_id: str, reason: str) -> bool:
         """submitting -> unknown when no copy is sending it any more (crash, kill -9)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
 
 from services.alerts.prices import Quote
 from services.alerts.store import AlertStore, Fired
@@ -22,17 +23,39 @@ STALE_INTERVALS = 3
 Deliver = Callable[[Fired], Awaitable[None]]
 
 
+class FeedObserver(Protocol):
+    """What the feed and the engine report as they work (the bot counts it in its metrics)."""
+
+    def evaluated(self, markets: int, fired: int) -> None:
+        """A round evaluated ``markets`` fresh prices against their alerts; ``fired`` of them fired."""
+
+    def polled(self, exchange: str, seconds: float) -> None:
+        """One all-tickers request of the feed took ``seconds`` (answered or failed)."""
+
+
+class Unobserved:
+    def evaluated(self, markets: int, fired: int) -> None:
+        pass
+
+    def polled(self, exchange: str, seconds: float) -> None:
+        pass
+
+
 class AlertEngine:
-    def __init__(self, store: AlertStore, deliver: Deliver, *, interval_s: float) -> None:
+    def __init__(
+        self, store: AlertStore, deliver: Deliver, *, interval_s: float, observer: FeedObserver | None = None
+    ) -> None:
         self.store = store
         self._deliver = deliver
         self.stale_after_s = STALE_INTERVALS * interval_s
+        self.observer = observer or Unobserved()
 
     async def on_quotes(self, account: str, quotes: Mapping[str, Quote], now: float) -> list[Fired]:
         fresh = {s: q for s, q in quotes.items() if now - q.at <= self.stale_after_s and q.price > 0}
         if not fresh:
             return []
         fired = await self.store.tick(account, fresh, now)
+        self.observer.evaluated(len(fresh), len(fired))
         for alert in fired:
             try:
                 await self._deliver(alert)

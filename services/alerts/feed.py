@@ -22,14 +22,13 @@ from redis.asyncio import Redis
 
 from services.accounts import Account, AccountRegistry
 from services.alerts.engine import AlertEngine
-from services.alerts.prices import PriceBook, Quote
+from services.alerts.prices import PriceBook
 from services.alerts.store import AlertStore
 from services.exchanges import errors
 from services.exchanges.models import Ticker
 from services.exchanges.narkasa.client import NarkasaClient
 from services.exchanges.narkasa.models import TickerEvent
 from services.exchanges.narkasa.stream import NarkasaStream
-from services.pricing import ticker_price
 from services.redis_client import Keys
 
 log = logging.getLogger(__name__)
@@ -112,19 +111,23 @@ class PriceFeed:
             if now - source.stream_seen < STREAM_QUIET_INTERVALS * self.interval_s:
                 await self._health(source, now, ok=True)
                 return
+        started = time.perf_counter()
         try:
             tickers = await client.fetch_tickers()
         except errors.ExchangeError as exc:
             log.warning("price feed %s: %s", source.key, exc)
             await self._health(source, now, ok=False)
             return
-        await self._ingest(source, tickers.values(), now)
+        finally:
+            self._engine.observer.polled(source.accounts[0].exchange, time.perf_counter() - started)
+        await self._ingest(source, tickers.values(), now, whole_round=True)
         await self._health(source, now, ok=True)
 
-    async def _ingest(self, source: Source, tickers: Iterable[Ticker], seen: float) -> None:
-        quotes = {t.symbol: Quote(p, seen) for t in tickers if (p := ticker_price(t)) is not None}
+    async def _ingest(
+        self, source: Source, tickers: Iterable[Ticker], seen: float, *, whole_round: bool
+    ) -> None:
+        quotes = await self._prices.put_latest(source.names, tickers, seen, whole_round=whole_round)
         for account in source.names:
-            await self._prices.put_latest(account, quotes)
             watched = (await self._store.markets(account)).intersection(quotes)
             await self._engine.on_quotes(account, {s: quotes[s] for s in watched}, self._clock())
 
@@ -140,7 +143,7 @@ class PriceFeed:
             return
         source.stream_seen = self._clock()
         try:
-            await self._ingest(source, [event.ticker], source.stream_seen)
+            await self._ingest(source, [event.ticker], source.stream_seen, whole_round=False)
         except Exception:
             # the stream must keep reading: a tick that could not be evaluated is logged, the next one comes
             log.exception("price feed %s: a stream tick was not evaluated", source.key)

@@ -112,6 +112,8 @@ class ExchangeClient:
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
     rate_limits: ClassVar[Sequence[RateLimit]] = ()
     default_base_url: ClassVar[str | None] = None
+    #: False where a cancelled order with nothing filled is forgotten (no lookup finds it afterwards)
+    keeps_unfilled_cancels: ClassVar[bool] = True
 
     def __init__(self, config: ClientConfig) -> None:
         self.config = config

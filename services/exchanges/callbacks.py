@@ -19,10 +19,3 @@ class CallbackReply:
 
 class CallbackEndpoint(Protocol):
     async def answer(self, params: Mapping[str, str]) -> CallbackReply: ...
-
-
-class RefuseAll:
-    """Accepts nothing: the route exists for operators to register, its checks come with the feature."""
-
-    async def answer(self, params: Mapping[str, str]) -> CallbackReply:
-        return CallbackReply(403, "refused")

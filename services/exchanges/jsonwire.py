@@ -11,9 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 
+def decimal_text(value: Decimal) -> str:
+    """Positional notation, as every exchange wants money on the wire: "0.0000001", never "1E-7"."""
+    return format(value, "f")
+
+
 def dumps(value: Any) -> str:
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return decimal_text(value)
     if isinstance(value, Mapping):
         return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):

@@ -26,7 +26,7 @@ import aiohttp
 
 from . import errors, jsonwire
 from .budget import TimeBudget, remaining
-from .ratelimit import RateLimiter, WaitTooLong
+from .ratelimit import Priority, RateLimiter, WaitTooLong, current_priority
 from .redaction import Redactor
 
 log = logging.getLogger("services.exchanges")
@@ -96,6 +96,8 @@ class RetryPolicy:
     # our own limiter holds a request at most this long, then reports "rate limited, retry in N s"
     # (a person waiting for a reply is better told than kept waiting out a minute-long window)
     max_limiter_wait: float = 10.0
+    # a background poll nobody waits for may wait its turn longer: it takes only what members leave
+    max_background_wait: float = 60.0
 
     def delay(self, attempt: int) -> float:
         # full jitter: spreads retries of several copies instead of synchronising them
@@ -216,7 +218,7 @@ class Transport:
         return await self._send_once(request, await self._sign(request), timeout)
 
     async def _write(self, request: Request) -> Any:
-        await self._acquire(request, self._retry.max_limiter_wait)
+        await self._acquire(request, self._max_limiter_wait())
         signed = await self._sign(request)
         # once on its way, a write is never cut short: the caller may stop waiting, the request goes on
         sending = asyncio.ensure_future(
@@ -263,7 +265,13 @@ class Transport:
     def _limiter_wait(self) -> float:
         """How long a read may wait for our own limiter: its bound, and no later than an open deadline."""
         left = remaining()
-        return self._retry.max_limiter_wait if left is None else min(self._retry.max_limiter_wait, left)
+        bound = self._max_limiter_wait()
+        return bound if left is None else min(bound, left)
+
+    def _max_limiter_wait(self) -> float:
+        if current_priority() is Priority.BACKGROUND:
+            return self._retry.max_background_wait
+        return self._retry.max_limiter_wait
 
     async def _acquire(self, request: Request, max_wait: float) -> None:
         try:

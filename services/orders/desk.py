@@ -6,10 +6,12 @@ goes to the audit log with the member, the account and the exact parameters (nev
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol, runtime_checkable
 
 from services.accounts import AccountRegistry
 from services.actions.engine import ActionEngine, Executed, Outcome, Send
@@ -18,11 +20,34 @@ from services.actions.store import ActionStore, Decision
 from services.audit import AuditLog
 from services.exchanges import errors
 from services.exchanges.capabilities import Capability
-from services.exchanges.models import Order, OrderSide, OrderStatus, OrderType, Ticker
-from services.orders.ticket import OrderPreview, OrderRequest, check_order, needed_capability
+from services.exchanges.models import Market, Order, OrderSide, OrderStatus, OrderType, Ticker
+from services.orders.lookup import order_facts
+from services.orders.ticket import (
+    ExchangeQuote,
+    OrderPreview,
+    OrderRequest,
+    check_order,
+    needed_capability,
+    round_down,
+)
 
 ORDER = "order"
 CANCEL = "cancel"
+
+log = logging.getLogger(__name__)
+
+
+class Priced(Protocol):
+    quantity: Decimal
+    amount: Decimal
+    average_price: Decimal
+
+
+@runtime_checkable
+class PricesPurchase(Protocol):
+    """A client whose exchange prices a purchase at the market itself (IncoreX ``required_amount``)."""
+
+    async def required_amount(self, pair: str, quantity: Decimal) -> Priced: ...
 
 
 class OrderNotOpen(LookupError):
@@ -98,8 +123,14 @@ class OrderDesk:
         client.require(needed_capability(request.type))
         market = await client.market(request.pair)
         ticker = await self._ticker(request, market.symbol)
+        quote = await self._exchange_quote(request, market)
         preview = check_order(
-            request, market, ticker, await client.fetch_balance(), price_guard=self._price_guard
+            request,
+            market,
+            ticker,
+            await client.fetch_balance(),
+            price_guard=self._price_guard,
+            exchange_quote=quote,
         )
         action, token = await self._store.create(
             kind=ORDER,
@@ -146,6 +177,24 @@ class OrderDesk:
         )
         await self._audit.record(member_id, "cancel.preview", {"action": action.id, **_described(action)})
         return CancelPreviewed(order, action.id, token)
+
+    async def _exchange_quote(self, request: OrderRequest, market: Market) -> ExchangeQuote | None:
+        """The exchange's own price of a market buy, where it has one (IncoreX required_amount); None
+        elsewhere, or when it cannot say now (the book's best price estimates it instead)."""
+        client = self._accounts.get(request.account).client
+        if request.type is not OrderType.MARKET or request.side is not OrderSide.BUY:
+            return None
+        if not isinstance(client, PricesPurchase):
+            return None
+        amount = round_down(request.amount, market.precision.amount)
+        if amount <= 0:
+            return None  # refused as too small by the checks, without asking
+        try:
+            found = await client.required_amount(market.symbol, amount)
+        except errors.ExchangeError as exc:
+            log.info("required_amount on %s: %s; estimated from the book", request.account, exc)
+            return None
+        return ExchangeQuote(amount=found.quantity, total=found.amount, average_price=found.average_price)
 
     async def _ticker(self, request: OrderRequest, symbol: str) -> Ticker | None:
         try:
@@ -204,10 +253,6 @@ class OrderDesk:
         return Executed(
             exchange_id=order.id, done=order.status is OrderStatus.CLOSED, result=order_facts(order)
         )
-
-
-def order_facts(order: Order) -> dict[str, str]:
-    return {"status": order.status.value, "filled": str(order.filled)}
 
 
 def _described(action: Action) -> dict[str, str]:

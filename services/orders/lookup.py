@@ -1,22 +1,23 @@
-"""Finding an order whose outcome is unknown at the exchange, without ever sending it again.
+"""Finding an order, or a cancel, whose outcome is unknown at the exchange, without ever sending it again.
 
 Where the exchange keeps our idempotency key (Indodax ``client_order_id``) one read answers: the order,
 or a definite "no such order". Elsewhere the account's open and closed orders and its recent fills are
 matched on pair, side, amount, price and time: exactly one match not already claimed by another action
 is the order; anything else is left for an admin, with the candidates.
+
+A cancel is settled by the order it cancelled: still open -> the cancel did not happen; cancelled -> it
+did; filled -> it came too late. An order the exchange no longer shows in any state is left for an admin.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from services.accounts import AccountRegistry
+from services.actions.lookup import DONE, Lookup, Verdict, claimed, too_early
 from services.actions.records import Action, wire_text
 from services.actions.states import ActionState
 from services.actions.store import ActionStore
@@ -28,19 +29,7 @@ from services.exchanges.models import Order, OrderSide, OrderStatus, OrderType, 
 # exchange clocks differ from ours: an order may carry a time a little before our preview
 CLOCK_SKEW_S = 120.0
 
-
-class Verdict(StrEnum):
-    PLACED = "placed"
-    NOT_PLACED = "not_placed"  # only where the exchange's answer proves it
-    UNSURE = "unsure"  # for an admin to settle
-    WAIT = "wait"  # too early to tell: ask again next round
-
-
-@dataclass(frozen=True, slots=True)
-class Lookup:
-    verdict: Verdict
-    order: Order | None = None  # when placed
-    candidates: tuple[Mapping[str, str], ...] = ()  # when unsure: what an admin may choose from
+__all__ = ["CancelLookup", "Lookup", "OrderLookup", "Verdict", "candidate", "placed"]
 
 
 @runtime_checkable
@@ -61,6 +50,14 @@ def candidate(order: Order) -> dict[str, str]:
     return found
 
 
+def order_facts(order: Order) -> dict[str, str]:
+    return {"status": order.status.value, "filled": str(order.filled)}
+
+
+def placed(order: Order) -> Lookup:
+    return Lookup(Verdict.PLACED, order, exchange_id=order.id, result=order_facts(order))
+
+
 class OrderLookup:
     def __init__(self, accounts: AccountRegistry, store: ActionStore, *, not_found_after_s: float) -> None:
         self._accounts = accounts
@@ -79,10 +76,10 @@ class OrderLookup:
         try:
             order = await client.fetch_order_by_client_order_id(action.idempotency_key, action.params["pair"])
         except errors.OrderNotFound:
-            if time.time() - action.updated_at < self._not_found_after_s:
+            if too_early(action, self._not_found_after_s):
                 return Lookup(Verdict.WAIT)
-            return Lookup(Verdict.NOT_PLACED)
-        return Lookup(Verdict.PLACED, order)
+            return Lookup(Verdict.NOT_PLACED, reason="the exchange has no such order")
+        return placed(order)
 
     async def _by_match(self, client: ExchangeClient, action: Action) -> Lookup:
         pair = action.params["pair"]
@@ -93,23 +90,59 @@ class OrderLookup:
         if client.has(Capability.FETCH_CLOSED_ORDERS):
             orders += await client.fetch_closed_orders(pair)
         trades = await client.fetch_my_trades(pair) if client.has(Capability.FETCH_MY_TRADES) else []
-        claimed = await self._claimed(action, since)
-        matches = _unique(o for o in orders if _matches(o, action, since) and o.id not in claimed)
-        listed = {o.id for o in orders} | claimed
+        taken = await claimed(
+            self._store, action, since, (ActionState.SUBMITTED, ActionState.COMPLETED), any_kind=True
+        )
+        matches = _unique(o for o in orders if _matches(o, action, since) and o.id not in taken)
+        listed = {o.id for o in orders} | taken
         # fills of an order neither list shows (an exchange that lists closed orders briefly, or not)
         from_fills = _orders_from_fills(trades, action, since, listed)
         if len(matches) == 1 and not from_fills:
-            return Lookup(Verdict.PLACED, matches[0])
+            return placed(matches[0])
         return Lookup(Verdict.UNSURE, candidates=tuple(candidate(o) for o in (*matches, *from_fills)))
 
-    async def _claimed(self, action: Action, since: float) -> set[str]:
-        """Orders other actions on this account already recorded as theirs."""
-        claimed: set[str] = set()
-        for state in (ActionState.SUBMITTED, ActionState.COMPLETED):
-            for other in await self._store.in_state_since(state, since):
-                if other.account == action.account and other.id != action.id and other.exchange_id:
-                    claimed.add(other.exchange_id)
-        return claimed
+
+class CancelLookup:
+    """Settles a cancel by the state of the order it cancelled."""
+
+    def __init__(self, accounts: AccountRegistry, *, not_found_after_s: float) -> None:
+        self._accounts = accounts
+        self._not_found_after_s = not_found_after_s
+
+    async def find(self, action: Action) -> Lookup:
+        client = self._accounts.get(action.account).client
+        order_id, pair = action.params["order_id"], action.params["pair"]
+        order = await self._current(client, order_id, pair)
+        if order is None:
+            if not client.keeps_unfilled_cancels:
+                # filled orders are kept there, so one gone without a trace was cancelled
+                result = {"status": OrderStatus.CANCELED.value, "filled": "0"}
+                return Lookup(Verdict.PLACED, exchange_id=order_id, result=result, done=True)
+            # listed nowhere: the exchange does not say what became of it; an admin decides
+            return Lookup(Verdict.UNSURE, candidates=({"id": order_id, "status": "", DONE: "1"},))
+        if order.status is OrderStatus.OPEN:
+            if too_early(action, self._not_found_after_s):
+                return Lookup(Verdict.WAIT)
+            return Lookup(Verdict.NOT_PLACED, reason="the order is still open")
+        if order.status is OrderStatus.CLOSED:
+            return Lookup(Verdict.NOT_PLACED, reason="the order was filled before the cancel")
+        if order.status is OrderStatus.CANCELED:
+            return Lookup(Verdict.PLACED, order, exchange_id=order_id, result=order_facts(order), done=True)
+        return Lookup(Verdict.UNSURE, candidates=({**candidate(order), DONE: "1"},))
+
+    async def _current(self, client: ExchangeClient, order_id: str, pair: str) -> Order | None:
+        if client.has(Capability.FETCH_OPEN_ORDERS):
+            listed = next((o for o in await client.fetch_open_orders(pair) if o.id == order_id), None)
+            if listed is not None:
+                return listed
+        if client.has(Capability.FETCH_ORDER):
+            try:
+                return await client.fetch_order(order_id, pair)
+            except errors.OrderNotFound:
+                pass  # some exchanges look up only orders still open: the closed ones may say
+        if client.has(Capability.FETCH_CLOSED_ORDERS):
+            return next((o for o in await client.fetch_closed_orders(pair) if o.id == order_id), None)
+        return None
 
 
 def _after(moment: datetime | None, since: float) -> bool:

@@ -1,9 +1,11 @@
-"""Reconciliation of orders whose outcome is unknown: never sent again, looked up and settled.
+"""Reconciliation of actions whose outcome is unknown: never sent again, looked up and settled.
 
 An action becomes ``unknown`` when the exchange gave no definite answer (OutcomeUnknown) or when the copy
 sending it died (found in ``submitting`` without an in-flight lease). Admins are told at once, with the
-parameters. The order is then looked up (services.orders.lookup): found -> ``submitted``, proven absent
--> ``failed``, otherwise it stays ``unknown`` and admins get the candidates with Settle buttons. Each
+parameters. It is then looked up by the finder of its kind (orders and cancels: services.orders.lookup;
+bids: services.bids; withdrawals: services.withdrawals.lookup): found -> ``submitted`` (``completed``
+for a write final once taken, a cancel), proven not taken -> ``failed``, otherwise it stays ``unknown``
+and admins get the candidates with Settle buttons. Each
 settlement is one atomic move out of ``unknown`` (so a lookup and an admin's press never both settle it),
 audited, and told to the member.
 
@@ -17,19 +19,22 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from services.actions.engine import ActionEngine
+from services.actions.lookup import DONE, Finder, Lookup, Verdict
 from services.actions.records import Action, candidates_text
 from services.actions.states import ActionState
 from services.actions.store import ActionStore
 from services.audit import AuditLog
 from services.exchanges import errors
-from services.orders.desk import ORDER, order_facts
-from services.orders.lookup import Lookup, OrderLookup, Verdict
+from services.orders.desk import ORDER
+
+#: told when an action ends ``failed``: what it held is released (a withdrawal's share of the day's limit)
+OnFailed = Callable[[Action], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +90,19 @@ class Reconciler:
         self,
         store: ActionStore,
         engine: ActionEngine,
-        lookup: OrderLookup,
+        lookup: Finder,
         audit: AuditLog,
         alerts: UnknownAlerts,
         *,
         interval_s: float,
+        finders: Mapping[str, Finder] | None = None,
+        on_failed: Mapping[str, OnFailed] | None = None,
     ) -> None:
         self._store = store
         self._engine = engine
-        self._lookup = lookup
+        # the finder of each kind; ``lookup`` finds orders
+        self._finders: dict[str, Finder] = {ORDER: lookup, **(finders or {})}
+        self._on_failed = dict(on_failed or {})
         self._audit = audit
         self._alerts = alerts
         self.interval_s = interval_s
@@ -127,6 +136,7 @@ class Reconciler:
             await self._alerts.unknown(action)
         for action in await self._engine.abandoned():
             await self._audit.record(BOT_ACTOR, f"{action.kind}.result", _details(action))
+            await self._failed(action)
             await self._alerts.settled(action, None)
         await self._store.expire_overdue()
         left = []
@@ -144,21 +154,23 @@ class Reconciler:
         return await self.check(action)
 
     async def check(self, action: Action) -> Action | None:
-        if action.kind != ORDER:
-            return action  # other kinds are settled by an admin until they have a lookup
+        finder = self._finders.get(action.kind)
+        if finder is None:
+            return action  # a kind without a lookup is settled by an admin
         try:
-            found = await self._lookup.find(action)
+            found = await finder.find(action)
         except errors.ExchangeError as exc:
             log.warning("action %s: lookup failed (%s); tried again next round", action.id, exc)
             return action
         return await self._apply(action, found)
 
     async def _apply(self, action: Action, found: Lookup) -> Action | None:
-        if found.verdict is Verdict.PLACED and found.order is not None:
-            fields = {"exchange_id": found.order.id, "result": json.dumps(order_facts(found.order))}
-            return await self._settle(action, ActionState.SUBMITTED, fields, None)
+        if found.verdict is Verdict.PLACED:
+            fields = {"exchange_id": found.exchange_id, "result": json.dumps(dict(found.result))}
+            to = ActionState.COMPLETED if found.done else ActionState.SUBMITTED
+            return await self._settle(action, to, fields, None)
         if found.verdict is Verdict.NOT_PLACED:
-            fields = {"error": "the exchange has no such order"}
+            fields = {"error": found.reason or "the exchange does not have it"}
             return await self._settle(action, ActionState.FAILED, fields, None)
         if found.verdict is Verdict.UNSURE:
             merged = _merge(action.candidates, found.candidates)
@@ -180,10 +192,17 @@ class Reconciler:
             return None
         settled = await self._store.get(action.id)
         if settled is not None:
+            if to is ActionState.FAILED:
+                await self._failed(settled)
             details = {**_details(settled), "settled_by": "bot" if admin_id is None else str(admin_id)}
             await self._audit.record(admin_id or BOT_ACTOR, f"{action.kind}.settle", details)
             await self._alerts.settled(settled, admin_id)
         return settled
+
+    async def _failed(self, action: Action) -> None:
+        hook = self._on_failed.get(action.kind)
+        if hook is not None:
+            await hook(action)
 
     async def settle(self, action_id: str, admin_id: int, pick: int | None) -> Settlement:
         """An admin's choice: candidate number ``pick`` is the order, or (None) it was not placed."""
@@ -200,7 +219,8 @@ class Reconciler:
         chosen = candidates[pick]
         result = {k: chosen[k] for k in ("status", "filled") if k in chosen}
         fields = {"exchange_id": chosen["id"], "result": json.dumps(result)}
-        done = await self._settle(action, ActionState.SUBMITTED, fields, admin_id)
+        to = ActionState.COMPLETED if chosen.get(DONE) == "1" else ActionState.SUBMITTED
+        done = await self._settle(action, to, fields, admin_id)
         return Settlement(Settled.PLACED, done) if done else await self._decided(action_id)
 
     async def _decided(self, action_id: str) -> Settlement:

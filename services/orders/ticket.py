@@ -3,6 +3,10 @@
 Amount and price are rounded down to the market's precision (the preview shows the rounded values);
 limits, free balance and the distance from the market are checked here, so that nothing that would be
 refused, or that looks like a typo, ever leaves the bot.
+
+Where the exchange prices the order itself (IncoreX ``required_amount``: what buying an amount at the
+market costs now, walking the book), its figure is the estimate; elsewhere the best price on the book.
+The fee comes from the market's fee table: no exchange here states a trading fee per order.
 """
 
 from __future__ import annotations
@@ -55,6 +59,15 @@ class OrderRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class ExchangeQuote:
+    """What the exchange says buying ``amount`` at the market costs now (in the quote)."""
+
+    amount: Decimal
+    total: Decimal
+    average_price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class OrderPreview:
     account: str
     market: Market
@@ -66,6 +79,7 @@ class OrderPreview:
     estimated_price: Decimal  # the price itself, or the market's best price for a market order
     total: Decimal  # in the quote
     fee: Decimal  # estimated, in the asset it is charged in (quote for a buy, here: quote always)
+    quoted: bool = False  # the total is the exchange's own figure (IncoreX required_amount)
     balances_after: dict[str, Decimal] = field(default_factory=dict)  # free balance, base and quote
     distance: Decimal | None = None  # fraction from the market's mid; None without a quote
     needs_guard: bool = False  # far from the market: a second confirmation is needed
@@ -117,8 +131,10 @@ def check_order(
     balances: Balances,
     *,
     price_guard: Decimal,
+    exchange_quote: ExchangeQuote | None = None,
 ) -> OrderPreview:
-    """The preview of a valid order, or OrderRejected with the first problem a member must fix."""
+    """The preview of a valid order, or OrderRejected with the first problem a member must fix.
+    ``exchange_quote``: the exchange's own pricing of a market buy of the rounded amount, where it has one."""
     if not market.active:
         raise OrderRejected(OrderProblem.PAIR_INACTIVE)
     if request.stop_price is not None and request.price is None:
@@ -135,10 +151,13 @@ def check_order(
     if ticker is not None:
         best = ticker.ask if request.side is OrderSide.BUY else ticker.bid
         best = best or ticker.last
-    estimated = price if price is not None else best
+    # only for what is previewed: a market order of exactly the rounded amount
+    said = exchange_quote if exchange_quote is not None and price is None else None
+    said = said if said is not None and said.amount == amount else None
+    estimated = price if price is not None else (said.average_price if said is not None else best)
     if estimated is None:
         raise OrderRejected(OrderProblem.NO_PRICE)
-    total = amount * estimated
+    total = said.total if said is not None else amount * estimated
     if market.limits.cost.min is not None and total < market.limits.cost.min:
         raise OrderRejected(OrderProblem.TOTAL_TOO_SMALL, limit=market.limits.cost.min, asset=market.quote)
     fee_rate = (market.taker_fee if price is None else market.maker_fee) or market.taker_fee or Decimal(0)
@@ -167,6 +186,7 @@ def check_order(
         estimated_price=estimated,
         total=total,
         fee=fee,
+        quoted=said is not None,
         balances_after=after,
         distance=distance,
         needs_guard=distance is not None and distance > price_guard,

@@ -26,6 +26,16 @@ GROUP = "senders"
 # an entry released on a clean stop looks idle for this long: past any claim_after_s
 _RELEASED_IDLE_MS = 10**9
 SENT_MARKER_TTL_S = 7 * 24 * 3600
+# how long a push's event key keeps a second push of the same event out: past any watcher's re-tell
+ONCE_TTL_S = 7 * 24 * 3600
+
+# KEYS: the stream, the event key; ARGV: its ttl, then the fields as name, value pairs.
+# The event key and the entry are written together, so an event told twice (a watcher that died after
+# queueing its push and before recording it, then tells it again) is queued once.
+_ENQUEUE_ONCE = """
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return false end
+return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +67,25 @@ class Outbox:
         self._redis = redis
         self._keys = keys
         self.stream = keys("outbox")
+        self._enqueue_once = redis.register_script(_ENQUEUE_ONCE)
 
-    async def enqueue(self, push: Push) -> str:
+    async def enqueue(self, push: Push, once: str | None = None) -> str | None:
+        """Queues the push; with ``once`` (a key naming the event and its recipient), only if no push
+        under that key was queued before. Returns the entry id, or None when it was a repeat."""
         fields = {
             "chat": str(push.chat_id),
             "parts": json.dumps(list(push.parts), ensure_ascii=False),
             "kind": push.kind,
             "silent": "1" if push.silent else "0",
         }
-        entry_id: str = await self._redis.xadd(self.stream, fields)  # type: ignore[arg-type]
-        return entry_id
+        if once is None:
+            entry_id: str = await self._redis.xadd(self.stream, fields)  # type: ignore[arg-type]
+            return entry_id
+        pairs = [item for pair in fields.items() for item in pair]
+        queued = await self._enqueue_once(
+            keys=[self.stream, self._keys("outbox", "once", once)], args=[ONCE_TTL_S, *pairs]
+        )
+        return None if queued is None else str(queued)
 
     async def depth(self) -> int:
         """Pushes not yet sent: queued and being sent (a sent one is deleted from the stream)."""

@@ -39,6 +39,11 @@ class SeenTransfers:
     async def advance(self, began: float) -> None:
         await self._redis.set(self._cursor, repr(began), ex=KEEP_S)
 
+    async def told(self, transfer_id: str) -> str | None:
+        """The status told of a transfer, None if it was never told."""
+        raw = await self._redis.hget(self._statuses, transfer_id)  # type: ignore[misc]
+        return None if raw is None else str(raw)
+
     async def record(self, transfer_id: str, status: str) -> str | None:
         """The status told before ('' if the transfer is new), or None if ``status`` was already told."""
         old = await self._record(keys=[self._statuses], args=[transfer_id, status])

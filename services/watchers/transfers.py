@@ -36,6 +36,12 @@ class TransferNews:
     first_seen: bool  # False: a transfer told before whose status changed
     outgoing: bool = False  # a withdrawal (made outside the bot), not a deposit
 
+    @property
+    def event(self) -> str:
+        """Names this news, so telling it twice pushes it once."""
+        kind = "withdrawal" if self.outgoing else "deposit"
+        return f"{kind}:{self.account}:{self.transfer.id}:{self.transfer.status.value}"
+
 
 Tell = Callable[[TransferNews], Awaitable[None]]
 # whether a withdrawal is one the bot made (it is followed and told by the withdrawal tracker)
@@ -94,14 +100,16 @@ class TransferWatcher:
         for transfer in found:
             if self._ours is not None and await self._ours(self.account, transfer):
                 continue
-            told = await self._seen.record(transfer.id, transfer.status.value)
-            if told is None:
+            told = await self._seen.told(transfer.id)
+            if told == transfer.status.value:
                 continue
-            at = transfer.timestamp.timestamp() if transfer.timestamp is not None else began
-            await self._seen.set_pending(transfer.id, at, transfer.status is TransferStatus.PENDING)
             if cursor is not None:
                 news = TransferNews(
-                    self.account.name, transfer, first_seen=told == "", outgoing=bool(self._ours)
+                    self.account.name, transfer, first_seen=told is None, outgoing=bool(self._ours)
                 )
                 await self._tell(news)
+            # recorded after it is told: a crash in between tells it again, and the outbox queues it once
+            await self._seen.record(transfer.id, transfer.status.value)
+            at = transfer.timestamp.timestamp() if transfer.timestamp is not None else began
+            await self._seen.set_pending(transfer.id, at, transfer.status is TransferStatus.PENDING)
         await self._seen.advance(began)

@@ -2,8 +2,11 @@
 
 Each account's withdrawal actions in ``submitted`` are looked up at the exchange: IncoreX by
 ``withdraw_get_txid`` until a txid appears, then in its wallet history (matched by txid) for the final
-status; the others in their withdrawal history, matched by the id the exchange gave. The txid is told once
-(remembered in Redis); the final state once, by whichever poll moves the action out of ``submitted``.
+status (or, without a txid, a failed entry of the same asset, amount and address); the others in their
+withdrawal history, matched by the id the exchange gave. Each is told before it is recorded (the txid in
+Redis, the final state by moving the action out of ``submitted``), and a news told twice is queued once,
+so a crash in between neither loses nor doubles a push. A withdrawal that ends failed (rejected,
+cancelled at the exchange) releases its share of the day's limit.
 """
 
 from __future__ import annotations
@@ -23,14 +26,17 @@ from services.actions.states import ActionState
 from services.actions.store import ActionStore
 from services.exchanges import errors
 from services.exchanges.incorex.client import IncorexClient
+from services.exchanges.incorex.convert import is_history_id
 from services.exchanges.models import Transfer, TransferStatus
 from services.redis_client import Keys
 from services.watchers.seen import SeenTransfers
 from services.watchers.transfers import OVERLAP_S
 from services.withdrawals.desk import WITHDRAWAL
+from services.withdrawals.lookup import same_withdrawal
 
 log = logging.getLogger(__name__)
 
+_ENDED_UNSENT = (TransferStatus.FAILED, TransferStatus.CANCELED)
 _FINAL = {
     TransferStatus.OK: ActionState.COMPLETED,
     TransferStatus.FAILED: ActionState.FAILED,
@@ -50,8 +56,14 @@ class WithdrawalNews:
     txid: str | None
     status: TransferStatus  # pending: only the txid is news
 
+    @property
+    def event(self) -> str:
+        """Names this news, so telling it twice pushes it once."""
+        return f"bot-withdrawal:{self.action.id}:{self.status.value}:{self.txid or ''}"
+
 
 Tell = Callable[[WithdrawalNews], Awaitable[None]]
+Release = Callable[[Action], Awaitable[None]]
 
 
 class WithdrawalTracker:
@@ -64,9 +76,11 @@ class WithdrawalTracker:
         tell: Tell,
         *,
         catch_up_s: float,
+        release: Release | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.account = account
+        self._release = release
         self._store = store
         self._txids = SeenTransfers(redis, keys, "withdrawal-txids", account.name)
         self._tell = tell
@@ -87,28 +101,40 @@ class WithdrawalTracker:
                 await self._settle(action, found)
 
     async def _settle(self, action: Action, found: Found) -> None:
-        new_txid = bool(found.txid) and await self._txids.record(action.id, found.txid or "") == ""
+        if found.txid and action.result.get("txid") != found.txid:
+            await self._store.add_result(action.id, {"txid": found.txid})  # /withdrawals shows it
+        new_txid = bool(found.txid) and await self._txids.told(action.id) is None
         final = _FINAL.get(found.status)
-        moved = final is not None and await self._store.move(
-            action.id,
-            final,
-            {"error": found.status.value} if final is ActionState.FAILED else None,
-            only_from=[ActionState.SUBMITTED],
-        )
-        if new_txid or moved:
-            status = found.status if moved else TransferStatus.PENDING
+        # told before it is recorded: a crash in between tells it again, and the outbox queues it once
+        if new_txid or final is not None:
+            status = found.status if final is not None else TransferStatus.PENDING
             await self._tell(WithdrawalNews(action, found.txid, status))
+        if found.txid:
+            await self._txids.record(action.id, found.txid)
+        if final is not None:
+            moved = await self._store.move(
+                action.id,
+                final,
+                {"error": found.status.value} if final is ActionState.FAILED else None,
+                only_from=[ActionState.SUBMITTED],
+            )
+            if moved and final is ActionState.FAILED and self._release is not None:
+                await self._release(action)  # it never left: the day's limit has room for it again
 
     async def _look_up(self, action: Action) -> Found | None:
         since = datetime.fromtimestamp(
             max(action.created_at - OVERLAP_S, self._clock() - self._catch_up_s), UTC
         )
         client = self.account.client
-        if isinstance(client, IncorexClient):
+        # a withdrawal found in the wallet history after a lost answer has no task id to ask about
+        if isinstance(client, IncorexClient) and not is_history_id(action.exchange_id):
             txid = (await client.withdraw_get_txid(action.exchange_id)).txid
+            history = await client.fetch_withdrawals(since=since)
             if txid is None:
-                return None
-            listed = [w for w in await client.fetch_withdrawals(since=since) if w.txid == txid]
+                # one refused before it got a txid shows only in the history, without the task id
+                ended = [w for w in history if w.status in _ENDED_UNSENT and same_withdrawal(action, w)]
+                return Found(None, ended[0].status) if len(ended) == 1 else None
+            listed = [w for w in history if w.txid == txid]
             return Found(txid, listed[0].status if listed else TransferStatus.PENDING)
         for withdrawal in await client.fetch_withdrawals(since=since):
             if withdrawal.id == action.exchange_id:

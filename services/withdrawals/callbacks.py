@@ -16,8 +16,10 @@ from services.actions.states import ActionState
 from services.actions.store import ActionStore
 from services.audit import AuditLog
 from services.exchanges.callbacks import CallbackEndpoint, CallbackReply
+from services.exchanges.exchanger.callback import BidUpdates
 from services.exchanges.indodax.callback import OK, REFUSED, WithdrawalCallbacks
 from services.redis_client import Keys
+from services.watchers.bids import BidCallbacks
 from services.withdrawals.desk import WITHDRAWAL
 
 ANSWERED_KEEP_S = 7 * 86_400
@@ -111,7 +113,7 @@ class ApprovedWithdrawalCallbacks:
 
 class WithdrawalCallbackGuard:
     """Which endpoint answers an account's callbacks: a withdrawal callback goes through the checks
-    above; any other (exchanger bid updates) is the client's own."""
+    above, an exchanger's bid update through the bid tracker's (services.watchers.bids)."""
 
     def __init__(self, store: ActionStore, audit: AuditLog, redis: Redis, keys: Keys) -> None:
         self._store = store
@@ -125,4 +127,6 @@ class WithdrawalCallbackGuard:
             return ApprovedWithdrawalCallbacks(
                 account.name, endpoint, self._store, self._audit, self._redis, self._keys
             )
+        if isinstance(endpoint, BidUpdates):
+            return BidCallbacks(account.name, endpoint, self._store, self._audit, self._redis, self._keys)
         return endpoint

@@ -21,10 +21,22 @@ from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import ActionStore, Decision, Vote
 from services.audit import AuditLog
+from services.exchanges.capabilities import Capability
 from services.exchanges.models import TransferStatus
 from services.team import Role, TeamDirectory, TeamMember
 from services.withdrawals.policy import PolicyRefused, WithdrawalPolicy
-from services.withdrawals.request import WithdrawalPreview, WithdrawalRequest, check_withdrawal, normalized
+from services.withdrawals.request import (
+    WithdrawalPreview,
+    WithdrawalProblem,
+    WithdrawalRejected,
+    WithdrawalRequest,
+    check_address_format,
+    check_asset_code,
+    check_withdrawal,
+    normalized,
+)
+from services.withdrawals.requests import WithdrawalRequests
+from services.withdrawals.terms import fetch_terms, memo_required
 
 WITHDRAWAL = "withdrawal"
 # a request ends without leaving in these states: it stops counting against the 24-hour limit
@@ -51,6 +63,12 @@ class NoStepUp:
 
     async def check(self, action: Action, approver: TeamMember, code: str | None) -> GateAnswer:
         return GateAnswer.PASS
+
+
+@dataclass(frozen=True, slots=True)
+class Routes:
+    networks: list[str]  # empty: the exchange picks one itself
+    memo: bool  # a memo (tag) must come with the address
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +101,7 @@ class WithdrawalDesk:
         audit: AuditLog,
         policy: WithdrawalPolicy,
         team: TeamDirectory,
+        requests: WithdrawalRequests,
         *,
         approvals_required: int,
         approval_timeout_s: float,
@@ -95,10 +114,55 @@ class WithdrawalDesk:
         self._audit = audit
         self.policy = policy
         self._team = team
+        self._requests = requests
         self.approvals_required = approvals_required
         self._approval_timeout_s = approval_timeout_s
         self._confirm_ttl_s = confirm_ttl_s
         self._gate: ApprovalGate = gate or NoStepUp()
+
+    # -- the choices of the guided /withdraw ---------------------------------------------------------
+
+    def withdrawal_accounts(self) -> list[str]:
+        return [a.name for a in self._accounts if a.client.has(Capability.WITHDRAW)]
+
+    async def assets(self, account: str) -> list[str]:
+        """The assets the account holds free, sorted."""
+        balances = await self._accounts.get(account).client.fetch_balance()
+        return sorted(asset for asset, balance in balances.assets.items() if balance.free > 0)
+
+    async def asset(self, account: str, text: str) -> str:
+        """The asset as typed, if the account holds some free; WithdrawalRejected otherwise."""
+        asset = check_asset_code(text)
+        if asset not in await self.assets(account):
+            raise WithdrawalRejected(WithdrawalProblem.UNKNOWN_ASSET, asset=asset)
+        return asset
+
+    async def routes(self, account: str, asset: str) -> Routes:
+        """How the asset may leave the account: the networks offered, whether a memo is needed."""
+        terms = await fetch_terms(self._accounts.get(account).client, asset, None)
+        return Routes(terms.networks, memo_required(asset, terms))
+
+    async def usable_addresses(self, account: str, asset: str) -> list[tuple[str, str]]:
+        """(address, label) of the allowlist's addresses usable now."""
+        return await self.policy.usable_addresses(account, asset)
+
+    async def check_address(
+        self, member_id: int, account: str, asset: str, network: str | None, address: str
+    ) -> None:
+        """An address typed in the guided flow gets the checks of the one-line command at once:
+        WithdrawalRejected (format) or PolicyRefused (allowlist; audited like any policy refusal)."""
+        check_address_format(asset, network, address)
+        try:
+            await self.policy.check_address(account, asset, address)
+        except PolicyRefused as refused:
+            details = {
+                "account": account,
+                "asset": asset,
+                "address": address,
+                "problem": refused.problem.value,
+            }
+            await self._audit.record(member_id, "withdrawal.refused", details)
+            raise
 
     # -- the request ---------------------------------------------------------------------------------
 
@@ -147,6 +211,7 @@ class WithdrawalDesk:
         await self._audit.record(presser_id, kind, {"action": action.id, "decision": decision.value})
         if decision is not Decision.OK or not confirm:
             return Confirmed(decision, await self._store.get(action.id))
+        await self._requests.add(action.id)
         params = action.params
         try:
             await self.policy.reserve(
@@ -221,7 +286,7 @@ class WithdrawalDesk:
         await self._audit.record(presser_id, "withdrawal.cancel", {"action": action_id, "done": str(moved)})
         if not moved:
             return None
-        await self._release(action)
+        await self.release(action)
         return await self._store.get(action_id)
 
     async def _may_count(self, action: Action, approver: TeamMember) -> bool:
@@ -244,16 +309,17 @@ class WithdrawalDesk:
 
     async def _settled(self, action: Action, vote: Vote) -> None:
         if vote in (Vote.REJECTED, Vote.EXPIRED):
-            await self._release(action)
+            await self.release(action)
 
-    async def _release(self, action: Action) -> None:
+    async def release(self, action: Action) -> None:
+        """The request stops counting against its 24-hour limit (it ended without leaving)."""
         await self.policy.release(action.id, action.account, action.params["asset"])
 
     async def expire_overdue(self) -> list[Action]:
         """Requests not approved in time expire (never to be sent); their usage is released."""
         expired = await self._store.expire_overdue(ActionState.AWAITING_APPROVAL)
         for action in expired:
-            await self._release(action)
+            await self.release(action)
             await self._audit.record(action.member_id, "withdrawal.expired", {"action": action.id})
         return [a for a in expired if a.kind == WITHDRAWAL]
 
@@ -266,7 +332,7 @@ class WithdrawalDesk:
                 continue
             if action.expires_at <= time.time():
                 if await self._store.move(action.id, ActionState.EXPIRED, only_from=[ActionState.APPROVED]):
-                    await self._release(action)
+                    await self.release(action)
                     await self._audit.record(action.member_id, "withdrawal.expired", {"action": action.id})
                     moved.append(await self._store.get(action.id))
                 continue
@@ -282,7 +348,7 @@ class WithdrawalDesk:
         if outcome.executed_here and outcome.action is not None:
             done = outcome.action
             if done.state in _RELEASED:
-                await self._release(done)
+                await self.release(done)
             details = {
                 "action": done.id,
                 "state": done.state.value,

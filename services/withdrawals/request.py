@@ -12,7 +12,7 @@ from services.actions.records import wire_text
 from services.exchanges.base import ExchangeClient
 from services.exchanges.capabilities import Capability
 from services.withdrawals.addresses import AddressProblem, check_address
-from services.withdrawals.terms import MEMO_ASSETS, Terms, fetch_terms
+from services.withdrawals.terms import MEMO_ASSETS, Terms, fetch_terms, memo_required
 
 _ASSET = re.compile(r"[A-Za-z0-9]{1,12}")
 _MEMO = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -113,11 +113,16 @@ def check_address_format(asset: str, network: str | None, address: str) -> None:
         raise WithdrawalRejected(_ADDRESS_PROBLEMS[problem], asset=asset)
 
 
+def check_memo(memo: str) -> None:
+    if not _MEMO.fullmatch(memo):
+        raise WithdrawalRejected(WithdrawalProblem.BAD_MEMO)
+
+
 def normalized(request: WithdrawalRequest) -> WithdrawalRequest:
     """Checks the words that need no exchange: the asset's and memo's shape."""
     check_asset_code(request.asset)
-    if request.memo is not None and not _MEMO.fullmatch(request.memo):
-        raise WithdrawalRejected(WithdrawalProblem.BAD_MEMO)
+    if request.memo is not None:
+        check_memo(request.memo)
     return WithdrawalRequest(
         request.account,
         request.asset.upper(),
@@ -189,5 +194,5 @@ def _network(terms: Terms, wanted: str | None) -> str | None:
 def _memo(terms: Terms, asset: str, memo: str | None) -> None:
     if memo is not None and (not terms.takes_memo or asset not in MEMO_ASSETS):
         raise WithdrawalRejected(WithdrawalProblem.MEMO_NOT_USED, asset=asset)
-    if memo is None and asset in MEMO_ASSETS and terms.takes_memo:
+    if memo is None and memo_required(asset, terms):
         raise WithdrawalRejected(WithdrawalProblem.MEMO_REQUIRED, asset=asset)

@@ -46,3 +46,8 @@ async def fetch_terms(client: ExchangeClient, asset: str, network: str | None) -
         # withdraw_crypt takes currency, amount and address only
         return Terms(takes_memo=False, takes_network=False)
     return Terms()
+
+
+def memo_required(asset: str, terms: Terms) -> bool:
+    """A withdrawal of ``asset`` must carry a memo where the exchange takes one."""
+    return asset in MEMO_ASSETS and terms.takes_memo

@@ -153,6 +153,11 @@ class BotProcess:
                 await asyncio.sleep(0.2)
         raise AssertionError(f"bot not healthy after {START_TIMEOUT_S}s:\n{self.output}")
 
+    def send_signal(self, sig: signal.Signals) -> None:
+        """A signal that is not a stop: SIGSTOP freezes the process where it is, SIGCONT thaws it."""
+        assert self._process is not None
+        self._process.send_signal(sig)
+
     async def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
         """Send `sig`, wait for the exit and for the rest of the output; return the exit code."""
         assert self._process is not None

@@ -1,4 +1,5 @@
-"""Price alerts end to end: the real bot, the Bot API emulator and the simulators' moving prices."""
+"""Price alerts end to end: the real bot, the Bot API emulator with Telegram's flood limits on, and the
+simulators' moving prices."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 import aiohttp
 import pytest
 import pytest_asyncio
+from prometheus_client.parser import text_string_to_metric_families
 
 from sandbox.telegram.client import SentMessage
 from tests.e2e.monitoring_stack import Stack, running_stack
@@ -23,6 +25,7 @@ EXCHANGE, ACCOUNT, PAIR = "iqfinex", "iqfinex-main", "BTC/USDT"
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     extra = {"alerts": {"poll_interval_s": 1}}
     async with running_stack(tmp_path_factory.mktemp("alerts"), extra) as running:
+        await running.client.set_flood(True)
         yield running
 
 
@@ -62,6 +65,18 @@ async def count_pushes(stack: Stack, user: int, alert: int) -> int:
     return sum(1 for m in await stack.client.messages(user, bot_only=True) if pushes_of(alert)(m))
 
 
+async def scrape(stack: Stack) -> dict[tuple[str, str], float]:
+    """The bot's /metrics as (sample name, exchange label) -> value."""
+    async with aiohttp.ClientSession() as http, http.get(f"{stack.web_url}/metrics") as reply:
+        assert reply.status == 200
+        text = await reply.text()
+    return {
+        (sample.name, sample.labels.get("exchange", "")): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
 def whole(value: Decimal) -> str:
     return str(value.quantize(Decimal(1)))
 
@@ -91,6 +106,23 @@ async def test_an_alert_fires_once_when_the_price_crosses_it_and_again_only_afte
     await stack.client.wait_for(DAVE, pushes_of(watched), timeout=30)
     assert await count_pushes(stack, DAVE, watched) == 2
     await stack.ask(DAVE, "/alerts", has_text("Your alerts"))
+
+
+async def test_metrics_count_evaluations_fired_alerts_and_the_feeds_requests(stack: Stack) -> None:
+    before = await scrape(stack)
+    base = market_price(stack)
+    alert = await set_alert(stack, DAVE, f"< {whole(base * Decimal('0.8'))}")
+    await move_price(stack, base * Decimal("0.7"))
+    await stack.client.wait_for(DAVE, pushes_of(alert), timeout=30)
+    await move_price(stack, base)
+
+    after = await scrape(stack)
+    fired, evaluated = "chatops_alerts_fired_total", "chatops_alert_evaluations_total"
+    assert after[(fired, "")] >= before.get((fired, ""), 0) + 1
+    assert after[(evaluated, "")] > before.get((evaluated, ""), 0)
+    assert after[("chatops_feed_latency_seconds_count", EXCHANGE)] >= 1
+    # no alert on the other exchanges: the feed does not ask them
+    assert ("chatops_feed_latency_seconds_count", "indodax") not in after
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""Two copies of the real bot on one Redis (webhook mode, as behind a load balancer): an alert fires once,
-and when the leader is killed the other copy takes over the feed and the next alert still fires."""
+"""Two copies of the real bot on one Redis (webhook mode, as behind a load balancer) and the Bot API
+emulator with Telegram's flood limits on: an alert fires once, and when the leader is killed the other
+copy takes over the feed and the next alert still fires."""
 
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ def pushes_of(alert: int) -> Callable[[SentMessage], bool]:
 async def test_two_copies_fire_an_alert_once_and_the_survivor_fires_the_next(tmp_path: Path) -> None:
     secrets = BotSecrets()
     prefix = f"test-e2e-alerts-{secrets.env_var.lower()}"
-    async with running_emulator() as (api_url, _app), running_exchanges() as exchanges:
+    async with running_emulator(flood=True) as (api_url, _app), running_exchanges() as exchanges:
         exchange = next(e for e in exchanges if e.name == EXCHANGE)
         copies = [copy(tmp_path / name, api_url, prefix, secrets, exchanges) for name in ("a", "b")]
         try:

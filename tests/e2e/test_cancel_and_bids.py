@@ -170,3 +170,14 @@ async def test_bad_bid_input_is_named_and_nothing_leaves_the_bot(
     reply = await stack.ask(CAROL, f"/bid {SITE} {args}", has_text(expected))
     assert reply.buttons == []
     assert writes(stack, "exchanger") == before
+
+
+async def test_a_bid_preview_shows_the_sites_commission_as_its_calculator_states_it(stack: Stack) -> None:
+    eth_to_usdt = site(stack).directions["3"]
+    eth_to_usdt.commission = Decimal("0.005")
+    _give, get = eth_to_usdt.amounts(Decimal("0.1"), 1)
+    fee = get - eth_to_usdt.after_commission(get)
+
+    shown = await stack.ask(CAROL, f"/bid {SITE} 3 0.1 {PAYOUT}", has_text("Bid preview", "Site's fee"))
+
+    assert f"Site's fee: {fee.normalize():f} USDT (0.5%)" in (shown.text or "")

@@ -156,3 +156,11 @@ async def test_fifty_presses_at_once_place_one_order(stack: Stack) -> None:
     assert all(a.answered for a in answers)
     assert sum(1 for a in answers if a.text == "Sending…") == 1
     assert orders_at_exchange(stack) == before + 1
+
+
+async def test_an_incorex_market_buy_preview_takes_the_exchanges_own_price(stack: Stack) -> None:
+    sim = stack.state("incorex")
+    before = sim.requests.count("required_amount")
+    shown = await preview(stack, CAROL, "/buy incorex-main BTC/USDT 0.01")
+    assert "priced by the exchange" in (shown.text or "")
+    assert sim.requests.count("required_amount") == before + 1

@@ -3,7 +3,8 @@
 The simulator executes the order and the answer the bot gets is a gateway's error page instead (the
 simulator's fault injection spoils the answer after its handler ran, as a proxy in front of it would).
 The member is told the outcome is being checked, the admins are told at once, and the bot finds the
-order and settles it: one order at the exchange, never sent twice.
+order and settles it: one order at the exchange, never sent twice. The same holds for a cancel (settled by
+the order's state) and an exchanger bid (found by its api_id).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 import pytest_asyncio
 
 from sandbox.exchanges.common import Fault
+from sandbox.exchanges.exchanger import SITE_KEY
 from sandbox.telegram.client import SentMessage
 from tests.e2e.monitoring_stack import Stack, running_stack
 
@@ -93,3 +95,58 @@ async def test_an_order_the_bot_cannot_tell_apart_is_settled_by_an_admin_with_a_
     told = await stack.client.wait_for(CAROL, has_text("Settled by alice"), since=admin_seq, timeout=30)
     assert f"order {ours.id}" in (told.text or "")
     assert sim.requests.count("order_create", write=True) == writes + 1  # sent once, never again
+
+
+async def test_a_cancel_whose_answer_is_lost_behind_a_gateway_is_checked_and_settled_as_done(
+    stack: Stack,
+) -> None:
+    sim = stack.state(EXCHANGE)
+    mid = sim.book("BTC/USDT").reference_price()
+    assert mid is not None
+    order = sim.place_order(
+        "alice",
+        "BTC/USDT",
+        "buy",
+        "limit",
+        Decimal("0.0131"),
+        (mid * Decimal("0.9")).quantize(Decimal("0.01")),
+    )
+    shown = await stack.ask(CAROL, f"/cancel {ACCOUNT} {order.id}", has_text("Cancel order?", order.id))
+    sim.faults.add("order_cancel", Fault("status", status=GATEWAY_STATUS, after=True, times=1))
+    writes, admin_seq = sim.requests.count("order_cancel", write=True), stack.client.last_seq
+
+    await stack.client.press(CAROL, CAROL, shown.message_id, text="Confirm")
+
+    await stack.client.wait_for(
+        CAROL, lambda m: m.message_id == shown.message_id and has_text("the bot is checking")(m), timeout=30
+    )
+    settled = await stack.client.wait_for(
+        CAROL, has_text("Checked: the exchange took it", order.id), timeout=30
+    )
+    assert "order cancel" in (settled.text or "")
+    told = await stack.client.wait_for(
+        ALICE, has_text("Outcome unknown (order cancel)"), since=admin_seq, timeout=30
+    )
+    assert order.id in (told.text or "") and "carol" in (told.text or "")
+    assert not next(o for o in sim.orders_of("alice") if o.id == order.id).is_open
+    assert sim.requests.count("order_cancel", write=True) == writes + 1  # sent once, never again
+
+
+async def test_a_bid_whose_answer_is_lost_is_found_at_the_site_by_its_api_id(stack: Stack) -> None:
+    site = stack.exchanges["exchanger"].app[SITE_KEY]
+    before = len(site.bids.bids)
+    shown = await stack.ask(CAROL, "/bid exchanger-main 1 0.01 to=TXYZpayout", has_text("Bid preview"))
+    site.core.faults.add("create_bid", Fault("status", status=GATEWAY_STATUS, after=True, times=1))
+    admin_seq = stack.client.last_seq
+
+    await stack.client.press(CAROL, CAROL, shown.message_id, text="Confirm")
+
+    settled = await stack.client.wait_for(
+        CAROL, has_text("Checked: the exchange took it"), since=admin_seq, timeout=30
+    )
+    assert len(site.bids.bids) == before + 1  # the site has it once: nothing was sent again
+    (created,) = list(site.bids.bids.values())[before:]
+    assert str(created.id) in (settled.text or "")
+    await stack.client.wait_for(
+        ALICE, has_text("Outcome unknown (exchanger bid)"), since=admin_seq, timeout=30
+    )

@@ -63,6 +63,44 @@ async def test_the_txid_reaches_the_requester_and_the_approver_once_it_appears(s
     assert not [m for m in await stack.client.messages(ALICE, bot_only=True) if outside(m)]
 
 
+async def test_withdrawals_lists_the_bots_own_requests_with_their_state_and_txid(stack: Stack) -> None:
+    def line(*needles: str) -> Callable[[SentMessage], bool]:
+        """A /withdrawals answer whose list of the bot's requests has a line with all of ``needles``."""
+        return lambda m: (
+            m.text is not None
+            and any(
+                all(n in row for n in needles)
+                for row in m.text.split("Requested through the bot")[-1].splitlines()
+            )
+        )
+
+    shown = await stack.ask(CAROL, f"/withdraw {ACCOUNT} BTC 0.02 {ADDRESS}", has_text("Withdrawal preview"))
+    await stack.client.press(CAROL, CAROL, shown.message_id, text="Confirm")
+    asked = await stack.client.wait_for(BOB, has_text("Withdrawal request from carol", "0.02 BTC"))
+    await stack.ask(CAROL, f"/withdrawals {ACCOUNT}", line("0.02 BTC", ACCOUNT, "waiting for approval"))
+
+    await stack.client.press(BOB, BOB, asked.message_id, text="Approve")
+    sent = await stack.client.wait_for(
+        BOB, lambda m: m.message_id == asked.message_id and has_text("Sent: withdrawal")(m), timeout=30
+    )
+    await stack.ask(CAROL, f"/withdrawals {ACCOUNT}", line("0.02 BTC", ACCOUNT, "· sent", "no txid yet"))
+
+    url = f"{stack.exchanges['incorex'].base_url}/_control/withdrawals/complete"
+    async with aiohttp.ClientSession() as http, http.post(url, json={}) as reply:
+        assert reply.status == 200
+        (done,) = (await reply.json())["completed"]
+    txid = str(done["txid"])
+    # the watcher learns the txid and tells the requester; from then on /withdrawals shows it too
+    await stack.client.wait_for(CAROL, has_text("Withdrawal of 0.02 BTC", txid), since=0, timeout=60)
+    listed = await stack.ask(CAROL, f"/withdrawals {ACCOUNT}", line("0.02 BTC", ACCOUNT, "· done", txid))
+    exchange_id = (sent.text or "").split("Sent: withdrawal ")[1].split(",")[0]
+    assert line(f"id {exchange_id}", txid)(listed)
+    # a preview never confirmed is no request
+    await stack.ask(CAROL, f"/withdraw {ACCOUNT} BTC 0.03 {ADDRESS}", has_text("Withdrawal preview"))
+    again = await stack.ask(CAROL, f"/withdrawals {ACCOUNT}", has_text("Requested through the bot"))
+    assert "0.03 BTC" not in (again.text or "")
+
+
 async def a_look_after(stack: Stack, moment: float) -> None:
     """Until the outside-withdrawal watcher has finished a look begun after ``moment`` (its Redis cursor)."""
     redis = create_redis(REDIS_URL)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 import pytest_asyncio
 
+from sandbox.exchanges.common import Fault
 from sandbox.telegram.client import EmulatorError, SentMessage
 from tests.e2e.monitoring_stack import Stack, running_stack
 
@@ -20,6 +21,7 @@ ALICE, BOB, CAROL, MALLORY, DAVE = 1001, 1002, 1003, 1004, 1005
 EXCHANGE, ACCOUNT = "indodax", "indodax-main"
 ADDRESS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 LEGACY = "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
+TRON = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
 TIMEOUT_S = 10  # approval deadline: long enough for a press, short enough to watch one expire
 
 CONFIG = {
@@ -224,12 +226,30 @@ async def test_fifty_approvals_at_once_withdraw_once(stack: Stack) -> None:
         (f"narkasa-main BTC 0.00001 {ADDRESS}", "below the minimum"),
         (f"narkasa-main USDT 20 {ADDRESS}", "Choose a network"),
         (f"narkasa-main USDT 20 {ADDRESS} network=TRC20", "not a USDT address"),
+        # a zero-width space does not split the words: the address check finds it
+        (f"BTC 0.01 {ADDRESS[:10]}\u200b{ADDRESS[10:]}", "spaces or invisible characters"),
+        (f"narkasa-main USDT 20 {TRON} network=SOL", "Unknown network. Choose one of: TRC20, ERC20"),
+        (f"narkasa-main BTC 0.01 {ADDRESS} memo=123", "take no memo"),
     ],
 )
 async def test_bad_input_is_named_and_nothing_leaves_the_bot(stack: Stack, args: str, expected: str) -> None:
     account, _, rest = args.partition(" ") if args.split()[0].endswith("-main") else (ACCOUNT, "", args)
     writes = all_writes(stack)
+    approvers_saw = [len(await stack.client.messages(m, bot_only=True)) for m in (ALICE, BOB)]
     reply = await stack.ask(CAROL, f"/withdraw {account} {rest}", has_text(expected))
+    assert reply.buttons == []
+    assert all_writes(stack) == writes
+    assert [len(await stack.client.messages(m, bot_only=True)) for m in (ALICE, BOB)] == approvers_saw
+
+
+async def test_the_whole_free_balance_is_refused_where_the_fee_comes_on_top(stack: Stack) -> None:
+    free = stack.state("narkasa").ledger.free("alice", "USDT")  # Narkasa takes 1 USDT on top on TRC20
+    writes = all_writes(stack)
+    reply = await stack.ask(
+        CAROL,
+        f"/withdraw narkasa-main USDT {free} {TRON} network=TRC20",
+        has_text("Not enough free balance", "can be withdrawn after the fee"),
+    )
     assert reply.buttons == []
     assert all_writes(stack) == writes
 
@@ -285,3 +305,28 @@ async def test_an_added_address_needs_another_admin_and_waits_out_the_delay(stac
     refused = await stack.ask(CAROL, f"/allowlist remove {ACCOUNT} ETH {cold}", has_text("admin role"))
     assert refused.buttons == []
     await stack.ask(ALICE, f"/allowlist remove {ACCOUNT} ETH {cold}", has_text("Removed"))
+
+
+async def test_a_withdrawal_whose_answer_is_lost_is_found_at_the_exchange_and_never_sent_again(
+    stack: Stack,
+) -> None:
+    sim = stack.state(EXCHANGE)
+    before, sent = withdrawals_at_exchange(stack), sim.requests.count("withdrawCoin", write=True)
+    shown = await stack.ask(
+        CAROL, f"/withdraw {ACCOUNT} btc 0.0137 {ADDRESS}", has_text("Withdrawal preview")
+    )
+    await stack.client.press(CAROL, CAROL, shown.message_id, text="Confirm")
+    asked = await stack.client.wait_for(BOB, has_text("Withdrawal request from carol", "0.0137"))
+    # the exchange takes it, and a proxy's bad gateway is all the bot hears
+    sim.faults.add("withdrawCoin", Fault("status", status=502, after=True, times=1))
+    seq = stack.client.last_seq
+
+    await stack.client.press(BOB, BOB, asked.message_id, text="Approve")
+
+    await stack.client.wait_for(ALICE, has_text("no definite answer"), since=seq, timeout=30)
+    settled = await stack.client.wait_for(
+        CAROL, has_text("Checked: the exchange took it"), since=seq, timeout=30
+    )
+    assert "withdrawal" in (settled.text or "") and "0.0137" in (settled.text or "")
+    assert withdrawals_at_exchange(stack) == before + 1
+    assert sim.requests.count("withdrawCoin", write=True) == sent + 1  # sent once, never again

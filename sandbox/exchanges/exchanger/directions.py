@@ -37,16 +37,22 @@ class SimDirection:
     min_give: Decimal | None = None
     max_give: Decimal | None = None
     merchant: bool = False  # paid through a merchant: pay_bid is disabled, the site sees the money itself
+    # the site's commission, a fraction of the "get" amount (0: none, as the seed has it); get_calc
+    # shows it as sum_get - sum_get_com and com_get, and a bid pays sum_get_com
+    commission: Decimal = Decimal(0)
 
     @property
     def rate(self) -> Decimal:
         return self.course_get / self.course_give
 
     def amounts(self, amount: Decimal, action: int) -> tuple[Decimal, Decimal]:
-        """(give, get) for ``calc_amount`` read as ``calc_action`` says; the site takes no commission."""
+        """(give, get) for ``calc_amount`` read as ``calc_action`` says, before the commission."""
         if action in (2, 4):
             return (amount / self.rate).quantize(PLACES), amount
         return amount, (amount * self.rate).quantize(PLACES, rounding=ROUND_DOWN)
+
+    def after_commission(self, get: Decimal) -> Decimal:
+        return (get * (1 - self.commission)).quantize(PLACES, rounding=ROUND_DOWN)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -69,9 +75,9 @@ class SimDirection:
             "sum_give": give,
             "sum_give_com": give,
             "sum_get": get,
-            "sum_get_com": get,
+            "sum_get_com": self.after_commission(get),
             "com_give": "",
-            "com_get": "",
+            "com_get": f"{format((self.commission * 100).normalize(), 'f')}%" if self.commission else "",
             "min_give": _limit(self.min_give),
             "max_give": _limit(self.max_give),
             "min_get": NOT_SET,

@@ -138,6 +138,7 @@ def create_bid(call: Call) -> Any:
     direction = _direction(call)
     amount, action = _amount(call)
     give, get = direction.amounts(amount, action)
+    get = direction.after_commission(get)
     problems: dict[str, str] = {}
     if (hint := _limit_hint(direction, give)) is not None:
         problems["calc_amount"] = hint

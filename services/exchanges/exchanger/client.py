@@ -20,14 +20,16 @@ from pydantic import BaseModel
 
 from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
-from services.exchanges.callbacks import CallbackEndpoint, RefuseAll
+from services.exchanges.callbacks import CallbackEndpoint
 from services.exchanges.capabilities import Capability
+from services.exchanges.jsonwire import decimal_text
 from services.exchanges.models import AccountInfo, Market, Ticker
 from services.exchanges.transport import Request
 
 from . import constants as c
 from . import convert
 from .auth import ApiKeyHeaders
+from .callback import BidUpdates
 from .errors import EnvelopeErrors, NothingFound
 from .models import (
     Bid,
@@ -54,7 +56,7 @@ def _wire(value: str | int | Decimal | datetime) -> str:
     if isinstance(value, datetime):
         return str(int(value.timestamp()))
     if isinstance(value, Decimal):
-        return format(value, "f")  # positional: "0.0000001", never "1E-7"
+        return decimal_text(value)
     return str(value)
 
 
@@ -75,8 +77,8 @@ class ExchangerClient(ExchangeClient):
         )
 
     def callback_endpoint(self) -> CallbackEndpoint:
-        """Sites post bid status changes to a bid's callback_url; following bids comes with bids."""
-        return RefuseAll()
+        """Sites post bid status changes to a bid's callback_url (services.watchers.bids follows them)."""
+        return BidUpdates()
 
     # -- the wire -----------------------------------------------------------------------------------
 

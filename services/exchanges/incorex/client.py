@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from services.exchanges import errors
 from services.exchanges.base import ClientConfig, ExchangeClient
 from services.exchanges.capabilities import Capability
+from services.exchanges.jsonwire import decimal_text
 from services.exchanges.models import (
     AccountInfo,
     Balance,
@@ -290,7 +291,7 @@ class IncorexClient(ExchangeClient):
 
     async def required_amount(self, pair: str, quantity: Decimal) -> RequiredAmount:
         market = await self.market(pair)
-        params = [("pair", market.id), ("quantity", _wire(quantity))]
+        params = [("pair", market.id), ("quantity", decimal_text(quantity))]
         raw = await self._private(REQUIRED_AMOUNT, schemas.RawRequiredAmount, params)
         return RequiredAmount(
             symbol=market.symbol, quantity=raw.quantity, amount=raw.amount, average_price=raw.avg_price
@@ -313,18 +314,18 @@ class IncorexClient(ExchangeClient):
         limit (the wire's ``limitprice``). IncoreX has no client order ids."""
         self.require_key(Capability.CLIENT_ORDER_ID, client_order_id)
         market = await self.market(pair)
-        params = [("pair", market.id), ("quantity", _wire(amount))]
+        params = [("pair", market.id), ("quantity", decimal_text(amount))]
         if type is OrderType.STOP_LIMIT:
             if price is None or stop_price is None:
                 raise _invalid_order("a stop-limit order needs a price and a stop price")
-            params += [("price", _wire(stop_price)), ("limitprice", _wire(price))]
+            params += [("price", decimal_text(stop_price)), ("limitprice", decimal_text(price))]
         elif type is OrderType.LIMIT:
             if price is None:
                 raise _invalid_order("a limit order needs a price")
-            params.append(("price", _wire(price)))
+            params.append(("price", decimal_text(price)))
         else:  # market: the document's example sends a price; the current best one unless given
             params.append(
-                ("price", _wire(price if price is not None else await self._best_price(market, side)))
+                ("price", decimal_text(price if price is not None else await self._best_price(market, side)))
             )
         params += [("position", POSITION_WORD[side]), ("type", WIRE_BY_ORDER_TYPE[type])]
         created = await self._private(ORDER_CREATE, schemas.OrderCreated, params, write=True)
@@ -382,7 +383,7 @@ class IncorexClient(ExchangeClient):
         for name, value in (("memo", memo), ("network", network)):
             if value is not None:
                 raise self.not_supported(f"withdraw {name}")
-        params = [("amount", _wire(amount)), ("currency", asset.upper()), ("address", address)]
+        params = [("amount", decimal_text(amount)), ("currency", asset.upper()), ("address", address)]
         created = await self._private(WITHDRAW_CRYPT, schemas.WithdrawCreated, params, write=True)
         return Withdrawal(
             id=str(created.task_id),
@@ -474,11 +475,6 @@ def _one(by_pair: dict[str, Row], pair_id: str, endpoint: str) -> Row:
         return by_pair[pair_id]
     except KeyError:
         raise errors.BadResponse(f"no data for {pair_id}", exchange=EXCHANGE, endpoint=endpoint) from None
-
-
-def _wire(value: Decimal) -> str:
-    # plain notation: "0.00000100", never "1E-6"
-    return format(value, "f")
 
 
 def _invalid_order(message: str) -> errors.InvalidOrder:

@@ -129,6 +129,11 @@ def trade(raw: schemas.RawUserTrade, endpoint: str) -> Trade:
     )
 
 
+def is_history_id(ident: str) -> bool:
+    """An id made up for a wallet-history entry (see ``transfer``), not a withdrawal's task id."""
+    return ident.count(":") >= 3
+
+
 def transfer(raw: schemas.RawWalletEntry) -> Deposit | Withdrawal:
     # history entries carry no id: this one stays the same while the status and txid change
     fields = {

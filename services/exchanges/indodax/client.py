@@ -23,6 +23,7 @@ from services.exchanges.base import INTERVAL_SECONDS, ClientConfig, ExchangeClie
 from services.exchanges.callbacks import CallbackEndpoint
 from services.exchanges.candles import merge as merge_candles
 from services.exchanges.capabilities import Capability
+from services.exchanges.jsonwire import decimal_text
 from services.exchanges.models import (
     AccountInfo,
     Balances,
@@ -259,15 +260,15 @@ class IndodaxClient(ExchangeClient):
             if price is None:
                 raise errors.InvalidOrder("a limit order needs a price", exchange=EXCHANGE, endpoint="trade")
             params += [
-                ("price", convert.amount_text(price)),
-                (base, convert.amount_text(amount)),
+                ("price", decimal_text(price)),
+                (base, decimal_text(amount)),
                 ("order_type", "limit"),
             ]
         elif side is OrderSide.SELL:
-            params += [(base, convert.amount_text(amount)), ("order_type", "market")]
+            params += [(base, decimal_text(amount)), ("order_type", "market")]
         else:
             cost = convert.round_quote(m, amount * (price or await self._best_ask(m)))
-            params += [(quote, convert.amount_text(cost)), ("order_type", "market")]
+            params += [(quote, decimal_text(cost)), ("order_type", "market")]
         return await self._trade(m, side, type, params, amount, price, client_order_id)
 
     async def create_market_buy_order_with_cost(
@@ -275,7 +276,7 @@ class IndodaxClient(ExchangeClient):
     ) -> Order:
         """A market buy spending ``cost`` of the quote asset (what Indodax itself takes)."""
         m = await self.market(pair)
-        params = [("pair", m.id), ("type", "buy"), (m.quote.lower(), convert.amount_text(cost))]
+        params = [("pair", m.id), ("type", "buy"), (m.quote.lower(), decimal_text(cost))]
         params.append(("order_type", "market"))
         return await self._trade(m, OrderSide.BUY, OrderType.MARKET, params, None, None, client_order_id)
 
@@ -587,7 +588,7 @@ class IndodaxClient(ExchangeClient):
         params = [
             ("currency", asset.lower()),
             *target,
-            ("withdraw_amount", convert.amount_text(amount)),
+            ("withdraw_amount", decimal_text(amount)),
             *([("withdraw_memo", memo)] if memo else []),
             ("request_id", rid),
         ]

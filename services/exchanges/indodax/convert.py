@@ -289,11 +289,6 @@ def merge_transfers(pages: list[list[T]], since: datetime | None, limit: int | N
     return ordered[:limit] if limit is not None else ordered
 
 
-def amount_text(value: Decimal) -> str:
-    """Plain notation (no exponent): ``Decimal("1E-7")`` goes out as ``0.0000001``."""
-    return format(value.normalize(), "f")
-
-
 def path_id(m: Market) -> str:
     """``btc_idr`` -> ``btcidr``: the spelling of /api/ticker, /api/depth, /api/trades and tradingview."""
     return m.id.replace("_", "")

@@ -57,6 +57,8 @@ class IqfinexClient(ExchangeClient):
     display_name: ClassVar[str] = c.DISPLAY_NAME
     default_base_url: ClassVar[str | None] = c.DEFAULT_BASE_URL
     rate_limits: ClassVar[Sequence[RateLimit]] = c.RATE_LIMITS
+    # "If order was canceled without partially execution it is not saved in database"
+    keeps_unfilled_cancels: ClassVar[bool] = False
     # everything the document has; it publishes no withdrawal, deposit or websocket method
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from .. import errors
 from ..base import ClientConfig, ExchangeClient
 from ..capabilities import Capability
+from ..jsonwire import decimal_text
 from ..models import (
     AccountInfo,
     Balances,
@@ -45,10 +46,6 @@ from .models import Currency, DepositInfo, TopOfBook, WithdrawInfo
 from .stream import NarkasaStream
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def _num(value: Decimal) -> str:
-    return format(value, "f")
 
 
 class NarkasaClient(ExchangeClient):
@@ -263,12 +260,12 @@ class NarkasaClient(ExchangeClient):
         if type is not OrderType.MARKET:
             if price is None:
                 raise errors.InvalidOrder("a price is required", exchange=self.exchange, endpoint="order")
-            params.append(("price", _num(price)))
+            params.append(("price", decimal_text(price)))
         if type is OrderType.STOP_LIMIT:
             if stop_price is None:
                 raise errors.InvalidOrder("a stop price is needed", exchange=self.exchange, endpoint="order")
-            params.append(("target", _num(stop_price)))
-        params.append(("amount", _num(amount)))
+            params.append(("target", decimal_text(stop_price)))
+        params.append(("amount", decimal_text(amount)))
         return await self._place(c.ORDER_PATHS[(type, side)], params, market.symbol)
 
     async def create_fast_order(
@@ -281,7 +278,7 @@ class NarkasaClient(ExchangeClient):
             raise errors.InvalidOrder(
                 f"a fast {side.value} needs {size[0]}", exchange=self.exchange, endpoint="fast_order"
             )
-        params = [("symbol", market.id), (size[0], _num(size[1]))]
+        params = [("symbol", market.id), (size[0], decimal_text(size[1]))]
         return await self._place(c.FAST_PATHS[side], params, market.symbol)
 
     async def _place(self, path: str, params: list[tuple[str, str]], symbol: str) -> Order:
@@ -333,7 +330,7 @@ class NarkasaClient(ExchangeClient):
         self.require_key(Capability.WITHDRAW_REQUEST_ID, request_id)
         asset = asset.upper()
         node = network or await self._only_withdraw_channel(asset)
-        params = [("symbol", asset), ("amount", _num(amount)), ("address", address)]
+        params = [("symbol", asset), ("amount", decimal_text(amount)), ("address", address)]
         if memo:
             params.append(("secondParameter", memo))
         params.append(("node", node))

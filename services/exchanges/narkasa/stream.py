@@ -5,12 +5,14 @@ After a drop the stream reconnects with backoff and jitter, subscribes again, lo
 user streams asks REST what happened meanwhile (``resync``), so no order update is lost or repeated.
 Events come out of ``async for event in stream.events()`` and/or callbacks given to ``on_event``.
 
-``OrderTracker`` keeps what the user stream has reported; ``resync`` fills the gap after a reconnect.
-Every order update (from the socket or from the resync) passes the tracker, which lets each state change
-through once: a final state is never followed by another, and a report that is not newer than the last
-one (same status and fill, or less filled) is dropped. An order that was open before the gap and is not
-open after it was filled or cancelled meanwhile; Narkasa has no order lookup, so the user's trades since
-the order was placed (same pair and side, at its price or better) tell which.
+``OrderTracker`` keeps what the user stream has reported (in process memory; a caller that must not
+repeat an update after a restart gives its own ``OrderMemory``, kept elsewhere); ``resync`` fills the gap
+after a reconnect, and after a start when the memory knows orders from before. Every order update (from
+the socket or from the resync) passes the memory, which lets each state change through once: a final
+state is never followed by another, and a report that is not newer than the last one (same status and
+fill, or less filled) is dropped. An order that was open before the gap and is not open after it was
+filled or cancelled meanwhile; Narkasa has no order lookup, so the user's trades since the order was
+placed (same pair and side, at its price or better) tell which.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 from pydantic import ValidationError
@@ -56,6 +58,7 @@ class NarkasaStream:
         ping_interval: float = 5.0,
         heartbeat: float = 20.0,
         backoff: RetryPolicy | None = None,
+        memory: OrderMemory | None = None,
     ) -> None:
         self.client = client
         self.url = client.ws_url
@@ -64,7 +67,8 @@ class NarkasaStream:
         self._backoff = backoff or RetryPolicy(base_delay=0.5, max_delay=30.0)
         self._topics: set[Topic] = set()
         self._user = False
-        self._tracker = OrderTracker()
+        self._tracker: OrderMemory = memory or OrderTracker()
+        self._balances = LastBalances()
         self._queues: list[asyncio.Queue[Any]] = []
         self._callbacks: list[Callback] = []
         self._ws: aiohttp.ClientWebSocketResponse | None = None
@@ -74,6 +78,7 @@ class NarkasaStream:
         self._closing = False
         self._connections = 0
         self._resyncs: set[asyncio.Task[None]] = set()
+        self._user_ok = False
 
     # -- what to receive -----------------------------------------------------------------------------
 
@@ -113,9 +118,19 @@ class NarkasaStream:
 
     # -- life ----------------------------------------------------------------------------------------
 
+    @property
+    def user_connected(self) -> bool:
+        """Logged in and receiving: while not, the caller's REST polls cover what the stream would say."""
+        return self._ws is not None and not self._ws.closed and self._user_ok
+
     async def start(self) -> None:
-        if self._task is None:
+        """Starts the stream, or starts it again when it stopped on an error."""
+        if self._task is None or self._task.done():
+            failed = self._task is not None and not self._task.cancelled() and self._task.exception()
+            if failed:
+                log.warning("narkasa stream: stopped on %s; starting again", type(failed).__name__)
             self._closing = False
+            self._fatal = None
             self._task = asyncio.create_task(self._run(), name="narkasa-stream")
 
     async def close(self) -> None:
@@ -169,7 +184,7 @@ class NarkasaStream:
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 log.info("narkasa stream: connection lost (%s)", type(exc).__name__)
             finally:
-                was_open, self._ws = self._ws is not None, None
+                was_open, self._ws, self._user_ok = self._ws is not None, None, False
             if was_open:
                 await self._emit(ConnectionEvent(connected=False))
             if self._fatal is not None or self._closing:
@@ -244,7 +259,10 @@ class NarkasaStream:
                 )
                 await ws.close()
                 return
-            task = asyncio.create_task(self._resync(ws, silent=self._connections == 1))
+            self._user_ok = True
+            # a first start with nothing remembered only records; later, the gap is news
+            silent = self._connections == 1 and not await self._tracker.known()
+            task = asyncio.create_task(self._resync(ws, silent=silent))
             self._resyncs.add(task)
             task.add_done_callback(self._resyncs.discard)
         elif not ok:
@@ -252,7 +270,7 @@ class NarkasaStream:
 
     async def _resync(self, ws: aiohttp.ClientWebSocketResponse, *, silent: bool) -> None:
         try:
-            changes = await resync(self.client, self._tracker, silent=silent)
+            changes = await resync(self.client, self._tracker, self._balances, silent=silent)
         except errors.ExchangeError as exc:
             # without the resync an update could be lost: reconnect and try again
             log.warning("narkasa stream: resync failed (%s); reconnecting", exc)
@@ -271,9 +289,9 @@ class NarkasaStream:
             return
         if event is None:
             return
-        if isinstance(event, OrderUpdateEvent) and not self._tracker.accept(event):
+        if isinstance(event, OrderUpdateEvent) and not await self._tracker.accept(event):
             return
-        self._tracker.note_balance(event)
+        self._balances.note(event)
         await self._emit(event)
 
     async def _symbol(self, market_id: str) -> str:
@@ -311,6 +329,22 @@ def _param(topic: Topic) -> dict[str, str]:
 KEEP_ORDERS = 2_000
 
 
+class OrderMemory(Protocol):
+    """What the user stream has reported of each order: lets each state change through once."""
+
+    async def accept(self, event: OrderUpdateEvent) -> bool:
+        """True when the event is a state change not reported before (and records it)."""
+        ...
+
+    async def open_orders(self, seen_before: float) -> list[Order]:
+        """Orders last reported open, that report made before ``seen_before`` (``time.time()``)."""
+        ...
+
+    async def known(self) -> bool:
+        """Whether it holds what an earlier run reported (a first connection then resyncs aloud)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Known:
     order: Order
@@ -319,12 +353,12 @@ class Known:
 
 
 class OrderTracker:
+    """An ``OrderMemory`` in process memory: what this stream object has seen."""
+
     def __init__(self) -> None:
         self._orders: OrderedDict[str, Known] = OrderedDict()
-        self.balances: dict[str, tuple[Decimal | None, Decimal | None]] = {}
 
-    def accept(self, event: OrderUpdateEvent) -> bool:
-        """True when the event is a state change not reported before (and records it)."""
+    async def accept(self, event: OrderUpdateEvent) -> bool:
         order = event.order
         if not order.id:
             return True
@@ -335,20 +369,30 @@ class OrderTracker:
             or (event.raw_status == known.raw_status and order.filled == known.order.filled)
         ):
             return False
-        self._orders[order.id] = Known(order, event.raw_status, time.monotonic())
+        self._orders[order.id] = Known(order, event.raw_status, time.time())
         self._orders.move_to_end(order.id)
         while len(self._orders) > KEEP_ORDERS:
             self._orders.popitem(last=False)
         return True
 
-    def open_orders(self, seen_before: float) -> list[Order]:
+    async def open_orders(self, seen_before: float) -> list[Order]:
         return [
             k.order
             for k in self._orders.values()
             if k.raw_status not in FINAL_STATUSES and k.seen_at < seen_before
         ]
 
-    def balance_changes(self, asset: str, available: Decimal, reserved: Decimal) -> list[StreamEvent]:
+    async def known(self) -> bool:
+        return bool(self._orders)
+
+
+class LastBalances:
+    """The last balance of each asset the stream reported, to tell which changed during a gap."""
+
+    def __init__(self) -> None:
+        self.balances: dict[str, tuple[Decimal | None, Decimal | None]] = {}
+
+    def changes(self, asset: str, available: Decimal, reserved: Decimal) -> list[StreamEvent]:
         before = self.balances.get(asset, (None, None))
         self.balances[asset] = (available, reserved)
         changes: list[StreamEvent] = []
@@ -358,28 +402,29 @@ class OrderTracker:
             changes.append(ReservedUpdateEvent(asset=asset, reserved=reserved, source="resync"))
         return changes
 
-    def note_balance(self, event: StreamEvent) -> None:
+    def note(self, event: StreamEvent) -> None:
         if isinstance(event, BalanceUpdateEvent):
             self.balances[event.asset] = (event.available, self.balances.get(event.asset, (None, None))[1])
         elif isinstance(event, ReservedUpdateEvent):
             self.balances[event.asset] = (self.balances.get(event.asset, (None, None))[0], event.reserved)
 
 
-async def resync(client: NarkasaClient, tracker: OrderTracker, *, silent: bool) -> list[StreamEvent]:
+async def resync(
+    client: NarkasaClient, tracker: OrderMemory, balances: LastBalances, *, silent: bool
+) -> list[StreamEvent]:
     """Order and balance changes the socket did not deliver; ``silent`` only records them (first start)."""
-    started = time.monotonic()
+    started = time.time()
     open_now = {o.id: o for o in await client.fetch_open_orders()}
-    balances = await client.fetch_balance()
     found: list[StreamEvent] = []
     for order in open_now.values():
         found.append(OrderUpdateEvent(order=order, raw_status=_open_status(order), source="resync"))
-    vanished = [o for o in tracker.open_orders(started) if o.id not in open_now]
+    vanished = [o for o in await tracker.open_orders(started) if o.id not in open_now]
     if vanished:
         trades = await client.fetch_my_trades()
-        found += [_closed(order, trades) for order in vanished]
-    changes = [e for e in found if not isinstance(e, OrderUpdateEvent) or tracker.accept(e)]
-    for balance in balances.assets.values():
-        changes += tracker.balance_changes(balance.asset, balance.free, balance.reserved)
+        found += [closed_by_trades(order, trades) for order in vanished]
+    changes = [e for e in found if not isinstance(e, OrderUpdateEvent) or await tracker.accept(e)]
+    for balance in (await client.fetch_balance()).assets.values():
+        changes += balances.changes(balance.asset, balance.free, balance.reserved)
     return [] if silent else changes
 
 
@@ -387,7 +432,8 @@ def _open_status(order: Order) -> str:
     return "PARTIALLY_FILLED" if order.filled > 0 else "NEW"
 
 
-def _closed(order: Order, trades: list[Trade]) -> OrderUpdateEvent:
+def closed_by_trades(order: Order, trades: list[Trade]) -> OrderUpdateEvent:
+    """An order no longer open: filled if the user's trades since it was placed cover it, else cancelled."""
     filled = sum((t.amount for t in trades if _may_belong(t, order)), Decimal(0))
     if order.amount is not None and filled >= order.amount:
         update = {"status": OrderStatus.CLOSED, "filled": order.amount}

@@ -93,3 +93,31 @@ async def test_the_team_group_gets_its_kinds_once_however_many_members_are_told(
         if c["params"]["chat_id"] in (GROUP, str(GROUP))
     ]
     assert to_group == ["deposit of 5 BTC arrived"]
+
+
+async def test_an_event_told_again_is_queued_once_for_each_recipient(pushing: Pushing) -> None:
+    """A watcher that died after queueing its push and before recording it tells the event again: the
+    member and the group still get it once, and another event still gets through."""
+    notifier = pushing.notifier(group=TeamGroup(GROUP, frozenset({Kind.DEPOSITS})))
+
+    for _attempt in range(2):
+        await notifier.notify(ALICE, lambda _r: "deposit 7 of 1 BTC", Kind.DEPOSITS, once="deposit:7:done")
+    await notifier.notify(BOB, lambda _r: "deposit 7 of 1 BTC", Kind.DEPOSITS, once="deposit:7:done")
+    await notifier.notify(ALICE, lambda _r: "deposit 8 of 2 BTC", Kind.DEPOSITS, once="deposit:8:done")
+
+    await pushing.client.wait_for(ALICE.telegram_id, lambda m: m.text == "deposit 8 of 2 BTC")
+    await pushing.client.wait_for(BOB.telegram_id, lambda m: m.text == "deposit 7 of 1 BTC")
+    await drained(pushing.outbox)
+    sent = [
+        (int(c["params"]["chat_id"]), c["params"]["text"]) for c in await pushing.client.calls("sendMessage")
+    ]
+    assert sorted(sent, key=str) == sorted(
+        [
+            (ALICE.telegram_id, "deposit 7 of 1 BTC"),
+            (BOB.telegram_id, "deposit 7 of 1 BTC"),
+            (GROUP, "deposit 7 of 1 BTC"),
+            (ALICE.telegram_id, "deposit 8 of 2 BTC"),
+            (GROUP, "deposit 8 of 2 BTC"),
+        ],
+        key=str,
+    )

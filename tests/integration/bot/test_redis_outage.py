@@ -2,12 +2,12 @@
 
 import asyncio
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import redis
 
 from sandbox.net import free_port
 from services.redis_client import Keys, create_redis
@@ -33,22 +33,38 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        """Our own server on a free port. Other tests run beside these and take ports too: a port found
+        free may be taken before our server binds it (it then exits), and what answers on it may be
+        someone else's server, so it counts as started only when the one answering is our process."""
         binary = shutil.which("redis-server")
         assert binary, "redis-server is needed for this test"
-        self._process = subprocess.Popen(
-            [
-                binary,
-                *("--port", str(self.port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"),
-                *self._extra_args,
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
+        for _attempt in range(5):
+            self._process = subprocess.Popen(
+                [
+                    binary,
+                    *("--port", str(self.port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"),
+                    *self._extra_args,
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+            if self._answers_as_ours():
+                return
+            self._process.kill()
+            self._process.wait()
+            self.port = free_port()
         raise RuntimeError("private redis-server did not start")
+
+    def _answers_as_ours(self) -> bool:
+        assert self._process is not None
+        for _ in range(200):
+            if self._process.poll() is not None:
+                return False  # it could not bind the port
+            try:
+                with redis.Redis(port=self.port, socket_timeout=1) as client:
+                    return bool(client.info("server")["process_id"] == self._process.pid)
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        return False
 
     def stop(self) -> None:
         if self._process is not None:

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from bot.scheduler import Scheduler
 from bot.workers import Workers
+from services.exchanges.ratelimit import Priority, current_priority
 from services.leader import LeaderLease
 from services.redis_client import Keys
 
@@ -100,3 +101,19 @@ async def test_stopping_ends_a_run_in_progress_without_an_error(caplog: pytest.L
     await scheduler.stop()
     assert ended.is_set()
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_scheduled_work_makes_background_requests_that_yield_to_members() -> None:
+    seen: asyncio.Queue[Priority] = asyncio.Queue()
+    scheduler = Scheduler()
+
+    async def work() -> None:
+        await seen.put(current_priority())
+
+    scheduler.every("tick", 60, work)
+    await scheduler.start()
+    try:
+        assert await seen.get() is Priority.BACKGROUND
+    finally:
+        await scheduler.stop()
+    assert current_priority() is Priority.INTERACTIVE  # a member's request, outside any job

@@ -148,7 +148,9 @@ async def test_indodax_callback_route_answers_ok_only_for_the_clients_own_pendin
     await accounts.close()
 
 
-async def test_exchanger_callbacks_are_refused_until_bids_are_followed(redis: Redis, keys: Keys) -> None:
+async def test_an_exchanger_callback_alone_is_refused_without_the_bots_bid_checks(
+    redis: Redis, keys: Keys
+) -> None:
     accounts = _accounts(redis, keys)
     async for client in _client(redis, accounts=accounts):
         response = await client.post("/callbacks/exchanger/exchanger-main", json={"bid_id": "1"})

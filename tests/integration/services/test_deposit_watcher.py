@@ -154,3 +154,30 @@ async def test_a_deposit_pending_for_hours_is_still_told_when_credited(
             (TransferStatus.PENDING, True),
             (TransferStatus.OK, False),
         ]
+
+
+class Killed(BaseException):
+    """Stands for a kill -9 right after the push was queued: nothing after it in the poll runs."""
+
+
+async def test_a_watcher_killed_after_telling_tells_it_again_rather_than_lose_it(
+    redis: Redis, keys: Keys
+) -> None:
+    async with rig("indodax", redis, keys) as r:
+        await r.watcher().poll()
+        r.deposit("7", "told-then-killed")
+
+        async def tell_then_die(news: TransferNews) -> None:
+            r.told.append(news)
+            raise Killed
+
+        dying = TransferWatcher(
+            r.account, r.redis, r.keys, tell_then_die, catch_up_s=CATCH_UP_S, clock=lambda: r.now
+        )
+        with pytest.raises(Killed):
+            await dying.poll()
+        await r.watcher().poll()
+        await r.watcher().poll()
+        # told twice under one event name: the outbox queues it once (test_notify.py)
+        assert [n.event for n in r.told] == [r.told[0].event] * 2
+        assert r.told_of("told-then-killed") == [(TransferStatus.OK, True)] * 2

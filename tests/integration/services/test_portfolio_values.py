@@ -64,7 +64,7 @@ async def test_totals_in_usdt_and_in_btc_agree_within_the_spread_and_every_coin_
         service = usdt_portfolio(accounts, redis, keys)
         in_usdt = await service.report()
         in_btc = await service.report("BTC")
-        btc_usdt = ticker_price((await service.tickers.get(accounts.get("incorex-main")))["BTC/USDT"])
+        btc_usdt = ticker_price((await service.tickers.get(accounts.get("incorex-main"))).tickers["BTC/USDT"])
     assert btc_usdt is not None
     for report in (in_usdt, in_btc):
         assert not report.failures and not report.unpriced() and not report.uncertain()

@@ -1,6 +1,7 @@
 """The price feed over the simulators (real HTTP, real websocket, real Redis): one all-tickers request
 per exchange per round whatever the number of alerts, none for exchanges without alerts, Narkasa from
-its stream, and a feed down for longer than three intervals told once, and once when back."""
+its stream, a feed down for longer than three intervals told once, and once when back; /price and the
+portfolio take its tickers while younger than one interval and ask the exchange otherwise."""
 
 from __future__ import annotations
 
@@ -20,9 +21,15 @@ from services.accounts import AccountRegistry
 from services.alerts.conditions import parse_condition
 from services.alerts.engine import AlertEngine
 from services.alerts.feed import PriceFeed
-from services.alerts.prices import PriceBook
+from services.alerts.prices import FreshPrices, PriceBook
 from services.alerts.store import AlertStore, Fired
+from services.exchanger_desk import ExchangerDesk
 from services.exchanges.base import ClientConfig, Credentials
+from services.exchanges.budget import TimeBudget
+from services.exchanges.models import Ticker
+from services.market_data import MarketDataService
+from services.portfolio import PortfolioService, TickerCache
+from services.read_cache import SharedReads
 from services.redis_client import Keys
 
 pytestmark = pytest.mark.integration
@@ -46,6 +53,7 @@ class Rig:
     prices: PriceBook
     states: dict[str, SimExchangeState]
     clock: Clock
+    accounts: AccountRegistry
     fired: list[Fired] = field(default_factory=list)
     outages: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
 
@@ -96,7 +104,7 @@ async def rig(redis: Redis, keys: Keys, *names: str) -> AsyncIterator[Rig]:
         for state in states.values():
             state.reset_stats()
         try:
-            yield Rig(feed, store, prices, states, clock, fired, outages)
+            yield Rig(feed, store, prices, states, clock, accounts, fired, outages)
         finally:
             await feed.close()
             await accounts.close()
@@ -184,3 +192,66 @@ async def test_narkasa_falls_back_to_rest_while_its_stream_is_quiet(redis: Redis
         r.clock.now += 3 * INTERVAL_S  # prices hold still: the stream says nothing
         await r.feed.poll()
         assert r.states["narkasa"].stats()["requests"].get("market/markets", 0) == rest + 1
+
+
+def ticker_requests(state: SimExchangeState) -> int:
+    """Requests for one ticker or all of them (not balances, not markets)."""
+    return sum(n for endpoint, n in state.stats()["requests"].items() if "ticker" in endpoint.lower())
+
+
+async def test_price_and_portfolio_take_the_feeds_fresh_tickers_and_ask_the_exchange_once_stale(
+    redis: Redis, keys: Keys
+) -> None:
+    async with rig(redis, keys, "iqfinex") as r:
+        await r.add("iqfinex-main", "> 1000000")
+        await r.feed.poll()
+        fresh = FreshPrices(r.prices, max_age_s=INTERVAL_S, clock=r.clock)
+        budget = TimeBudget()
+        data = MarketDataService(r.accounts, ExchangerDesk(r.accounts, redis, keys, budget=budget), fresh)
+        portfolio = PortfolioService(
+            r.accounts,
+            reads=SharedReads(redis, keys, max_age_s=0),
+            quote="USDT",
+            dust_threshold=Decimal(1),
+            budget=budget,
+            tickers=TickerCache(fresh=fresh),
+        )
+        state = r.states["iqfinex"]
+        asked = ticker_requests(state)
+        assert asked == 1  # the feed's round
+
+        r.clock.now += INTERVAL_S - 1
+        view = await data.price("iqfinex-main", "btc_usdt")
+        report = await portfolio.report()
+        assert view.feed_age_s == INTERVAL_S - 1
+        assert report.feed_ages == {"iqfinex": INTERVAL_S - 1}
+        assert report.total > 0 and not report.unpriced()
+        assert ticker_requests(state) == asked  # neither asked the exchange
+
+        r.clock.now += 1  # one interval old: stale
+        view = await data.price("iqfinex-main", "BTC/USDT")
+        report = await portfolio.report()
+        assert view.feed_age_s is None and report.feed_ages == {}
+        assert ticker_requests(state) == asked + 2  # one ticker, then all tickers
+
+
+async def test_the_portfolio_takes_the_feed_only_while_every_market_in_it_is_fresh(
+    redis: Redis, keys: Keys
+) -> None:
+    """A stream ticks the markets that move; one that stayed quiet longer than an interval is stale, and
+    so is the set. A whole round replaces the set: a market the exchange no longer lists goes."""
+    clock = Clock()
+    book = PriceBook(redis, keys)
+    fresh = FreshPrices(book, max_age_s=INTERVAL_S, clock=clock)
+    btc = Ticker(symbol="BTC/USDT", last=Decimal(90000))
+    eth = Ticker(symbol="ETH/USDT", last=Decimal(2500))
+    await book.put_latest(["a"], [btc, eth], clock.now, whole_round=True)
+    await book.put_latest(["a"], [btc], clock.now + INTERVAL_S - 1, whole_round=False)
+    clock.now += INTERVAL_S
+    assert await fresh.ticker("a", "BTC/USDT") == (btc, 1.0)
+    assert await fresh.ticker("a", "ETH/USDT") is None
+    assert await fresh.tickers("a") is None
+
+    await book.put_latest(["a"], [btc], clock.now, whole_round=True)
+    fed = await fresh.tickers("a")
+    assert fed is not None and fed.tickers == {"BTC/USDT": btc} and fed.age_s == 0

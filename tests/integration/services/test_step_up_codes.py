@@ -25,6 +25,7 @@ from services.twofactor import TwoFactor
 from services.withdrawals.allowlist import AddressBook
 from services.withdrawals.desk import GateAnswer, WithdrawalDesk
 from services.withdrawals.policy import WithdrawalPolicy
+from services.withdrawals.requests import WithdrawalRequests
 from services.withdrawals.stepup import StepUpGate
 from tests.integration.services.test_withdrawal_approvals import BOB, CAROL, CountingClient, awaiting
 
@@ -65,6 +66,7 @@ def make_desk(
         AuditLog(redis, keys),
         WithdrawalPolicy(redis, keys, [], AddressBook(redis, keys, delay_s=0)),
         team,
+        WithdrawalRequests(redis, keys, store),
         approvals_required=1,
         approval_timeout_s=60,
         confirm_ttl_s=60,

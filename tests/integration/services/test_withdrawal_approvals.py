@@ -24,6 +24,7 @@ from services.team import Role, TeamDirectory, TeamMember
 from services.withdrawals.allowlist import AddressBook, EntryVote
 from services.withdrawals.desk import WithdrawalDesk
 from services.withdrawals.policy import PolicyProblem, PolicyRefused, Rule, WithdrawalPolicy
+from services.withdrawals.requests import WithdrawalRequests
 from tests.conftest import REDIS_URL
 
 pytestmark = pytest.mark.integration
@@ -186,6 +187,7 @@ def make_desk(
         AuditLog(redis, keys),
         WithdrawalPolicy(redis, keys, [], AddressBook(redis, keys, delay_s=0)),
         team,
+        WithdrawalRequests(redis, keys, store),
         approvals_required=1,
         approval_timeout_s=60,
         confirm_ttl_s=60,

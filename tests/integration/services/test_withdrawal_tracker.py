@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from demo.exchanges import DEMO_ACCOUNT, create_simulator, demo_seed_for
 from sandbox.exchanges.common import STATE_KEY, SimExchangeState, running
 from services.accounts import AccountRegistry
+from services.actions.records import Action
 from services.actions.states import ActionState
 from services.actions.store import ActionStore
 from services.exchanges.base import ClientConfig, Credentials
@@ -19,7 +20,9 @@ from services.exchanges.models import TransferStatus
 from services.redis_client import Keys
 from services.watchers.transfers import TransferNews, TransferWatcher
 from services.watchers.withdrawals import BotWithdrawals, WithdrawalNews, WithdrawalTracker
+from services.withdrawals.allowlist import AddressBook
 from services.withdrawals.desk import WITHDRAWAL
+from services.withdrawals.policy import PolicyRefused, Rule, WithdrawalPolicy
 
 pytestmark = pytest.mark.integration
 
@@ -101,3 +104,42 @@ async def test_a_withdrawal_made_outside_the_bot_is_told_like_a_deposit_and_the_
     assert [(n.outgoing, n.first_seen) for n in told] == [(True, True)]
     (news,) = told  # some exchanges list the amount net of the fee
     assert Decimal("0.02") in (news.transfer.amount, news.transfer.amount + (news.transfer.fee or 0))
+
+
+async def test_a_withdrawal_the_exchange_fails_releases_its_share_of_the_days_limit(
+    registry: tuple[AccountRegistry, SimExchangeState], redis: Redis, keys: Keys
+) -> None:
+    accounts, state = registry
+    (account,) = list(accounts)
+    store = ActionStore(redis, keys)
+    rule = Rule(account.name, "BTC", max_per_day=Decimal("0.015"))
+    policy = WithdrawalPolicy(redis, keys, [rule], AddressBook(redis, keys, delay_s=0))
+    params = {"asset": "BTC", "amount": "0.01", "address": ADDRESS}
+    action, _token = await store.create(
+        kind=WITHDRAWAL, member_id=1003, chat_id=1003, account=account.name, params=params, ttl_s=60
+    )
+    await policy.reserve(action.id, account.name, "BTC", Decimal("0.01"), ADDRESS)
+    sent = await account.client.withdraw("BTC", Decimal("0.01"), ADDRESS)
+    await store.move(action.id, ActionState.CONFIRMED)
+    await store.move(action.id, ActionState.SUBMITTING)
+    await store.move(action.id, ActionState.SUBMITTED, {"exchange_id": sent.id})
+    with pytest.raises(PolicyRefused):  # the day's limit holds it while it is on its way
+        await policy.check(account.name, "BTC", Decimal("0.01"), ADDRESS)
+    told: list[WithdrawalNews] = []
+
+    async def tell(news: WithdrawalNews) -> None:
+        told.append(news)
+
+    async def release(ended: Action) -> None:
+        await policy.release(ended.id, ended.account, ended.params["asset"])
+
+    (transfer,) = state.transfers.query(DEMO_ACCOUNT, "withdrawal")
+    state.transfers.fail(transfer.id)
+    tracker = WithdrawalTracker(account, store, redis, keys, tell, catch_up_s=86_400, release=release)
+    await tracker.poll()
+
+    failed = await store.get(action.id)
+    assert failed is not None and failed.state is ActionState.FAILED
+    assert [n.status for n in told] == [TransferStatus.FAILED]
+    assert await policy.used(account.name, "BTC") == 0
+    await policy.check(account.name, "BTC", Decimal("0.01"), ADDRESS)  # room again

@@ -436,6 +436,22 @@ def test_withdrawal_policy_rules_are_read_per_account_and_asset() -> None:
     assert config.notifications.approvals_chat_id == -100123 and config.notifications.chat_id is None
 
 
+def test_withdrawal_policy_limits_in_the_quote_are_read_exactly() -> None:
+    rule = {
+        "account": "indodax-main",
+        "asset": "BTC",
+        "max_per_tx_quote": 2500.1,
+        "max_per_day_quote": "10000",
+    }
+    config = parse_config(_base(accounts=[INDODAX], withdrawals={"policy": [rule]}))
+    (read,) = config.withdrawals.policy
+    assert (read.max_per_tx_quote, read.max_per_day_quote) == (Decimal("2500.1"), Decimal(10000))
+    zero = {"account": "indodax-main", "asset": "BTC", "max_per_day_quote": 0}
+    assert _problems(_base(accounts=[INDODAX], withdrawals={"policy": [zero]})) == [
+        "withdrawals.policy[0].max_per_day_quote: must be greater than 0"
+    ]
+
+
 def test_withdrawal_policy_mistakes_are_named() -> None:
     unknown = {"account": "nosuch", "asset": "BTC"}
     assert _problems(_base(withdrawals={"policy": [unknown]})) == [
@@ -576,3 +592,14 @@ def test_watcher_intervals_default_under_half_of_each_limit_and_incorex_cannot_p
     assert watchers.interval_s("indodax") == 15 and watchers.interval_s("narkasa") == 15
     problems = _problems(_base(watchers={"incorex_interval_s": 1}))
     assert len(problems) == 1 and problems[0].startswith("watchers.incorex_interval_s")
+
+
+def test_the_public_url_makes_each_accounts_callback_url() -> None:
+    web = parse_config(_base(web={"public_url": "https://bot.example.com/"})).web
+    assert web.callback_url("exchanger", "exchanger-main") == (
+        "https://bot.example.com/callbacks/exchanger/exchanger-main"
+    )
+    assert parse_config(_base()).web.callback_url("exchanger", "exchanger-main") is None
+    assert _problems(_base(web={"public_url": "bot.example.com"})) == [
+        "web.public_url: must be empty or a URL starting with http:// or https://"
+    ]

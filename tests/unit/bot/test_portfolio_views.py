@@ -52,3 +52,13 @@ def test_balance_shows_an_uncertain_price_instead_of_a_value(i18n: I18n) -> None
         text = "\n".join(balance_blocks(_report()))
     ltc_line = next(line for line in text.splitlines() if "LTC</code>" in line)
     assert "цена неясна" in ltc_line and "LTC → IDR → BTC" in ltc_line and "≈" not in ltc_line
+
+
+def test_prices_from_the_feed_are_named_with_their_age(i18n: I18n) -> None:
+    btc = Holding("incorex-main", "BTC", D(3), D(0), value=D(3), path=("BTC",))
+    report = PortfolioReport("BTC", D("0.0001"), [btc], accounts=["incorex-main"], feed_ages={"incorex": 4.6})
+    with i18n.context(), i18n.use_locale("en"):
+        text = "\n".join(portfolio_blocks(report))
+        asked = "\n".join(portfolio_blocks(_report()))
+    assert "Prices from the price feed: incorex 5 s old" in text
+    assert "price feed" not in asked

@@ -1,11 +1,13 @@
 """What admins read about an action with an unknown outcome: its parameters, whatever its kind, and one
 Settle button per candidate plus "not placed", each within Telegram's 64 bytes of callback data."""
 
+from dataclasses import replace
+
 import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import build_i18n
-from handlers.views.reconcile import SettleCb, settle_keyboard, undecided_text, unknown_text
+from handlers.views.reconcile import SettleCb, settle_keyboard, settled_text, undecided_text, unknown_text
 from services.actions.records import Action
 from services.actions.states import ActionState
 
@@ -46,6 +48,33 @@ def test_another_kind_of_action_is_told_with_its_parameters_by_name(i18n: I18n) 
     with i18n.context(), i18n.use_locale("en"):
         text = unknown_text(withdrawal, "carol")
     assert "withdrawal: asset BTC, amount 0.1, address bc1q&lt;x&gt;, account indodax-main" in text
+    assert "Outcome unknown (withdrawal): sent by carol" in text
+    assert "order" not in text
+
+
+def test_a_withdrawal_left_for_an_admin_lists_what_the_exchange_shows_and_settles_as_done(i18n: I18n) -> None:
+    withdrawal = unknown(
+        "withdrawal",
+        {"asset": "BTC", "amount": "0.1", "address": "bc1qx"},
+        ({"id": "w1", "amount": "0.1", "address": "bc1qx", "txid": "ab12", "status": "pending"},),
+    )
+    with i18n.context(), i18n.use_locale("en"):
+        text = undecided_text(withdrawal)
+        labels = [row[0].text for row in settle_keyboard(withdrawal).inline_keyboard]
+    assert "could not settle this withdrawal by itself" in text
+    assert "1. withdrawal w1, amount 0.1, to bc1qx, txid ab12, status pending" in text
+    assert labels == ["Settle as done: w1", "Settle as not done"]
+
+
+def test_a_settled_cancel_says_what_the_exchange_showed_in_the_members_language(i18n: I18n) -> None:
+    failed = replace(
+        unknown("cancel", {"order_id": "21", "pair": "BTC/IDR"}),
+        state=ActionState.FAILED,
+        error="the order is still open",
+    )
+    with i18n.context(), i18n.use_locale("tr"):
+        text = settled_text(failed, None)
+    assert "emir iptali" in text and "the order is still open" in text and "yeniden gönderilmedi" in text
 
 
 def test_each_candidate_gets_a_settle_button_that_fits_in_callback_data(i18n: I18n) -> None:

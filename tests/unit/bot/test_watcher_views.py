@@ -7,10 +7,12 @@ import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import build_i18n
-from handlers.views.watchers import fill_text, transfer_text, withdrawal_news_text
+from handlers.views.watchers import bid_news_text, fill_text, transfer_text, withdrawal_news_text
 from services.actions.records import Action
 from services.actions.states import ActionState
+from services.exchanges.exchanger.models import Bid, BidStatus
 from services.exchanges.models import Deposit, Order, OrderSide, OrderStatus, OrderType, TransferStatus
+from services.watchers.bids import BidNews
 from services.watchers.fills import FillNews
 from services.watchers.transfers import TransferNews
 from services.watchers.withdrawals import WithdrawalNews
@@ -89,10 +91,43 @@ def test_a_fill_tells_the_order_and_whether_it_filled_in_full(i18n: I18n) -> Non
             id="77", symbol="BTC/IDR", side=OrderSide.BUY, type=OrderType.LIMIT, status=status,
             amount=Decimal("0.002"), filled=Decimal(filled), average=Decimal("900000000"),
         )  # fmt: skip
-        return FillNews(action, placed)
+        return FillNews("indodax-main", placed, action)
 
     with i18n.context(), i18n.use_locale("en"):
         part = fill_text(order("0.001", OrderStatus.OPEN))
         full = fill_text(order("0.002", OrderStatus.CLOSED))
     assert "partly filled: buy 0.001 of 0.002 BTC/IDR on indodax-main" in part
     assert "Your order filled: buy 0.002 BTC/IDR on indodax-main" in full and "900,000,000" in full
+
+
+def bid_news(status: BidStatus) -> BidNews:
+    action = Action("b1", "bid", 1003, 1003, "exchanger-main", {}, ActionState.SUBMITTED, 0, 0, 0)
+    bid = Bid.model_validate(
+        {
+            "id": "17",
+            "hash": "h",
+            "status": status.value,
+            "currency_code_give": "BTC",
+            "currency_code_get": "USDT",
+            "amount_give": "0.01",
+            "amount_get": "650.5",
+        }
+    )
+    return BidNews(action, bid)
+
+
+def test_a_bid_push_names_the_bid_its_new_status_and_both_amounts(i18n: I18n) -> None:
+    with i18n.context(), i18n.use_locale("en"):
+        text = bid_news_text(bid_news(BidStatus.SUCCESS))
+    assert "✅ Bid #17 on exchanger-main is now completed <code>success</code>" in text
+    assert "You give: 0.01 BTC" in text and "You get: 650.5 USDT" in text
+
+
+def test_a_fill_of_an_order_placed_outside_the_bot_names_the_account(i18n: I18n) -> None:
+    placed = Order(
+        id="78", symbol="BTC/USDT", side=OrderSide.SELL, type=OrderType.LIMIT, status=OrderStatus.OPEN,
+        amount=Decimal("0.5"), filled=Decimal("0.2"),
+    )  # fmt: skip
+    with i18n.context(), i18n.use_locale("ru"):
+        text = fill_text(FillNews("narkasa-main", placed, None))
+    assert "Ордер частично исполнен на narkasa-main: продажа 0,2 из 0,5 BTC/USDT" in text

@@ -18,7 +18,7 @@ from services.exchanges.models import (
     Ticker,
 )
 from services.orders.amounts import AmountError, AmountProblem, parse_amount
-from services.orders.ticket import OrderProblem, OrderRejected, OrderRequest, check_order
+from services.orders.ticket import ExchangeQuote, OrderProblem, OrderRejected, OrderRequest, check_order
 
 MARKET = Market(
     symbol="BTC/USDT",
@@ -93,6 +93,27 @@ def test_a_market_buy_is_estimated_at_the_ask_with_the_taker_fee() -> None:
     assert preview.type is OrderType.MARKET and preview.estimated_price == Decimal(30010)
     assert preview.fee == Decimal("0.1") * Decimal(30010) * Decimal("0.002")
     assert "price" not in preview.params()
+
+
+def test_a_market_buy_the_exchange_prices_itself_takes_its_total_and_average_price() -> None:
+    said = ExchangeQuote(amount=Decimal("0.1"), total=Decimal("3050.5"), average_price=Decimal("30505"))
+    preview = check_order(
+        buy("0.1", None), MARKET, TICKER, WALLET, price_guard=Decimal("0.1"), exchange_quote=said
+    )
+    assert preview.quoted and preview.total == Decimal("3050.5")
+    assert preview.estimated_price == Decimal(30505)
+    assert preview.fee == Decimal("3050.5") * Decimal("0.002")  # the fee table: no exchange states one
+    assert preview.balances_after["USDT"] == Decimal(10000) - Decimal("3050.5") - preview.fee
+
+
+def test_the_exchanges_figure_is_not_taken_for_a_limit_order_or_another_amount() -> None:
+    said = ExchangeQuote(amount=Decimal("0.1"), total=Decimal("3050.5"), average_price=Decimal("30505"))
+    limit = check_order(buy("0.1"), MARKET, TICKER, WALLET, price_guard=Decimal("0.1"), exchange_quote=said)
+    other = check_order(
+        buy("0.2", None), MARKET, TICKER, WALLET, price_guard=Decimal("0.1"), exchange_quote=said
+    )
+    assert not limit.quoted and limit.total == Decimal("0.1") * Decimal(29500)
+    assert not other.quoted and other.total == Decimal("0.2") * Decimal(30010)
 
 
 @pytest.mark.parametrize(

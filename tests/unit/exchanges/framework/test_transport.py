@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -14,7 +14,7 @@ from aioresponses import aioresponses
 
 from services.exchanges import errors
 from services.exchanges.budget import TimeBudget
-from services.exchanges.ratelimit import MemoryRateLimiter, RateLimit
+from services.exchanges.ratelimit import MemoryRateLimiter, RateLimit, background_requests
 from services.exchanges.redaction import Redactor
 from services.exchanges.transport import Request, Response, RetryPolicy, SignedRequest, Transport
 
@@ -195,6 +195,31 @@ async def test_a_full_client_side_window_is_reported_with_when_to_come_back() ->
     finally:
         await t.close()
     assert caught.value.retry_after is not None and caught.value.retry_after > 50
+
+
+async def test_a_background_poll_waits_its_turn_longer_than_a_member_is_kept_waiting() -> None:
+    class Recording(MemoryRateLimiter):
+        def __init__(self) -> None:
+            super().__init__([])
+            self.waits: list[float | None] = []
+
+        async def acquire(self, buckets: Sequence[str], max_wait: float | None = None) -> None:
+            self.waits.append(max_wait)
+
+    limiter = Recording()
+    t = Transport(
+        "example", BASE, limiter=limiter, retry=RetryPolicy(max_limiter_wait=1, max_background_wait=45)
+    )
+    request = Request("GET", "/wallet", "wallet_history", buckets=("wallet",))
+    try:
+        with aioresponses() as mock:
+            mock.get(f"{BASE}/wallet", body="{}", repeat=True)
+            await t.request(request)
+            with background_requests():
+                await t.request(request)
+    finally:
+        await t.close()
+    assert limiter.waits == [1, 45]
 
 
 @pytest.mark.parametrize("header", ["nan", "inf", "-inf", "-5"])

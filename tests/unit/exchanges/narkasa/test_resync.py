@@ -16,7 +16,7 @@ from services.exchanges.models import (
     Trade,
 )
 from services.exchanges.narkasa.models import OrderUpdateEvent
-from services.exchanges.narkasa.stream import OrderTracker, resync
+from services.exchanges.narkasa.stream import LastBalances, OrderTracker, resync
 
 PLACED = datetime(2024, 1, 1, tzinfo=UTC)
 LATER = datetime(2024, 1, 1, 0, 5, tzinfo=UTC)
@@ -41,29 +41,29 @@ def update(raw: str, filled: str = "0", oid: str = "1") -> OrderUpdateEvent:
     return OrderUpdateEvent(order=order(filled, status, oid), raw_status=raw)
 
 
-def test_a_repeated_state_is_dropped() -> None:
+async def test_a_repeated_state_is_dropped() -> None:
     tracker = OrderTracker()
-    assert tracker.accept(update("NEW"))
-    assert not tracker.accept(update("NEW"))
+    assert await tracker.accept(update("NEW"))
+    assert not await tracker.accept(update("NEW"))
 
 
-def test_each_partial_fill_passes() -> None:
+async def test_each_partial_fill_passes() -> None:
     tracker = OrderTracker()
-    assert tracker.accept(update("PARTIALLY_FILLED", "0.2"))
-    assert tracker.accept(update("PARTIALLY_FILLED", "0.5"))
+    assert await tracker.accept(update("PARTIALLY_FILLED", "0.2"))
+    assert await tracker.accept(update("PARTIALLY_FILLED", "0.5"))
 
 
-def test_an_older_fill_after_a_newer_one_is_dropped() -> None:
+async def test_an_older_fill_after_a_newer_one_is_dropped() -> None:
     tracker = OrderTracker()
-    tracker.accept(update("PARTIALLY_FILLED", "0.5"))
-    assert not tracker.accept(update("NEW"))
+    await tracker.accept(update("PARTIALLY_FILLED", "0.5"))
+    assert not await tracker.accept(update("NEW"))
 
 
-def test_nothing_follows_a_final_state() -> None:
+async def test_nothing_follows_a_final_state() -> None:
     tracker = OrderTracker()
-    tracker.accept(update("FILLED", "1"))
-    assert not tracker.accept(update("FILLED", "1"))
-    assert not tracker.accept(update("CANCELLED", "1"))
+    await tracker.accept(update("FILLED", "1"))
+    assert not await tracker.accept(update("FILLED", "1"))
+    assert not await tracker.accept(update("CANCELLED", "1"))
 
 
 class FakeClient:
@@ -95,20 +95,20 @@ def trade(amount: str, price: int = 100, when: datetime = LATER) -> Trade:
     )
 
 
-async def run(tracker: OrderTracker, client: Any) -> list[Any]:
-    return await resync(client, tracker, silent=False)
+async def run(tracker: OrderTracker, client: Any, balances: LastBalances | None = None) -> list[Any]:
+    return await resync(client, tracker, balances or LastBalances(), silent=False)
 
 
 async def test_an_order_gone_with_trades_covering_it_was_filled() -> None:
     tracker = OrderTracker()
-    tracker.accept(update("NEW"))
+    await tracker.accept(update("NEW"))
     [event, *_] = await run(tracker, FakeClient([], [trade("0.4"), trade("0.6", 101)]))
     assert (event.raw_status, event.order.filled, event.source) == ("FILLED", Decimal(1), "resync")
 
 
 async def test_an_order_gone_without_trades_was_cancelled() -> None:
     tracker = OrderTracker()
-    tracker.accept(update("PARTIALLY_FILLED", "0.3"))
+    await tracker.accept(update("PARTIALLY_FILLED", "0.3"))
     [event, *_] = await run(
         tracker, FakeClient([], [trade("0.3"), trade("1", 99), trade("1", when=PLACED.replace(year=2023))])
     )
@@ -117,22 +117,22 @@ async def test_an_order_gone_without_trades_was_cancelled() -> None:
 
 async def test_a_fill_the_socket_already_reported_is_not_repeated() -> None:
     tracker = OrderTracker()
-    tracker.accept(update("NEW"))
-    tracker.accept(update("FILLED", "1"))
+    await tracker.accept(update("NEW"))
+    await tracker.accept(update("FILLED", "1"))
     events = await run(tracker, FakeClient([], [trade("1")]))
     assert [e for e in events if isinstance(e, OrderUpdateEvent)] == []
 
 
 async def test_a_partial_fill_during_the_gap_is_reported() -> None:
     tracker = OrderTracker()
-    tracker.accept(update("NEW"))
+    await tracker.accept(update("NEW"))
     [event, *_] = await run(tracker, FakeClient([order("0.4")], []))
     assert (event.raw_status, event.order.filled) == ("PARTIALLY_FILLED", Decimal("0.4"))
 
 
 async def test_balances_are_reported_when_they_changed() -> None:
-    tracker = OrderTracker()
-    await resync(FakeClient([], [], usdt="5"), tracker, silent=True)  # type: ignore[arg-type]
-    assert await run(tracker, FakeClient([], [], usdt="5")) == []
-    [available] = await run(tracker, FakeClient([], [], usdt="7"))
+    tracker, balances = OrderTracker(), LastBalances()
+    await resync(FakeClient([], [], usdt="5"), tracker, balances, silent=True)  # type: ignore[arg-type]
+    assert await run(tracker, FakeClient([], [], usdt="5"), balances) == []
+    [available] = await run(tracker, FakeClient([], [], usdt="7"), balances)
     assert available.available == Decimal(7)
