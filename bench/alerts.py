@@ -3,11 +3,13 @@ over every alert in the same run; Redis memory per alert; this process's residen
 
 The alerts are spread over 1,000 markets of one account: thresholds (above, below, crossing) and moves
 (+N% / -N% within an hour), none of which the steady price of the measured ticks reaches, so a round
-measures what watching costs, not what telling costs. A tick goes through AlertEngine.on_quote, as the
-price feed calls it (the move window, then the store's tick script). The naive loop reads every alert
-and compares it with its market's price in Python, which is what a bot without indexed alerts does.
+measures what watching costs, not what telling costs. A tick goes through AlertEngine.on_quotes, as the
+price feed calls it with every market of the account (the move windows, then the store's tick script).
+Every member holds 100 alerts, the default `[alerts] max_per_member`. The naive loop reads every alert
+(from the same compact store, a pipeline of its bucket hashes) and compares it with its market's price
+in Python, which is what a bot without indexed alerts does.
 
-    python -m bench alerts [--alerts 1000,10000,100000]
+    python -m bench alerts [--alerts 1000,10000,100000,1000000]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from redis.asyncio import Redis
 from bench.figures import Figure, resident_mb, throwaway_redis
 from services.alerts.conditions import Condition, Kind
 from services.alerts.engine import AlertEngine
-from services.alerts.prices import PriceBook, Quote
+from services.alerts.prices import Quote
 from services.alerts.store import AlertStore, Fired
 from services.redis_client import Keys
 
@@ -33,7 +35,8 @@ PRICE = Decimal(100)
 ROUNDS = 3
 CREATE_AT_ONCE = 500
 READ_AT_ONCE = 1000
-DEFAULT_SIZES = (1_000, 10_000, 100_000)
+PER_MEMBER = 100
+DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
 
 def market(i: int) -> str:
@@ -55,37 +58,42 @@ def condition(rng: random.Random) -> Condition:
 
 async def fill(store: AlertStore, count: int, now: float) -> None:
     rng = random.Random(count)
+    members = max(1, count // PER_MEMBER)
     for start in range(0, count, CREATE_AT_ONCE):
         batch = range(start, min(count, start + CREATE_AT_ONCE))
         await asyncio.gather(
-            *(store.create(i % 1000, ACCOUNT, market(i % MARKETS), condition(rng), PRICE, now) for i in batch)
+            *(
+                store.create(i % members, ACCOUNT, market(i % MARKETS), condition(rng), PRICE, now)
+                for i in batch
+            )
         )
 
 
 async def engine_round(engine: AlertEngine, markets: list[str], now: float) -> float:
-    """One feed round as PriceFeed._ingest makes it: every market with alerts, one after another."""
+    """One feed round as PriceFeed._ingest makes it: every market with alerts at once."""
     started = time.perf_counter()
-    for symbol in markets:
-        fired = await engine.on_quote(ACCOUNT, symbol, Quote(PRICE, now), now)
-        assert not fired, "the steady price fired an alert: the bench would measure delivery"
+    fired = await engine.on_quotes(ACCOUNT, dict.fromkeys(markets, Quote(PRICE, now)), now)
+    assert not fired, "the steady price fired an alert: the bench would measure delivery"
     return time.perf_counter() - started
 
 
-async def naive_round(redis: Redis, root: str, ids: list[str], prices: dict[str, Decimal]) -> float:
+async def naive_round(redis: Redis, root: str, buckets: int, prices: dict[str, Decimal]) -> float:
     """Every alert read and compared with its market's price, as a loop over all alerts does."""
     started = time.perf_counter()
     reached = 0
-    for start in range(0, len(ids), READ_AT_ONCE):
+    names = await redis.hgetall(f"{root}mname")  # type: ignore[misc]
+    for start in range(0, buckets, READ_AT_ONCE // 100):
         pipe = redis.pipeline(transaction=False)
-        for alert_id in ids[start : start + READ_AT_ONCE]:
-            pipe.hgetall(f"{root}a:{alert_id}")
-        for data in await pipe.execute():
-            price = prices[data["symbol"]]
-            kind, target = data["kind"], data.get("price")
-            if kind == ">" or (kind == "x" and data["side"] == "up"):
-                reached += price >= Decimal(target)
-            elif kind == "<" or kind == "x":
-                reached += price <= Decimal(target)
+        for bucket in range(start, min(buckets, start + READ_AT_ONCE // 100)):
+            pipe.hgetall(f"{root}a:{bucket}")
+        for alerts in await pipe.execute():
+            for raw in alerts.values():
+                _member, mid, kind, *_, target, _period, side, _state, _created, _expires = raw.split("|")
+                price = prices[names[mid].partition("\n")[2]]
+                if kind == ">" or (kind == "x" and side == "up"):
+                    reached += price >= Decimal(target)
+                elif kind == "<" or kind == "x":
+                    reached += price <= Decimal(target)
     assert reached == 0
     return time.perf_counter() - started
 
@@ -103,13 +111,12 @@ async def redis_bytes(redis: Redis, pattern: str) -> int:
 
 async def measure(count: int) -> list[Figure]:
     async with throwaway_redis() as (redis, keys):
-        store = AlertStore(redis, keys, hysteresis=Decimal("0.01"), max_per_member=count)
-        prices = PriceBook(redis, keys)
+        store = AlertStore(redis, keys, hysteresis=Decimal("0.01"), max_per_member=PER_MEMBER)
 
         async def deliver(_fired: Fired) -> None:
             return None
 
-        engine = AlertEngine(store, prices, deliver, interval_s=60)
+        engine = AlertEngine(store, deliver, interval_s=60)
         now = time.time()
         rss_before = resident_mb()
         await fill(store, count, now)
@@ -118,9 +125,8 @@ async def measure(count: int) -> list[Figure]:
         ticks = [await engine_round(engine, markets, now + 1 + r) for r in range(ROUNDS)]
         rss_engine = resident_mb()
         root = keys("alerts") + Keys.SEPARATOR
-        ids = [str(i) for i in range(1, count + 1)]
         book = dict.fromkeys(markets, PRICE)
-        naive = [await naive_round(redis, root, ids, book) for _ in range(ROUNDS)]
+        naive = [await naive_round(redis, root, count // 100 + 1, book) for _ in range(ROUNDS)]
         alert_bytes = await redis_bytes(redis, f"{root}*")
         window_bytes = await redis_bytes(redis, keys("window", ACCOUNT, "*"))
     n = f"{count:,} alerts"

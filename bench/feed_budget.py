@@ -75,7 +75,7 @@ async def per_minute(alerts: int, rounds: int) -> dict[str, float]:
         async def outage(_accounts: list[str], _members: set[int], _down: bool) -> None:
             return None
 
-        engine = AlertEngine(store, prices, deliver, interval_s=INTERVAL_S)
+        engine = AlertEngine(store, deliver, interval_s=INTERVAL_S)
         feed = PriceFeed(
             accounts, store, prices, engine, redis, keys, interval_s=INTERVAL_S, on_outage=outage
         )

@@ -53,9 +53,9 @@ def machine() -> dict[str, str | int]:
     }
 
 
-def resident_mb() -> float:
-    """This process's resident memory now (VmRSS), in MiB; 0 where /proc is missing."""
-    status = Path("/proc/self/status")
+def resident_mb(pid: int | None = None) -> float:
+    """A process's resident memory now (VmRSS; this process by default), in MiB; 0 where /proc is missing."""
+    status = Path(f"/proc/{pid or 'self'}/status")
     if not status.exists():
         return 0.0
     for line in status.read_text().splitlines():

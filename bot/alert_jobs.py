@@ -56,8 +56,8 @@ class FeedMetrics:
     def __init__(self, metrics: BotMetrics) -> None:
         self._metrics = metrics
 
-    def evaluated(self, fired: int) -> None:
-        self._metrics.alert_evaluations.inc()
+    def evaluated(self, markets: int, fired: int) -> None:
+        self._metrics.alert_evaluations.inc(markets)
         self._metrics.alerts_fired.inc(fired)
 
     def polled(self, exchange: str, seconds: float) -> None:
@@ -75,9 +75,7 @@ def schedule_alerts(
     *,
     interval_s: float,
 ) -> PriceFeed:
-    engine = AlertEngine(
-        desk.store, desk.prices, pushes.fired, interval_s=interval_s, observer=FeedMetrics(metrics)
-    )
+    engine = AlertEngine(desk.store, pushes.fired, interval_s=interval_s, observer=FeedMetrics(metrics))
     feed = PriceFeed(
         accounts, desk.store, desk.prices, engine, redis, keys, interval_s=interval_s, on_outage=pushes.outage
     )

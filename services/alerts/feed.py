@@ -128,8 +128,8 @@ class PriceFeed:
     ) -> None:
         quotes = await self._prices.put_latest(source.names, tickers, seen, whole_round=whole_round)
         for account in source.names:
-            for symbol in (await self._store.markets(account)).intersection(quotes):
-                await self._engine.on_quote(account, symbol, quotes[symbol], self._clock())
+            watched = (await self._store.markets(account)).intersection(quotes)
+            await self._engine.on_quotes(account, {s: quotes[s] for s in watched}, self._clock())
 
     async def _ensure_stream(self, source: Source, client: NarkasaClient) -> None:
         if source.stream is None:

@@ -1,6 +1,6 @@
-"""The feed's prices in Redis: the latest per market with its time (for the alerts and /healthz), the
-whole latest ticker per market (for /price and the portfolio, while it is fresh), and a rolling window
-per watched market from which percent moves are measured.
+"""The feed's prices in Redis: the latest per market with its time (for the alerts and /healthz), and the
+whole latest ticker per market (for /price and the portfolio, while it is fresh). The alert store keeps
+the rolling windows from which percent moves are measured.
 
 Keys: ``prices:<account>`` market -> "PRICE|UNIX_TIME"; ``tickers:<account>`` market ->
 "UNIX_TIME|TICKER_JSON" (a full round replaces the whole hash, so a market the exchange dropped goes).
@@ -15,13 +15,9 @@ from decimal import Decimal
 
 from redis.asyncio import Redis
 
-from services.alerts.conditions import MOVE_PERIOD_S
-from services.alerts.store import Move
 from services.exchanges.models import Ticker
 from services.pricing import ticker_price
 from services.redis_client import Keys
-
-HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,29 +81,6 @@ class PriceBook:
     async def tickers(self, account: str) -> dict[str, FedTicker]:
         raw = await self._redis.hgetall(self._keys("tickers", account))  # type: ignore[misc]
         return {symbol: _fed(value) for symbol, value in raw.items()}
-
-    async def moves(self, account: str, symbol: str, quote: Quote, periods: Sequence[int]) -> list[Move]:
-        """Adds the quote to the market's window and measures the move over each period: the rise from
-        the lowest price within it, the fall from the highest."""
-        key = self._keys("window", account, symbol)
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.zadd(key, {f"{quote.at!r}|{quote.price}": quote.at})
-        pipe.zremrangebyscore(key, "-inf", quote.at - MOVE_PERIOD_S[1])
-        if periods:
-            pipe.zrangebyscore(key, quote.at - max(periods), "+inf", withscores=True)
-        results = await pipe.execute()
-        if not periods:
-            return []
-        window = [(at, Decimal(member.partition("|")[2])) for member, at in results[2]]
-        return [_move(period, quote, window) for period in periods]
-
-
-def _move(period: int, quote: Quote, window: Iterable[tuple[float, Decimal]]) -> Move:
-    within = [price for at, price in window if at >= quote.at - period] or [quote.price]
-    low, high = min(within), max(within)
-    rise = (quote.price / low - 1) * HUNDRED if low > 0 else Decimal(0)
-    fall = (1 - quote.price / high) * HUNDRED if high > 0 else Decimal(0)
-    return Move(period, max(rise, Decimal(0)), max(fall, Decimal(0)))
 
 
 @dataclass(frozen=True, slots=True)

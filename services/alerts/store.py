@@ -1,18 +1,22 @@
-"""Alerts in Redis: create, list, pause, resume, delete, and evaluate one market's tick (scripts.py)."""
+"""Alerts in Redis: create, list, pause, resume, delete, and evaluate a feed round (scripts.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from redis.asyncio import Redis
 
 from services.alerts import scripts
-from services.alerts.conditions import Condition, Kind
+from services.alerts.conditions import MOVE_PERIOD_S, Condition, Kind
+from services.alerts.prices import Quote
 from services.redis_client import Keys
+
+HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,12 @@ class Move:
     period_s: int
     rise: Decimal
     fall: Decimal
+
+
+def _move(period: int, price: Decimal, low: Decimal, high: Decimal) -> Move:
+    rise = (price / low - 1) * HUNDRED if low > 0 else Decimal(0)
+    fall = (1 - price / high) * HUNDRED if high > 0 else Decimal(0)
+    return Move(period, max(rise, Decimal(0)), max(fall, Decimal(0)))
 
 
 class LimitReached(Exception):
@@ -89,14 +99,17 @@ def _alert(data: dict[str, Any]) -> Alert:
 class AlertStore:
     def __init__(self, redis: Redis, keys: Keys, *, hysteresis: Decimal, max_per_member: int) -> None:
         self._redis = redis
+        self._keys = keys
         self._root = keys("alerts") + Keys.SEPARATOR
         self.hysteresis = hysteresis
         self.max_per_member = max_per_member
         self._create = redis.register_script(scripts.CREATE)
+        self._read = redis.register_script(scripts.READ)
         self._delete = redis.register_script(scripts.DELETE)
         self._pause = redis.register_script(scripts.PAUSE)
         self._resume = redis.register_script(scripts.RESUME)
-        self._tick = redis.register_script(scripts.TICK)
+        self._round = redis.register_script(scripts.ROUND)
+        self._moves = redis.register_script(scripts.MOVES)
         self._expire = redis.register_script(scripts.EXPIRE_DUE)
 
     def _key(self, *parts: str | int) -> str:
@@ -106,48 +119,49 @@ class AlertStore:
         self, member: int, account: str, symbol: str, condition: Condition, price: Decimal | None, now: float
     ) -> Alert:
         """Stores and arms the alert; ``price`` (the market's price now) decides a crossing's way."""
-        fields: dict[str, str] = {
-            "account": account,
-            "symbol": symbol,
-            "kind": condition.kind.value,
-            "again": "1" if condition.repeat else "0",
-            "cooldown": str(condition.cooldown_s),
-            "note": condition.note,
-            "fired": "0",
-        }
         if condition.price is not None:
-            fields["price"] = str(condition.price)
-            fields["side"] = _side(condition.kind, condition.price, price)
-            # a repeating threshold re-arms once the price is back past this band
-            fields["rearm_down"] = str(condition.price * (1 - self.hysteresis))
-            fields["rearm_up"] = str(condition.price * (1 + self.hysteresis))
+            target, period = str(condition.price), ""
+            side = _side(condition.kind, condition.price, price)
         else:
-            fields["percent"] = str(condition.percent)
-            fields["period"] = str(condition.period_s)
-            fields["side"] = "move"
-        expires = "" if condition.expires_s is None else repr(now + condition.expires_s)
-        args: list[str] = [self._root, str(member), str(self.max_per_member), repr(now), expires]
-        for name, value in fields.items():
-            args += [name, value]
-        created = int(await self._create(args=args))
-        if created == 0:
+            target, period, side = str(condition.percent), str(condition.period_s), "move"
+        # whole seconds keep the stored alert short (scripts.py); an expiry rounds up, never early
+        expires = "" if condition.expires_s is None else str(math.ceil(now + condition.expires_s))
+        created = int(now)
+        args = [
+            self._root,
+            str(member),
+            str(self.max_per_member),
+            str(created),
+            expires,
+            account,
+            symbol,
+            condition.kind.value,
+            "1" if condition.repeat else "0",
+            str(condition.cooldown_s),
+            target,
+            period,
+            side,
+            condition.note,
+        ]
+        alert_id = int(await self._create(args=args))
+        if alert_id == 0:
             raise LimitReached(self.max_per_member)
-        alert = await self.get(created)
-        assert alert is not None
-        return alert
+        # as get() would read it back (the expiry is kept as a time, not in the condition)
+        stored = replace(condition, expires_s=None)
+        return Alert(
+            alert_id, member, account, symbol, stored, "armed", created, float(expires) if expires else None
+        )
 
     async def get(self, alert_id: int) -> Alert | None:
-        data = await self._redis.hgetall(self._key("a", alert_id))  # type: ignore[misc]
-        return _alert(data) if data else None
+        found = await self._read(args=[self._root, str(alert_id)])
+        return _alert(json.loads(found[0])) if found else None
 
     async def of_member(self, member: int) -> list[Alert]:
-        ids = await self._redis.zrange(self._key("of", member), 0, -1)
-        found = []
-        for alert_id in ids:
-            data = await self._redis.hgetall(self._key("a", alert_id))  # type: ignore[misc]
-            if data:
-                found.append(_alert(data))
-        return found
+        """Oldest first (ids grow with time)."""
+        ids = sorted(int(i) for i in await self._redis.smembers(self._key("of", member)))  # type: ignore[misc]
+        if not ids:
+            return []
+        return [_alert(json.loads(item)) for item in await self._read(args=[self._root, *map(str, ids)])]
 
     async def delete(self, member: int, alert_id: int) -> bool:
         return bool(await self._delete(args=[self._root, str(alert_id), str(member)]))
@@ -175,16 +189,25 @@ class AlertStore:
     async def members_on(self, account: str) -> set[int]:
         return {int(m) for m in await self._redis.hkeys(self._key("who", account))}  # type: ignore[misc]
 
-    async def periods(self, account: str, symbol: str) -> list[int]:
-        return sorted(int(p) for p in await self._redis.hkeys(self._key("m", account, symbol, "periods")))  # type: ignore[misc]
-
-    async def tick(
-        self, account: str, symbol: str, price: Decimal, now: float, moves: Sequence[Move] = ()
-    ) -> list[Fired]:
-        args = [self._root, account, symbol, str(price), repr(now)]
-        for move in moves:
-            args += [str(move.period_s), str(move.rise), str(move.fall)]
-        raw = await self._tick(args=args)
+    async def tick(self, account: str, quotes: Mapping[str, Quote], now: float) -> list[Fired]:
+        """One feed round of the account's markets: one script (scripts.ROUND) re-arms and fires what
+        the prices reach and hands back the moves that may fire; those, measured in Decimal (the rise
+        from the lowest price within the period, the fall from the highest), go to a second one only
+        when there are any (scripts.MOVES)."""
+        args = [self._root, self._keys("window", account, ""), account, repr(now), str(self.hysteresis)]
+        args.append(str(MOVE_PERIOD_S[1]))
+        for symbol, quote in quotes.items():
+            args += [symbol, str(quote.price), repr(quote.at)]
+        raw, candidates = await self._round(args=args)
+        if candidates:
+            args = [self._root, account, repr(now), str(self.hysteresis)]
+            for symbol, *extremes in candidates:
+                price = quotes[symbol].price
+                args += [symbol, str(price), str(len(extremes) // 3)]
+                for i in range(0, len(extremes), 3):
+                    move = _move(int(extremes[i]), price, Decimal(extremes[i + 1]), Decimal(extremes[i + 2]))
+                    args += [str(move.period_s), str(move.rise), str(move.fall)]
+            raw += await self._moves(args=args)
         return [self._fired(json.loads(item)) for item in raw]
 
     async def expire_due(self, now: float) -> list[Alert]:

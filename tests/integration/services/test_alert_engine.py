@@ -4,6 +4,7 @@ cooldown, moves fire from the window, stale prices fire nothing, two engines cla
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from redis.asyncio import Redis
 
 from services.alerts.conditions import parse_condition
 from services.alerts.engine import AlertEngine
-from services.alerts.prices import PriceBook, Quote
+from services.alerts.prices import Quote
 from services.alerts.store import AlertStore, Fired, LimitReached
 from services.redis_client import Keys
 
@@ -28,7 +29,7 @@ def build(redis: Redis, keys: Keys, told: list[Fired], *, limit: int = 100) -> A
     async def deliver(fired: Fired) -> None:
         told.append(fired)
 
-    return AlertEngine(store, PriceBook(redis, keys), deliver, interval_s=10)
+    return AlertEngine(store, deliver, interval_s=10)
 
 
 async def add(engine: AlertEngine, text: str, price: str | None = "100", member: int = ALICE) -> int:
@@ -39,7 +40,7 @@ async def add(engine: AlertEngine, text: str, price: str | None = "100", member:
 
 async def tick(engine: AlertEngine, price: str, at: float, seen: float | None = None) -> list[int]:
     quote = Quote(Decimal(price), at if seen is None else seen)
-    return [f.alert.id for f in await engine.on_quote(ACCOUNT, PAIR, quote, at)]
+    return [f.alert.id for f in await engine.on_quotes(ACCOUNT, {PAIR: quote}, at)]
 
 
 async def test_an_above_alert_fires_once_when_the_price_reaches_it(redis: Redis, keys: Keys) -> None:
@@ -160,3 +161,47 @@ async def test_the_expiry_sweep_removes_what_has_expired_only(redis: Redis, keys
     later = await add(engine, "> 120 expires=2h")
     assert [a.id for a in await engine.store.expire_due(T0 + 3600)] == [soon]
     assert [a.id for a in await engine.store.of_member(ALICE)] == [later]
+
+
+async def test_one_round_evaluates_every_market_at_its_own_price(redis: Redis, keys: Keys) -> None:
+    engine = build(redis, keys, [])
+    store = engine.store
+    btc = await store.create(ALICE, ACCOUNT, "BTC/USDT", parse_condition(["+5%", "1h"]), None, T0)
+    eth = await store.create(ALICE, ACCOUNT, "ETH/USDT", parse_condition([">", "10"]), Decimal(9), T0)
+    sol = await store.create(ALICE, ACCOUNT, "SOL/USDT", parse_condition(["<", "5"]), Decimal(6), T0)
+    first = {"BTC/USDT": Quote(Decimal(100), T0), "ETH/USDT": Quote(Decimal(9), T0)}
+    assert await engine.on_quotes(ACCOUNT, first, T0) == []
+    stale = Quote(Decimal(4), T0 - 60)  # older than three intervals: SOL does not fire
+    second = {
+        "BTC/USDT": Quote(Decimal(105), T0 + 1),
+        "ETH/USDT": Quote(Decimal(11), T0 + 1),
+        "SOL/USDT": stale,
+    }
+    fired = await engine.on_quotes(ACCOUNT, second, T0 + 1)
+    assert sorted((f.alert.id, f.price) for f in fired) == [(btc.id, Decimal(105)), (eth.id, Decimal(11))]
+    assert [a.id for a in await store.of_member(ALICE)] == [sol.id]
+
+
+async def test_an_alert_reads_back_as_it_was_set(redis: Redis, keys: Keys) -> None:
+    engine = build(redis, keys, [])
+    words = ["x", "0.00012345", "repeat", "cooldown=10m", "expires=7d", "pipes", "|", "and", "ünïcode"]
+    alert = await engine.store.create(ALICE, "acc|name", "A|B", parse_condition(words), Decimal(1), T0 + 0.5)
+    assert await engine.store.get(alert.id) == alert
+    assert (alert.account, alert.symbol, alert.state) == ("acc|name", "A|B", "armed")
+    assert alert.condition == replace(parse_condition(words), expires_s=None)  # kept as `expires`
+    assert alert.expires == T0 + 1 + 7 * 86400  # whole seconds, rounded up
+    assert await engine.store.pause(ALICE, alert.id)
+    assert [(a.id, a.state, a.condition) for a in await engine.store.of_member(ALICE)] == [
+        (alert.id, "paused", alert.condition)
+    ]
+
+
+async def test_a_repeating_move_re_arms_after_its_period_and_fires_in_that_round(
+    redis: Redis, keys: Keys
+) -> None:
+    engine = build(redis, keys, [])
+    alert = await add(engine, "+5% 15m repeat", price=None)
+    assert await tick(engine, "100", T0) == []
+    assert await tick(engine, "105", T0 + 60) == [alert]
+    assert await tick(engine, "111", T0 + 120) == []  # waiting out its period
+    assert await tick(engine, "117", T0 + 961) == [alert]  # 111 -> 117 within 15 minutes, re-armed now

@@ -95,7 +95,7 @@ async def rig(redis: Redis, keys: Keys, *names: str) -> AsyncIterator[Rig]:
             assert members == {ALICE}
             outages.append((tuple(accounts_), down))
 
-        engine = AlertEngine(store, prices, deliver, interval_s=INTERVAL_S)
+        engine = AlertEngine(store, deliver, interval_s=INTERVAL_S)
         feed = PriceFeed(
             accounts, store, prices, engine, redis, keys, interval_s=INTERVAL_S, on_outage=outage, clock=clock
         )
