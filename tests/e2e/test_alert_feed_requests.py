@@ -86,8 +86,27 @@ def feed_requests(requests: dict[str, int]) -> dict[str, int]:
     """Leaves out the watchers' polls of transfer history and of orders (with the market lists an order is
     read by, Narkasa's user stream resync of orders, trades and wallet), and the server time some clients
     ask before their first private call: not the feed's."""
-    theirs = ("history", "server_time", "order", "trades", "wallet", "pair_settings", "pairs", "markets")
+    # Narkasa's websocket ("ws") carries the watchers' user stream as well: the feed's use of it is its
+    # ticker subscriptions, counted apart (ticker_subscriptions)
+    theirs = (
+        "history",
+        "server_time",
+        "order",
+        "trades",
+        "wallet",
+        "pair_settings",
+        "pairs",
+        "markets",
+        "ws",
+    )
     return {ep: n for ep, n in requests.items() if not any(word in ep.lower() for word in theirs)}
+
+
+async def ticker_subscriptions(exchanges: list[RunningExchange], http: aiohttp.ClientSession) -> int:
+    """Subscriptions Narkasa's websocket has taken so far (the feed's ticker streams)."""
+    narkasa = next(e for e in exchanges if e.name == "narkasa")
+    async with http.get(f"{narkasa.base_url}/_control/ws") as reply:
+        return int((await reply.json())["subscribe"])
 
 
 async def test_a_round_costs_the_same_requests_with_10_alerts_as_with_10000(tmp_path: Path) -> None:
@@ -108,9 +127,11 @@ async def test_a_round_costs_the_same_requests_with_10_alerts_as_with_10000(tmp_
                         DAVE, ACCOUNT, PAIR, parse_condition(f"> {10**7 + n}".split()), None, 0.0
                     )
                 await reset_stats(exchanges, http)
+                subscribed = await ticker_subscriptions(exchanges, http)
                 (tmp_path / str(total)).mkdir()
                 await one_round(tmp_path / str(total), api_url, prefix, exchanges)
                 counts.append({e.name: feed_requests((await stats(e, http))["requests"]) for e in exchanges})
+                assert await ticker_subscriptions(exchanges, http) == subscribed  # no alert on Narkasa
             with_10, with_10000 = counts
             assert with_10["iqfinex"].get("tickers") == 1
             assert with_10000["iqfinex"].get("tickers") == with_10["iqfinex"].get("tickers")
