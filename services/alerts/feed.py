@@ -1,7 +1,9 @@
 """The price feed: one all-tickers request per exchange per interval, for the exchanges that have alerts.
 
 Accounts on the same exchange site share one request (a source). Narkasa's prices come from its
-websocket ``allTickers`` stream; its REST markets request is the fallback while the stream is quiet.
+websocket ``allTickers`` stream, which ticks the markets that move: while it is connected (its heartbeat
+finds a dead socket) a calm market costs nothing. Its REST markets request stands in while the stream is
+down, and runs once after each (re)connect to catch up on what moved meanwhile.
 Every price lands in Redis with its time (PriceBook) and the markets with alerts are evaluated
 (AlertEngine). How many requests an exchange receives depends on the sources and the interval only.
 
@@ -27,14 +29,11 @@ from services.alerts.store import AlertStore
 from services.exchanges import errors
 from services.exchanges.models import Ticker
 from services.exchanges.narkasa.client import NarkasaClient
-from services.exchanges.narkasa.models import TickerEvent
+from services.exchanges.narkasa.models import ConnectionEvent, TickerEvent
 from services.exchanges.narkasa.stream import NarkasaStream
 from services.redis_client import Keys
 
 log = logging.getLogger(__name__)
-
-# The stream counts as alive while its last tick is younger than this many intervals.
-STREAM_QUIET_INTERVALS = 2
 
 # Called with the source's accounts, the members to tell, and whether the feed went down (else: back).
 Outage = Callable[[list[str], set[int], bool], Awaitable[None]]
@@ -47,7 +46,10 @@ class Source:
     key: str
     accounts: list[Account]
     stream: NarkasaStream | None = None
-    stream_seen: float = 0.0
+    stream_live: bool = False
+    # connections of the stream so far, and the one a REST round last caught up after
+    stream_epoch: int = 0
+    synced_epoch: int = -1
     last_ok: float = 0.0  # 0: not polled since this copy began to lead
 
     @property
@@ -95,20 +97,19 @@ class PriceFeed:
     async def close(self) -> None:
         for source in self._sources:
             source.last_ok = 0.0
-            if source.stream is not None:
-                await source.stream.close()
+            await self._close_stream(source)
 
     async def _poll(self, source: Source, needed: set[str]) -> None:
         if not needed.intersection(source.names):
-            if source.stream is not None:
-                await source.stream.close()
+            await self._close_stream(source)
             return
         now = self._clock()
         source.last_ok = source.last_ok or now
         client = source.accounts[0].client
+        epoch = source.stream_epoch
         if isinstance(client, NarkasaClient):
             await self._ensure_stream(source, client)
-            if now - source.stream_seen < STREAM_QUIET_INTERVALS * self.interval_s:
+            if source.stream_live and source.synced_epoch == epoch:
                 await self._health(source, now, ok=True)
                 return
         started = time.perf_counter()
@@ -121,6 +122,8 @@ class PriceFeed:
         finally:
             self._engine.observer.polled(source.accounts[0].exchange, time.perf_counter() - started)
         await self._ingest(source, tickers.values(), now, whole_round=True)
+        if source.stream_live:
+            source.synced_epoch = epoch  # a reconnect during the request leaves another round to do
         await self._health(source, now, ok=True)
 
     async def _ingest(
@@ -138,12 +141,21 @@ class PriceFeed:
             await source.stream.subscribe("allTickers")
         await source.stream.start()
 
+    @staticmethod
+    async def _close_stream(source: Source) -> None:
+        if source.stream is not None:
+            await source.stream.close()
+        source.stream_live = False
+
     async def _on_stream(self, source: Source, event: object) -> None:
+        if isinstance(event, ConnectionEvent):
+            source.stream_live = event.connected
+            source.stream_epoch += 1
+            return
         if not isinstance(event, TickerEvent):
             return
-        source.stream_seen = self._clock()
         try:
-            await self._ingest(source, [event.ticker], source.stream_seen, whole_round=False)
+            await self._ingest(source, [event.ticker], self._clock(), whole_round=False)
         except Exception:
             # the stream must keep reading: a tick that could not be evaluated is logged, the next one comes
             log.exception("price feed %s: a stream tick was not evaluated", source.key)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import aiohttp
 import pytest
 from redis.asyncio import Redis
 
@@ -54,6 +55,7 @@ class Rig:
     states: dict[str, SimExchangeState]
     clock: Clock
     accounts: AccountRegistry
+    urls: dict[str, str] = field(default_factory=dict)
     fired: list[Fired] = field(default_factory=list)
     outages: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
 
@@ -68,12 +70,13 @@ class Rig:
 @contextlib.asynccontextmanager
 async def rig(redis: Redis, keys: Keys, *names: str) -> AsyncIterator[Rig]:
     async with contextlib.AsyncExitStack() as stack:
-        specs, states = [], {}
+        specs, states, urls = [], {}, {}
         for name in names:
             seed = demo_seed_for(name).replace(drift_interval=0.0)
             app = create_simulator(name, seed)
             base_url = await stack.enter_async_context(running(app))
             states[name] = app[STATE_KEY]
+            urls[name] = base_url
             demo = seed.account(DEMO_ACCOUNT)
             credentials = Credentials(demo.api_key, demo.api_secret, demo.api_login)
             ws_url = base_url.replace("http://", "ws://") + "/v3"
@@ -104,7 +107,7 @@ async def rig(redis: Redis, keys: Keys, *names: str) -> AsyncIterator[Rig]:
         for state in states.values():
             state.reset_stats()
         try:
-            yield Rig(feed, store, prices, states, clock, accounts, fired, outages)
+            yield Rig(feed, store, prices, states, clock, accounts, urls, fired, outages)
         finally:
             await feed.close()
             await accounts.close()
@@ -150,19 +153,52 @@ async def test_a_price_crossing_at_the_exchange_fires_the_alert_once(redis: Redi
         assert [f.alert.id for f in r.fired] == [alert]
 
 
-async def test_narkasa_prices_come_from_its_stream_without_rest_requests(redis: Redis, keys: Keys) -> None:
+async def test_narkasa_prices_come_from_its_stream_and_a_calm_market_costs_no_request(
+    redis: Redis, keys: Keys
+) -> None:
     async with rig(redis, keys, "narkasa") as r:
         alert = await r.add("narkasa-main", "> 90000")
-        await r.feed.poll()  # starts the stream; nothing heard yet: one REST request
-        rest = r.states["narkasa"].stats()["requests"].get("market/markets", 0)
+        await r.feed.poll()  # starts the stream; until it has connected, REST stands in
         for _ in range(200):
             r.states["narkasa"].reprice("BTC/USDT", Decimal(95000))
             if r.fired:
                 break
             await asyncio.sleep(0.05)
         assert [f.alert.id for f in r.fired] == [alert]
+        await r.feed.poll()  # one REST round after the stream connected: what moved before it did
+        rest = markets_requests(r.states["narkasa"])
+        r.clock.now += 3 * INTERVAL_S  # prices hold still: the stream says nothing, and that is no news
         await r.feed.poll()
-        assert r.states["narkasa"].stats()["requests"].get("market/markets", 0) == rest
+        await r.feed.poll()
+        assert markets_requests(r.states["narkasa"]) == rest
+        assert r.outages == []
+
+
+async def test_narkasa_falls_back_to_rest_while_its_stream_is_down(redis: Redis, keys: Keys) -> None:
+    async with rig(redis, keys, "narkasa") as r:
+        await r.add("narkasa-main", "> 1000000")
+        await r.feed.poll()
+        for _ in range(200):  # connected and caught up: a round asks nothing
+            before = markets_requests(r.states["narkasa"])
+            await r.feed.poll()
+            if markets_requests(r.states["narkasa"]) == before:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the stream never connected")
+        async with aiohttp.ClientSession() as http:
+            await http.post(f"{r.urls['narkasa']}/_control/ws/drop", json={"refuse_for": 60})
+        for _ in range(200):  # the stream notices the drop
+            before = markets_requests(r.states["narkasa"])
+            await r.feed.poll()
+            if markets_requests(r.states["narkasa"]) == before + 1:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("REST never stood in for the dropped stream")
+        before = markets_requests(r.states["narkasa"])
+        await r.feed.poll()
+        assert markets_requests(r.states["narkasa"]) == before + 1  # every round while it is down
 
 
 async def test_a_feed_down_for_three_intervals_is_told_once_and_once_when_back(
@@ -183,15 +219,8 @@ async def test_a_feed_down_for_three_intervals_is_told_once_and_once_when_back(
         assert r.outages == [(("incorex-main",), True), (("incorex-main",), False)]
 
 
-async def test_narkasa_falls_back_to_rest_while_its_stream_is_quiet(redis: Redis, keys: Keys) -> None:
-    async with rig(redis, keys, "narkasa") as r:
-        await r.add("narkasa-main", "> 1000000")
-        await r.feed.poll()
-        rest = r.states["narkasa"].stats()["requests"].get("market/markets", 0)
-        assert rest == 1  # nothing from the stream yet: one REST request
-        r.clock.now += 3 * INTERVAL_S  # prices hold still: the stream says nothing
-        await r.feed.poll()
-        assert r.states["narkasa"].stats()["requests"].get("market/markets", 0) == rest + 1
+def markets_requests(state: SimExchangeState) -> int:
+    return int(state.stats()["requests"].get("market/markets", 0))
 
 
 def ticker_requests(state: SimExchangeState) -> int:
