@@ -2,8 +2,8 @@
 many active alerts. The feed makes one all-tickers request per exchange per interval whatever the number
 of alerts (Narkasa's prices come from its stream), so both runs should cost the same.
 
-A few feed rounds are run back to back after one warm-up round (connections open, Narkasa's stream
-subscribed) and the count per round is scaled to a minute at the bot's default poll interval.
+A few feed rounds are run back to back after the warm-up rounds (connections open, Narkasa's stream
+subscribed and caught up) and the count per round is scaled to a minute at the bot's default poll interval.
 
     python -m bench budget [--feed-rounds 3]
 """
@@ -82,7 +82,8 @@ async def per_minute(alerts: int, rounds: int) -> dict[str, float]:
         try:
             await spread(store, accounts, alerts)
             await feed.poll()
-            await asyncio.sleep(1)  # Narkasa's stream sends its first ticks
+            await asyncio.sleep(1)  # Narkasa's stream connects
+            await feed.poll()  # and asks one REST round to catch up: part of the warm-up, not of a minute
             requests(exchanges, reset=True)
             for _ in range(rounds):
                 await feed.poll()
