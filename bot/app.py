@@ -32,6 +32,7 @@ from bot.middlewares.team import TeamMiddleware
 from bot.middlewares.timezone import UserTimezoneMiddleware
 from bot.middlewares.tracking import UpdateTracker
 from bot.middlewares.unblock import UnblockOnContact
+from bot.middlewares.user_state import UserStateMiddleware
 from bot.notify import Notifier
 from bot.outbox import OutboxSender
 from bot.retry_after import RetryAfterMiddleware
@@ -289,8 +290,8 @@ def build_dispatcher(
     storage: BaseStorage,
 ) -> Dispatcher:
     """A Dispatcher with the middlewares in the order they must run, and every router attached."""
-    # aiogram registers its FSM middleware first, and it reads the state from Redis on every
-    # update; it is disabled here and registered below, inside the Redis-outage middleware.
+    # aiogram registers its FSM middleware first; it is disabled here and replaced below, inside the
+    # Redis-outage middleware, by one that reads the state together with the user's settings.
     dp = Dispatcher(storage=storage, disable_fsm=True)
     dp.workflow_data.update(services.workflow_data())
 
@@ -298,15 +299,20 @@ def build_dispatcher(
     # Outer update middlewares run in registration order, after aiogram's user context one.
     dp.update.outer_middleware(tracker)
     dp.update.outer_middleware(RedisOutageMiddleware(i18n, metrics, services.team, window_s=NOTICE_WINDOW_S))
-    dp.update.outer_middleware(dp.fsm)
+    outbox = Outbox(redis, services.keys)
+    dp.update.outer_middleware(
+        UserStateMiddleware(
+            storage, dp.fsm.events_isolation, redis=redis, user_settings=services.user_settings, outbox=outbox
+        )
+    )
     language = UserLanguageMiddleware(i18n, services.user_settings)
     dp.update.outer_middleware(language)
     dp.update.outer_middleware(PrivateChatsOnly(group_notice))
     dp.update.outer_middleware(
         TeamMiddleware(services.team, services.audit, metrics, window_s=STRANGER_WINDOW_S)
     )
-    dp.update.outer_middleware(UserTimezoneMiddleware(services.user_settings, services.config.display.tzinfo))
-    dp.update.outer_middleware(UnblockOnContact(Outbox(redis, services.keys)))
+    dp.update.outer_middleware(UserTimezoneMiddleware(services.config.display.tzinfo))
+    dp.update.outer_middleware(UnblockOnContact(outbox))
     # Inner middlewares on the root router also wrap the handlers of every included router.
     roles = RoleMiddleware(services.audit, metrics)
     dp.message.middleware(roles)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -25,10 +26,27 @@ def find_timezone(text: str) -> ZoneInfo | None:
     return None if name is None else ZoneInfo(name)
 
 
+@dataclass(frozen=True)
+class Preferences:
+    """A user's /lang and /tz choices (None where they never chose), as read together."""
+
+    language: str | None
+    timezone: ZoneInfo | None
+
+
 class UserSettings:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+
+    def preference_keys(self, user_id: int) -> tuple[str, str]:
+        """The keys of the user's language and time zone, for a caller that reads them in its own
+        pipeline beside other keys (one round trip per update); `preferences` reads their values."""
+        return self._keys("lang", user_id), self._keys("tz", user_id)
+
+    @staticmethod
+    def preferences(language: str | None, zone: str | None) -> Preferences:
+        return Preferences(language, find_timezone(zone) if zone else None)
 
     async def get_language(self, user_id: int) -> str | None:
         """The language the user chose with /lang, or None if they never chose."""

@@ -7,14 +7,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject
 
-from services.user_settings import UserSettings
+from bot.middlewares.user_state import USER_STATE_KEY, UserState
 
 
 class UserTimezoneMiddleware(BaseMiddleware):
-    def __init__(self, user_settings: UserSettings, default: ZoneInfo) -> None:
-        self._user_settings = user_settings
+    """After UserStateMiddleware, which read the user's choice with the rest of their state."""
+
+    def __init__(self, default: ZoneInfo) -> None:
         self._default = default
 
     async def __call__(
@@ -23,7 +24,7 @@ class UserTimezoneMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        user: User | None = data.get("event_from_user")
-        chosen = await self._user_settings.get_timezone(user.id) if user is not None else None
+        user_state: UserState | None = data.get(USER_STATE_KEY)
+        chosen = user_state.preferences.timezone if user_state is not None else None
         data["tz"] = chosen or self._default
         return await handler(event, data)

@@ -12,11 +12,15 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 
+from bot.middlewares.user_state import USER_STATE_KEY, UserState
 from services.outbox.queue import Outbox
 from services.team import TeamMember
 
 
 class UnblockOnContact(BaseMiddleware):
+    """After UserStateMiddleware, which read whether the member is marked: only a marked member
+    costs a write, not every update."""
+
     def __init__(self, outbox: Outbox) -> None:
         self._outbox = outbox
 
@@ -27,6 +31,7 @@ class UnblockOnContact(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         member: TeamMember | None = data.get("member")
-        if member is not None:
+        user_state: UserState | None = data.get(USER_STATE_KEY)
+        if member is not None and user_state is not None and user_state.blocked:
             await self._outbox.unblock(member.telegram_id)
         return await handler(event, data)

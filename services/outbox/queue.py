@@ -170,10 +170,15 @@ class Outbox:
 
     async def block(self, chat_id: int) -> None:
         """The member blocked the bot: nothing more is queued or sent to them until they write again."""
-        await self._redis.sadd(self._keys("outbox", "blocked"), chat_id)  # type: ignore[misc]
+        await self._redis.sadd(self.blocked_key, chat_id)  # type: ignore[misc]
+
+    @property
+    def blocked_key(self) -> str:
+        """The set of chats that blocked the bot, for a caller that checks it in its own pipeline."""
+        return self._keys("outbox", "blocked")
 
     async def unblock(self, chat_id: int) -> None:
-        await self._redis.srem(self._keys("outbox", "blocked"), chat_id)  # type: ignore[misc]
+        await self._redis.srem(self.blocked_key, chat_id)  # type: ignore[misc]
 
     async def is_blocked(self, chat_id: int) -> bool:
-        return bool(await self._redis.sismember(self._keys("outbox", "blocked"), str(chat_id)))  # type: ignore[misc]
+        return bool(await self._redis.sismember(self.blocked_key, str(chat_id)))  # type: ignore[misc]
