@@ -86,8 +86,10 @@ async def test_withdrawals_lists_the_bots_own_requests_with_their_state_and_txid
         assert reply.status == 200
         (done,) = (await reply.json())["completed"]
     txid = str(done["txid"])
-    # the watcher learns the txid and tells the requester; from then on /withdrawals shows it too
-    await stack.client.wait_for(CAROL, has_text("Withdrawal of 0.02 BTC", txid), since=0, timeout=60)
+    # the watcher learns the txid and tells the requester; from then on /withdrawals shows it too. Its
+    # polls are background requests: they may fill half of IncoreX's 10 wallet calls a minute, and this
+    # test's own /withdrawals used the window up, so the next poll may wait out most of a minute
+    await stack.client.wait_for(CAROL, has_text("Withdrawal of 0.02 BTC", txid), since=0, timeout=150)
     listed = await stack.ask(CAROL, f"/withdrawals {ACCOUNT}", line("0.02 BTC", ACCOUNT, "· done", txid))
     exchange_id = (sent.text or "").split("Sent: withdrawal ")[1].split(",")[0]
     assert line(f"id {exchange_id}", txid)(listed)

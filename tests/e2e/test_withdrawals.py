@@ -315,7 +315,7 @@ async def test_a_withdrawal_whose_answer_is_lost_is_found_at_the_exchange_and_ne
 
     await stack.client.press(BOB, BOB, asked.message_id, text="Approve")
 
-    await stack.client.wait_for(ALICE, has_text("no definite answer"), since=seq, timeout=30)
+    await stack.client.wait_for(ALICE, has_text("Outcome unknown (withdrawal)"), since=seq, timeout=30)
     settled = await stack.client.wait_for(
         CAROL, has_text("Checked: the exchange took it"), since=seq, timeout=30
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -33,7 +35,7 @@ from services.exchanges.models import (
     TransferStatus,
     Withdrawal,
 )
-from services.exchanges.ratelimit import RateLimit
+from services.exchanges.ratelimit import Priority, RateLimit, current_priority
 from services.exchanges.transport import Request, Response
 
 from . import convert, schemas
@@ -61,6 +63,7 @@ from .constants import (
     REQUIRED_AMOUNT,
     SERVER_DAY,
     TICKER,
+    TODAY_REUSE_S,
     TRADES,
     USER_CANCELLED_ORDERS,
     USER_INFO,
@@ -123,6 +126,7 @@ class IncorexClient(ExchangeClient):
         self._turns = SigningTurns(config.redis, self._redis_key("signing", credentials.fingerprint()), hold)
         days_key = self._redis_key("wallet_day", credentials.fingerprint())
         self._finished_days = FinishedDays(config.redis, days_key)
+        self._today: tuple[float, asyncio.Future[WalletDay]] | None = None
 
     def rate_owner(self) -> str:
         """IncoreX counts "from one IP address or from one user": all our accounts share the IP's window."""
@@ -400,8 +404,28 @@ class IncorexClient(ExchangeClient):
 
     async def wallet_history(self, day: datetime | None = None) -> WalletDay:
         """One day of wallet operations (the current day when ``day`` is None); a finished day is kept."""
-        if day is not None and (kept := await self._finished_days.get(day)) is not None:
+        if day is None:
+            # a member's read is always fresh; background ones (the watchers) share (TODAY_REUSE_S)
+            if current_priority() is Priority.BACKGROUND:
+                return await self._current_day()
+            return await self._wallet_day(None)
+        if (kept := await self._finished_days.get(day)) is not None:
             return kept
+        return await self._wallet_day(day)
+
+    async def _current_day(self) -> WalletDay:
+        # The watchers of one round (deposits, outside withdrawals, the bot's own withdrawals) all read
+        # today at once: one request serves them, within the wallet API's 10 a minute.
+        now = time.monotonic()
+        if self._today is None or now - self._today[0] >= TODAY_REUSE_S or self._failed(self._today[1]):
+            self._today = (now, asyncio.ensure_future(self._wallet_day(None)))
+        return await asyncio.shield(self._today[1])
+
+    @staticmethod
+    def _failed(fetch: asyncio.Future[WalletDay]) -> bool:
+        return fetch.done() and (fetch.cancelled() or fetch.exception() is not None)
+
+    async def _wallet_day(self, day: datetime | None) -> WalletDay:
         params = [] if day is None else [("date", str(int(day.timestamp())))]
         raw = await self._private(WALLET_HISTORY, schemas.WalletHistory, params)
         entries = [convert.transfer(e) for e in raw.history if e.type in (DEPOSIT, WITHDRAWAL)]

@@ -117,6 +117,8 @@ MAX_HISTORY_DAYS = WALLET_REQUESTS_PER_MINUTE
 MAX_LOOKBACK_DAYS = MAX_HISTORY_DAYS - 1
 # wallet_history's days are the server's (the document's example: begin 1528239600, end 1528325999)
 SERVER_DAY = 86_400
+# today's wallet history is reused this long: the watchers of one round share one request
+TODAY_REUSE_S = 5.0
 
 
 class ErrorCode(IntEnum):

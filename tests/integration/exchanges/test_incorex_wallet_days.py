@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from decimal import Decimal
 import pytest
 from redis.asyncio import Redis
 
+from services.exchanges.ratelimit import background_requests
 from services.redis_client import Keys
 
 from .test_incorex_fixtures import Sim, simulator
@@ -78,3 +80,16 @@ async def test_a_finished_day_with_a_pending_deposit_is_asked_again(
     assert {d.txid: d.status.value for d in first}["waiting"] == "pending"
     assert {d.txid: d.status.value for d in again}["waiting"] == "ok"
     assert sim.state.requests.count("wallet_history") == 2  # today and the day that was still settling
+
+
+async def test_the_watchers_of_one_round_share_one_request_for_today(sim: Sim) -> None:
+    """Deposits, outside withdrawals and the bot's own withdrawals are looked at in the same moment: in
+    the background they share today's answer (IncoreX allows 10 wallet calls a minute); a member's read
+    is always asked afresh."""
+    async with sim.client() as client:
+        with background_requests():
+            await asyncio.gather(client.fetch_deposits(), client.fetch_withdrawals(), client.wallet_history())
+        assert sim.state.requests.count("wallet_history") == 1
+        sim.state.transfers.inject_deposit("alice", "USDT", Decimal(3), txid="just-now", delay=0)
+        assert "just-now" in {d.txid for d in await client.fetch_deposits()}
+        assert sim.state.requests.count("wallet_history") == 2
