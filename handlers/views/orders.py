@@ -83,7 +83,12 @@ def preview_text(preview: OrderPreview) -> str:
         total += " · " + html.escape(_("priced by the exchange"))
     rows += [
         (_("Estimated total"), total),
-        (_("Estimated fee"), f"{amount(preview.fee)} {html.escape(market.quote)}"),
+        (
+            _("Estimated fee"),
+            f"{amount(preview.fee)} {html.escape(market.quote)}"
+            if preview.fee_known
+            else html.escape(_("not told by the exchange")),
+        ),
     ]
     after = ", ".join(
         f"{amount(value)} {html.escape(asset)}" for asset, value in preview.balances_after.items()

@@ -80,6 +80,7 @@ class OrderPreview:
     total: Decimal  # in the quote
     fee: Decimal  # estimated, in the asset it is charged in (quote for a buy, here: quote always)
     quoted: bool = False  # the total is the exchange's own figure (IncoreX required_amount)
+    fee_known: bool = True  # False: the exchange states no fee rate for the market (``fee`` is then 0)
     balances_after: dict[str, Decimal] = field(default_factory=dict)  # free balance, base and quote
     distance: Decimal | None = None  # fraction from the market's mid; None without a quote
     needs_guard: bool = False  # far from the market: a second confirmation is needed
@@ -187,6 +188,7 @@ def check_order(
         total=total,
         fee=fee,
         quoted=said is not None,
+        fee_known=market.taker_fee is not None or market.maker_fee is not None,
         balances_after=after,
         distance=distance,
         needs_guard=distance is not None and distance > price_guard,
