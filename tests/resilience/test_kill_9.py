@@ -192,7 +192,7 @@ async def test_kill_9_at_random_points_of_orders_and_withdrawals_sends_nothing_t
                 actions = await settled_actions(prefix)
                 for action in actions:
                     if action.state is ActionState.UNKNOWN:  # the admins are told, whichever copy saw it
-                        what = "Withdrawal" if action.kind == "withdrawal" else "order"
+                        what = "withdrawal" if action.kind == "withdrawal" else "order"
                         await client.wait_for(ALICE, has_text(action.id, what), timeout=60, since=0)
         finally:
             await bots.close()
