@@ -12,8 +12,9 @@ import aiohttp
 from aiohttp import web
 
 from demo.exchanges import RunningExchange
+from sandbox.net import free_port
 from tests.conftest import REDIS_URL
-from tests.e2e.bot_process import BotSecrets
+from tests.e2e.bot_process import BotProcess, BotSecrets
 from tests.e2e.monitoring_stack import write_monitoring_config
 
 WEBHOOK_PATH = "/tg/webhook"
@@ -85,3 +86,35 @@ def webhook_config(
         token=secrets.token,
         extra={**(extra or {}), "telegram": telegram},
     )
+
+
+def own_webhook_copy(
+    directory: Path,
+    *,
+    api_url: str,
+    prefix: str,
+    secrets: BotSecrets,
+    exchanges: list[RunningExchange],
+    extra: Mapping[str, Mapping[str, Any]],
+) -> BotProcess:
+    """A copy (not started) that Telegram calls at its own webhook: the leader tests kill one copy and
+    watch the other take over, with no proxy in between."""
+    port = free_port()
+    webhook_url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+    config = webhook_config(
+        directory,
+        port,
+        api_url=api_url,
+        webhook_url=webhook_url,
+        prefix=prefix,
+        secrets=secrets,
+        exchanges=exchanges,
+        extra=extra,
+    )
+    return BotProcess(config, port, {})
+
+
+async def leader_of(process: BotProcess, http: aiohttp.ClientSession) -> str:
+    """Who holds the leader lease, as the copy's /healthz says ("this copy" or "another copy")."""
+    async with http.get(f"{process.web_url}/healthz") as response:
+        return str((await response.json())["leader"])

@@ -18,12 +18,12 @@ import pytest
 
 from demo.exchanges import RunningExchange, running_exchanges
 from sandbox.exchanges.common import STATE_KEY
-from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulator
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
 from tests.e2e.bot_process import BotProcess, BotSecrets
-from tests.e2e.monitoring_stack import has_text, write_monitoring_config
+from tests.e2e.copies import leader_of, own_webhook_copy
+from tests.e2e.monitoring_stack import has_text
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -35,35 +35,14 @@ LEASE_S = 2.0
 def copy(
     directory: Path, api_url: str, prefix: str, secrets: BotSecrets, exchanges: list[RunningExchange]
 ) -> BotProcess:
-    directory.mkdir()
-    port = free_port()
-    telegram = {
-        "token": secrets.token,
-        "api_url": api_url,
-        "mode": "webhook",
-        "webhook_url": f"http://127.0.0.1:{port}/tg/webhook",
-        "webhook_secret": secrets.webhook_secret,
-    }
-    config = write_monitoring_config(
+    return own_webhook_copy(
         directory,
         api_url=api_url,
-        redis_url=REDIS_URL,
-        redis_prefix=prefix,
-        web_port=port,
+        prefix=prefix,
+        secrets=secrets,
         exchanges=exchanges,
-        token=secrets.token,
-        extra={
-            "telegram": telegram,
-            "watchers": {"narkasa_interval_s": 1},
-            "workers": {"leader_lease_s": LEASE_S},
-        },
+        extra={"watchers": {"narkasa_interval_s": 1}, "workers": {"leader_lease_s": LEASE_S}},
     )
-    return BotProcess(config, port, {})
-
-
-async def leader_of(process: BotProcess, http: aiohttp.ClientSession) -> str:
-    async with http.get(f"{process.web_url}/healthz") as response:
-        return str((await response.json())["leader"])
 
 
 class Market:

@@ -15,15 +15,11 @@ from sandbox.net import free_port
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
 from tests.e2e.bot_process import BotProcess, BotSecrets, write_config
+from tests.e2e.copies import leader_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 LEASE_S = 2.0
-
-
-async def leader_of(process: BotProcess, http: aiohttp.ClientSession) -> str:
-    async with http.get(f"{process.web_url}/healthz") as response:
-        return str((await response.json())["leader"])
 
 
 async def copy(directory: Path, emulator_url: str, prefix: str, secrets: BotSecrets) -> BotProcess:

@@ -20,12 +20,12 @@ import pytest
 from demo.exchanges import DEMO_ACCOUNT, RunningExchange, running_exchanges
 from sandbox.exchanges.common import STATE_KEY
 from sandbox.exchanges.exchanger import SITE_KEY
-from sandbox.net import free_port
 from sandbox.telegram.client import EmulatorClient, SentMessage, running_emulator
 from services.redis_client import create_redis
 from tests.conftest import REDIS_URL
 from tests.e2e.bot_process import BotProcess, BotSecrets
-from tests.e2e.monitoring_stack import has_text, write_monitoring_config
+from tests.e2e.copies import leader_of, own_webhook_copy
+from tests.e2e.monitoring_stack import has_text
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -50,37 +50,19 @@ def outside(amount: str) -> Callable[[SentMessage], bool]:
 def copy(
     directory: Path, api_url: str, prefix: str, secrets: BotSecrets, exchanges: list[RunningExchange]
 ) -> BotProcess:
-    directory.mkdir()
-    port = free_port()
-    telegram = {
-        "token": secrets.token,
-        "api_url": api_url,
-        "mode": "webhook",
-        "webhook_url": f"http://127.0.0.1:{port}/tg/webhook",
-        "webhook_secret": secrets.webhook_secret,
-    }
-    config = write_monitoring_config(
+    return own_webhook_copy(
         directory,
         api_url=api_url,
-        redis_url=REDIS_URL,
-        redis_prefix=prefix,
-        web_port=port,
+        prefix=prefix,
+        secrets=secrets,
         exchanges=exchanges,
-        token=secrets.token,
         extra={
-            "telegram": telegram,
             "workers": {"leader_lease_s": LEASE_S},
             "watchers": {"indodax_interval_s": 1, "narkasa_interval_s": 1, "exchanger_interval_s": 1},
             # a push the dead copy held is sent by the other soon
             "notifications": {"claim_after_s": 2},
         },
     )
-    return BotProcess(config, port, {})
-
-
-async def leader_of(process: BotProcess, http: aiohttp.ClientSession) -> str:
-    async with http.get(f"{process.web_url}/healthz") as response:
-        return str((await response.json())["leader"])
 
 
 async def cursors(prefix: str) -> dict[str, float]:
