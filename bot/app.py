@@ -38,6 +38,7 @@ from bot.outbox import OutboxSender
 from bot.retry_after import RetryAfterMiddleware
 from bot.scheduler import Scheduler
 from bot.unknown_alerts import AdminAlerts
+from bot.update_isolation import isolation_for
 from bot.watch_jobs import WatcherPushes, schedule_watchers
 from bot.withdrawals import WithdrawalExpiry, WithdrawalNotices
 from bot.workers import Workers
@@ -292,7 +293,7 @@ def build_dispatcher(
     """A Dispatcher with the middlewares in the order they must run, and every router attached."""
     # aiogram registers its FSM middleware first; it is disabled here and replaced below, inside the
     # Redis-outage middleware, by one that reads the state together with the user's settings.
-    dp = Dispatcher(storage=storage, disable_fsm=True)
+    dp = Dispatcher(storage=storage, events_isolation=isolation_for(storage), disable_fsm=True)
     dp.workflow_data.update(services.workflow_data())
 
     group_notice = Throttle(redis, services.keys, "group-notice", window_s=NOTICE_WINDOW_S)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 
 import pytest
 import pytest_asyncio
@@ -63,3 +63,28 @@ async def start_bot(emulator_url: str, tmp_path_factory: pytest.TempPathFactory)
 
 def secrets_in(text: str, secrets: BotSecrets) -> list[str]:
     return [secret for secret in secrets.values() if secret in text]
+
+
+OUTPUT_TAIL_LINES = 150
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test shows the end of its bot's output: a flake seen once in CI is then diagnosed from
+    the report instead of guessed at."""
+    report: pytest.TestReport = yield
+    if report.failed:
+        for name, process in _bot_processes(getattr(item, "funcargs", {})):
+            tail = "".join(process.output.splitlines(keepends=True)[-OUTPUT_TAIL_LINES:])
+            report.sections.append((f"bot output of {name} (last {OUTPUT_TAIL_LINES} lines)", tail))
+    return report
+
+
+def _bot_processes(funcargs: Mapping[str, object]) -> Iterator[tuple[str, BotProcess]]:
+    for name, value in funcargs.items():
+        if isinstance(value, BotProcess):
+            yield name, value
+        elif isinstance(getattr(value, "process", None), BotProcess):
+            yield name, value.process  # type: ignore[attr-defined]

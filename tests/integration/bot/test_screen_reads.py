@@ -24,6 +24,8 @@ from tests.integration.exchanges.test_incorex_fixtures import SEED, Sim, simulat
 pytestmark = pytest.mark.integration
 
 ACCOUNT = "incorex-main"
+# ten viewers: one member's own updates are handled one after another (bot.update_isolation)
+MEMBERS = [VIEWER_ID, *range(2001, 2010)]
 
 
 def config_for(sim: Sim, prefix: str, read_cache_s: float) -> Config:
@@ -32,7 +34,9 @@ def config_for(sim: Sim, prefix: str, read_cache_s: float) -> Config:
         {
             "telegram": {"token": "42:TEST"},
             "redis": {"prefix": prefix},
-            "team": [{"telegram_id": VIEWER_ID, "name": "vera", "role": "viewer"}],
+            "team": [
+                {"telegram_id": member, "name": f"viewer{member}", "role": "viewer"} for member in MEMBERS
+            ],
             "accounts": [
                 {
                     "name": ACCOUNT,
@@ -147,7 +151,7 @@ async def test_deposits_on_incorex_cost_one_request_once_finished_days_are_kept(
 
 async def test_members_asking_at_once_share_one_request(sim: Sim, harness: Harness) -> None:
     sim.state.faults.add("user_info", Fault(kind="latency", seconds=0.3))  # all ask while it is in flight
-    await asyncio.gather(*(harness.feed(message_update(VIEWER_ID, "/balance")) for _ in range(10)))
+    await asyncio.gather(*(harness.feed(message_update(member, "/balance")) for member in MEMBERS))
     replies = [m.text for m in sent(harness)]
     assert len(replies) == 10
     assert all(ACCOUNT in text and "BTC" in text for text in replies)

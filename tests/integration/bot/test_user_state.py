@@ -52,7 +52,7 @@ async def two_copies(redis: Redis, keys: Keys, key_prefix: str) -> AsyncIterator
     await second.close()
 
 
-async def test_a_members_update_costs_the_middlewares_one_round_trip(
+async def test_a_members_update_costs_the_middlewares_one_read_besides_its_lock(
     redis: Redis, keys: Keys, key_prefix: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     harness = build_harness(team_config(key_prefix), redis, keys)
@@ -64,7 +64,7 @@ async def test_a_members_update_costs_the_middlewares_one_round_trip(
     assert harness.session.sent_texts(ADMIN_ID)
     # state, language, time zone and the outbox's blocked mark together; no unblock write
     assert ours.sent == ["pipeline"]
-    assert fsm.sent == []
+    assert fsm.sent == ["SET", "EVALSHA"]  # the member's update lock (bot.update_isolation), taken and let go
 
 
 async def test_a_language_chosen_through_one_copy_is_used_by_the_other_on_the_next_update(
