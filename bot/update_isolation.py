@@ -7,6 +7,7 @@ before the picker, so it is refused as an old one (seen in CI on a loaded machin
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -27,31 +28,73 @@ WAIT_S = 10.0
 POLL_S = 0.05
 
 
+class _Queue:
+    """A member's updates waiting in this copy: only the first of them polls the Redis lock."""
+
+    def __init__(self) -> None:
+        self.turn = asyncio.Lock()
+        self.waiting = 0
+
+
 class MemberIsolation(RedisEventIsolation):
-    """aiogram's Redis isolation with a bounded wait and a lock that may have expired at release."""
+    """aiogram's Redis isolation with a bounded wait, no herd of pollers when a member sends many
+    updates at once (they queue in this copy first), and a lock that may have expired at release."""
+
+    def __init__(self, storage: RedisStorage) -> None:
+        super().__init__(storage.redis, storage.key_builder)
+        self._queues: dict[str, _Queue] = {}
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
-        lock = self.redis.lock(
-            self.key_builder.build(key, "lock"), timeout=HOLD_S, sleep=POLL_S, blocking_timeout=WAIT_S
-        )
-        held = await lock.acquire()
-        if not held:
-            log.warning(
-                "an update of chat %s waited %.0f s for the one before it; handled now", key.chat_id, WAIT_S
-            )
+        name = self.key_builder.build(key, "lock")
+        queue = self._queues.setdefault(name, _Queue())
+        queue.waiting += 1
+        deadline = asyncio.get_running_loop().time() + WAIT_S
         try:
-            yield None
+            async with self._turn(queue, deadline) as ours, self._redis_lock(name, deadline, ours) as held:
+                if not held:
+                    log.warning(
+                        "an update of chat %s waited %.0f s for the one before it", key.chat_id, WAIT_S
+                    )
+                yield None
+        finally:
+            queue.waiting -= 1
+            if not queue.waiting:
+                del self._queues[name]
+
+    @asynccontextmanager
+    async def _turn(self, queue: _Queue, deadline: float) -> AsyncGenerator[bool, None]:
+        try:
+            async with asyncio.timeout_at(deadline):
+                await queue.turn.acquire()
+        except TimeoutError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            queue.turn.release()
+
+    @asynccontextmanager
+    async def _redis_lock(self, name: str, deadline: float, ours: bool) -> AsyncGenerator[bool, None]:
+        left = deadline - asyncio.get_running_loop().time()
+        if not ours or left <= 0:
+            yield False
+            return
+        lock = self.redis.lock(name, timeout=HOLD_S, sleep=POLL_S, blocking_timeout=left)
+        held = await lock.acquire()
+        try:
+            yield held
         finally:
             if held:
                 try:
                     await lock.release()
                 except LockError:
-                    log.warning("an update of chat %s outlasted its %.0f s lock", key.chat_id, HOLD_S)
+                    log.warning("an update held its member's lock past %.0f s", HOLD_S)
 
 
 def isolation_for(storage: object) -> BaseEventIsolation:
     """Redis-wide isolation beside a Redis storage (every copy sees it); in-process beside any other."""
     if isinstance(storage, RedisStorage):
-        return MemberIsolation(storage.redis, storage.key_builder)
+        return MemberIsolation(storage)
     return SimpleEventIsolation()

@@ -40,10 +40,16 @@ class Flow:
     async def answer(self, message: Message, raw_state: str | None) -> None:
         self.found.append(raw_state)
 
+    async def count(self, message: Message, state: FSMContext) -> None:
+        counted = (await state.get_data()).get("count", 0)
+        await asyncio.sleep(0.01)  # another update of the member's, handled now, would count the same
+        await state.update_data(count=counted + 1)
+
     def attach(self, harness: Harness) -> None:
         # on the dispatcher itself: its own handlers come before every router's
         harness.dispatcher.message.register(self.ask, Command("ask"), flags={"role": Role.VIEWER})
         harness.dispatcher.message.register(self.answer, Command("answer"), flags={"role": Role.VIEWER})
+        harness.dispatcher.message.register(self.count, Command("count"), flags={"role": Role.VIEWER})
 
 
 @pytest.fixture
@@ -69,6 +75,14 @@ async def test_an_answer_taken_by_another_copy_waits_for_the_state_its_question_
     flow.written.set()
     await asyncio.gather(asking, answering)
     assert flow.found == ["asked"]
+
+
+async def test_forty_updates_of_one_member_at_once_on_two_copies_are_each_counted(
+    copies: tuple[Harness, Harness, Flow],
+) -> None:
+    first, second, _ = copies
+    await asyncio.gather(*(copy.feed(message_update(ADMIN_ID, "/count")) for copy in [first, second] * 20))
+    assert await first.dispatcher.fsm.get_context(first.bot, ADMIN_ID, ADMIN_ID).get_data() == {"count": 40}
 
 
 async def test_a_lock_left_by_a_killed_copy_holds_the_members_next_update_only_a_while(
