@@ -15,13 +15,15 @@ from contextlib import asynccontextmanager
 from aiogram.fsm.storage.base import BaseEventIsolation, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
-from redis.exceptions import LockError
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockError, RedisError
 
 log = logging.getLogger(__name__)
 
-# longer than any handler's own budget (a fan-out over accounts gives up at 15 s), so a lock only
-# expires under a handler that hangs, or one that a killed copy left behind
-HOLD_S = 30.0
+# the lock is renewed every RENEW_S while its update is handled, so a copy killed in the middle of one
+# holds the member up for HOLD_S at most
+HOLD_S = 3.0
+RENEW_S = 1.0
 # a member waits at most this long behind their own earlier update; then theirs goes ahead unlocked,
 # because a stalled reply is worse than the race the lock prevents
 WAIT_S = 10.0
@@ -38,7 +40,7 @@ class _Queue:
 
 class MemberIsolation(RedisEventIsolation):
     """aiogram's Redis isolation with a bounded wait, no herd of pollers when a member sends many
-    updates at once (they queue in this copy first), and a lock that may have expired at release."""
+    updates at once (they queue in this copy first), and a short lock renewed while it is used."""
 
     def __init__(self, storage: RedisStorage) -> None:
         super().__init__(storage.redis, storage.key_builder)
@@ -82,15 +84,29 @@ class MemberIsolation(RedisEventIsolation):
             yield False
             return
         lock = self.redis.lock(name, timeout=HOLD_S, sleep=POLL_S, blocking_timeout=left)
-        held = await lock.acquire()
+        if not await lock.acquire():
+            yield False
+            return
+        keeper = asyncio.create_task(_keep(lock))
         try:
-            yield held
+            yield True
         finally:
-            if held:
-                try:
-                    await lock.release()
-                except LockError:
-                    log.warning("an update held its member's lock past %.0f s", HOLD_S)
+            keeper.cancel()
+            try:
+                await lock.release()
+            except LockError:
+                log.warning("an update lost its member's lock before it ended")
+
+
+async def _keep(lock: Lock) -> None:
+    """Renews the lock while its update is handled; stops, with a warning, once it is lost."""
+    while True:
+        await asyncio.sleep(RENEW_S)
+        try:
+            await lock.reacquire()
+        except (LockError, RedisError):
+            log.warning("an update could not renew its member's lock")
+            return
 
 
 def isolation_for(storage: object) -> BaseEventIsolation:

@@ -2,9 +2,10 @@
 restart: nothing is ever placed or withdrawn twice, and every action ends settled, or unknown with the
 admins told.
 
-A round runs two order flows (carol previews and confirms a buy on Indodax, found later by its
+A round runs two order flows (alice previews and confirms a buy on Indodax, found later by its
 client_order_id, or on Iqfinex, found by matching open orders) and four withdrawal flows (carol requests
-on Indodax, with its request_id, or on IncoreX, found in its history; bob approves) at once, and the bot
+on Indodax, with its request_id, or on IncoreX, found in its history; bob approves) at once (a member's
+own updates are handled one after another, so the flows are spread over members), and the bot
 is killed with SIGKILL after a random delay (seeded, printed) that falls before, during or after the
 sends: the exchanges take a while to answer a write. The next copy starts at once (its imports done
 ahead), reconciles at start-up and every second. Many flows per kill keep the restarts, the costly part,
@@ -84,9 +85,9 @@ class OrderFlow:
         ]
 
     async def run(self, client: EmulatorClient) -> None:
-        await client.send(CAROL, f"/buy {self.account} {self.pair} {self.amount} {self.price}")
-        shown = await client.wait_for(CAROL, has_text("Order preview", str(self.amount)), timeout=60)
-        await client.press(CAROL, CAROL, shown.message_id, text="Confirm")
+        await client.send(ALICE, f"/buy {self.account} {self.pair} {self.amount} {self.price}")
+        shown = await client.wait_for(ALICE, has_text("Order preview", str(self.amount)), timeout=60)
+        await client.press(ALICE, ALICE, shown.message_id, text="Confirm")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """A member's updates are handled one at a time, whichever copy of the bot takes each: the next one
-sees the state the one before it wrote. A lock that a killed copy left behind delays them only a
-while."""
+sees the state the one before it wrote. A lock is renewed while its update runs, and one that a killed
+copy left behind delays the member only a while."""
 
 from __future__ import annotations
 
@@ -103,18 +103,19 @@ async def test_a_lock_left_by_a_killed_copy_holds_the_members_next_update_only_a
     assert flow.found == ["asked"]
 
 
-async def test_an_update_that_outlasts_its_lock_still_ends_cleanly(
+async def test_an_update_longer_than_the_locks_hold_keeps_it_renewed(
     copies: tuple[Harness, Harness, Flow],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    first, _, flow = copies
-    monkeypatch.setattr(update_isolation, "HOLD_S", 0.2)
+    first, second, flow = copies
+    monkeypatch.setattr(update_isolation, "HOLD_S", 0.3)
+    monkeypatch.setattr(update_isolation, "RENEW_S", 0.1)
     asking = asyncio.create_task(first.feed(message_update(ADMIN_ID, "/ask")))
     await flow.asked.wait()
-    await asyncio.sleep(0.4)  # the lock expires under the handler
+    answering = asyncio.create_task(second.feed(message_update(ADMIN_ID, "/answer")))
+    await asyncio.sleep(1.0)  # three holds: the answer would have gone in, were the lock not renewed
     flow.written.set()
-    await asking
-    await first.feed(message_update(ADMIN_ID, "/answer"))
+    await asyncio.gather(asking, answering)
     assert flow.found == ["asked"]
 
 
